@@ -1,0 +1,55 @@
+/**
+ * npm run bench:gas — deploys on a fresh local chain, measures every operation's gas (the
+ * receipt's gasUsed, so calldata and the 21,000 base are included), prints the table next to
+ * the anchor figures of DESIGN.md §5 and writes bench/gas.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { compile } from '../contracts/compile.ts';
+import { startLocalSystem } from '../devnet/testkit.ts';
+import { ANCHOR_GAS, GOAL_GAS } from './gas/anchors.ts';
+import type { GasRow, GasSuite } from './gas/types.ts';
+
+async function suites(): Promise<GasSuite[]> {
+  const { foundationGas } = await import('./gas/foundation.ts');
+  return [foundationGas];
+}
+
+function printTable(rows: GasRow[]): void {
+  const fmt = (n: number | null | undefined) => (n == null ? '—' : n.toLocaleString('en-US'));
+  console.log(`${'operation'.padEnd(32)} ${'gas'.padStart(11)} ${'anchor'.padStart(11)} ${'goal'.padStart(11)}  vs anchor`);
+  for (const row of rows) {
+    const ratio = row.anchorGas ? `${((row.gas / row.anchorGas) * 100).toFixed(1)}%` : '';
+    const goal = GOAL_GAS[row.operation];
+    const flag = goal !== undefined && row.gas > goal ? '  OVER GOAL' : '';
+    console.log(`${row.operation.padEnd(32)} ${fmt(row.gas).padStart(11)} ${fmt(row.anchorGas).padStart(11)} ${fmt(goal).padStart(11)}  ${ratio}${flag}`);
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log('Usage: npm run bench:gas\n\nMeasures gas on a fresh local chain; prints a table and writes bench/gas.json.');
+    return;
+  }
+  compile({ quiet: true });
+  const rows: GasRow[] = [];
+  for (const suite of await suites()) {
+    process.stderr.write(`measuring ${suite.name}…\n`);
+    // Each suite gets its own fresh chain, so no suite's state changes another's numbers.
+    const sys = await startLocalSystem({ accounts: 20 });
+    try {
+      for (const { operation, gas } of await suite.measure(sys)) {
+        rows.push({ operation, gas: Number(gas), anchorGas: ANCHOR_GAS[operation] ?? null });
+      }
+    } finally {
+      await sys.stop();
+    }
+  }
+  printTable(rows);
+  writeFileSync('bench/gas.json', `${JSON.stringify(rows, null, 2)}\n`);
+  console.log('\nwrote bench/gas.json');
+}
+
+main().catch((error) => {
+  console.error(`gas benchmark failed: ${(error as Error).message}`);
+  process.exit(1);
+});

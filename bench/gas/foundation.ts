@@ -1,0 +1,52 @@
+/** Gas of the foundation operations: token transfer, permit, pool payout. */
+import { erc20Abi, parseSignature, type Hex } from 'viem';
+import { RewardRatePool, SESH } from '../../sdk/src/generated/contracts.ts';
+import { sesh } from '../../sdk/src/units.ts';
+import type { GasSuite } from './types.ts';
+
+export const foundationGas: GasSuite = {
+  name: 'foundation',
+  async measure(sys) {
+    const token = sys.deployments.contracts.SESH!;
+    const pool = sys.deployments.contracts.RewardRatePool!;
+    const admin = await sys.as(0);
+    const user = await sys.as(1);
+    const gasOf = async (hash: Hex) => (await admin.publicClient.getTransactionReceipt({ hash })).gasUsed;
+
+    // A transfer to an address that already holds SESH: the steady-state cost.
+    await admin.send(token, erc20Abi, 'transfer', [user.account.address, sesh(10)]);
+    const transfer = await gasOf(await admin.send(token, erc20Abi, 'transfer', [user.account.address, sesh(10)]));
+
+    const spender = sys.accounts[2]!.address;
+    const deadline = (await sys.now()) + 3600n;
+    const signature = await user.walletClient.signTypedData({
+      domain: { name: 'Session Token', version: '1', chainId: sys.anvil.chainId, verifyingContract: token },
+      types: {
+        Permit: [
+          { name: 'owner', type: 'address' },
+          { name: 'spender', type: 'address' },
+          { name: 'value', type: 'uint256' },
+          { name: 'nonce', type: 'uint256' },
+          { name: 'deadline', type: 'uint256' },
+        ],
+      },
+      primaryType: 'Permit',
+      message: { owner: user.account.address, spender, value: sesh(5), nonce: 0n, deadline },
+    });
+    const { r, s, v } = parseSignature(signature);
+    const permit = await gasOf(await admin.send(token, SESH.abi, 'permit', [user.account.address, spender, sesh(5), deadline, Number(v), r, s]));
+
+    const started = (await admin.publicClient.readContract({ address: pool, abi: RewardRatePool.abi, functionName: 'lastReleaseTime' })) !== 0n;
+    if (!started) await admin.send(pool, RewardRatePool.abi, 'start', [sys.accounts[9]!.address]);
+    await sys.increaseTime(24 * 3600);
+    await admin.send(pool, RewardRatePool.abi, 'release');
+    await sys.increaseTime(24 * 3600);
+    const payout = await gasOf(await admin.send(pool, RewardRatePool.abi, 'release'));
+
+    return [
+      { operation: 'tokenTransfer', gas: transfer },
+      { operation: 'permit', gas: permit },
+      { operation: 'poolPayout', gas: payout },
+    ];
+  },
+};

@@ -1,0 +1,6 @@
+import type { LocalSystem } from '../../devnet/testkit.ts';
+
+export type GasRow = { operation: string; gas: number; anchorGas: number | null };
+
+/** A gas suite measures its operations on a fresh local system and returns one row each. */
+export type GasSuite = { name: string; measure: (sys: LocalSystem) => Promise<Array<{ operation: string; gas: bigint }>> };

@@ -1,0 +1,49 @@
+/**
+ * Deploys the system to a running local chain, funds the demo accounts and prints a summary.
+ */
+import { erc20Abi } from 'viem';
+import { deploySystem, connectDeployer } from '../contracts/deploy/deploy.ts';
+import type { Deployments } from '../sdk/src/deployments.ts';
+import { formatSesh, sesh } from '../sdk/src/units.ts';
+import type { Anvil } from './anvil.ts';
+import type { DemoAccount } from './accounts.ts';
+
+export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
+/** SESH given to each demo account (index ≥ 1) from the treasury. */
+export const DEMO_FUNDING = sesh(200_000);
+
+export type DevnetContext = { anvil: Anvil; accounts: DemoAccount[] };
+
+export async function setUpDevnet({ anvil, accounts }: DevnetContext): Promise<Deployments> {
+  const [deployer, ...demo] = accounts;
+  const deployments = await deploySystem({
+    rpcUrl: anvil.rpcUrl,
+    deployerKey: deployer!.privateKey,
+    network: 'local',
+    outFile: DEVNET_DEPLOYMENTS_FILE,
+    replace: true, // the local chain is new on every start, so its old file is stale
+  });
+  const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
+  for (const account of demo) {
+    await d.send(deployments.contracts.SESH!, erc20Abi, 'transfer', [account.address, DEMO_FUNDING]);
+  }
+
+  console.log(`\nSession devnet — chain ${deployments.chainId}`);
+  console.log(`  RPC URL      ${anvil.rpcUrl}`);
+  console.log(`  deployments  ${DEVNET_DEPLOYMENTS_FILE}`);
+  for (const [name, address] of Object.entries(deployments.contracts)) console.log(`  ${name.padEnd(22)} ${address}`);
+  if (deployments.gatewayUrl) console.log(`  gateway      ${deployments.gatewayUrl}`);
+  if (deployments.portalUrl) console.log(`  portal       ${deployments.portalUrl}`);
+  console.log(`\nDemo accounts (public test keys — never use them on a real network):`);
+  for (const account of accounts) {
+    const balance = await d.publicClient.readContract({
+      address: deployments.contracts.SESH!,
+      abi: erc20Abi,
+      functionName: 'balanceOf',
+      args: [account.address],
+    });
+    const role = account.index === 0 ? 'deployer/treasury' : 'demo';
+    console.log(`  #${account.index} ${account.address} ${account.privateKey}  ${formatSesh(balance)} SESH (${role})`);
+  }
+  return deployments;
+}

@@ -1,0 +1,3 @@
+export * from './units.ts';
+export * from './deployments.ts';
+export * from './clients.ts';

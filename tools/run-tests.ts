@@ -1,0 +1,47 @@
+/**
+ * npm test: builds the contracts (cached), then runs every *.test.ts under the part folders
+ * with Node's test runner. Extra arguments filter test files by substring.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { compile } from '../contracts/compile.ts';
+
+const PARTS = ['contracts', 'sdk', 'node', 'gateway', 'portal', 'programs', 'cli', 'devnet', 'bench', 'tools', 'migration'];
+const root = process.cwd();
+
+function findTests(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    if (name === 'node_modules' || name.startsWith('.')) return [];
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return findTests(path);
+    return name.endsWith('.test.ts') ? [relative(root, path)] : [];
+  });
+}
+
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+if (process.argv.includes('--help')) {
+  console.log('Usage: npm test [-- FILTER…]\n\nBuilds the contracts and runs every test (or those whose path contains a FILTER).');
+  process.exit(0);
+}
+compile();
+const files = PARTS.flatMap((part) => findTests(join(root, part)))
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(', ')}`);
+  process.exit(1);
+}
+console.log(`running ${files.length} test files`);
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
