@@ -117,4 +117,130 @@ describe('chain tracker on a real anvil', () => {
     await assertMatchesChain(ledger, tracker.height());
     await tracker.stop();
   });
+  it('RPC down and back up: misses no event and counts none twice', async () => {
+    const proxy = await startRpcProxy(sys.anvil.rpcUrl);
+    try {
+      const ledger = createTransferLedger();
+      const rpc = createRpcPool({ urls: [proxy.url], maxAttempts: 2, baseBackoffMs: 5, benchMs: 5, timeoutMs: 2_000 });
+      const tracker = await track(ledger, { rpc, pollIntervalMs: 20 });
+      await tracker.syncOnce();
+      proxy.setUp(false);
+      await assert.rejects(tracker.syncOnce(), RpcUnavailableError);
+      const errors: Error[] = [];
+      tracker.start((e) => errors.push(e));
+      for (let i = 0; i < 4; i++) await transfer(1 + i, 10n + BigInt(i));
+      while (errors.length < 2) await new Promise((r) => setTimeout(r, 10));
+      proxy.setUp(true);
+      const target = await head();
+      while (tracker.height() < target) await new Promise((r) => setTimeout(r, 10));
+      await tracker.stop();
+      // Flaky endpoint: every 3rd request reset, one block per range, so failures land
+      // between every pair of calls of a range (header, logs, header again, journal).
+      proxy.setFailEvery(3);
+      const flakyLedger = createTransferLedger();
+      const flaky = await track(flakyLedger, { rpc: createRpcPool({ urls: [proxy.url], baseBackoffMs: 1, benchMs: 1 }), chunkSize: 1 });
+      await flaky.syncOnce();
+      await flaky.stop();
+      const expected = await reference();
+      assert.equal(ledger.snapshot(), expected);
+      assert.equal(flakyLedger.snapshot(), expected);
+      await assertMatchesChain(ledger, target);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('fails over to a second RPC URL and back', async () => {
+    const a = await startRpcProxy(sys.anvil.rpcUrl);
+    const b = await startRpcProxy(sys.anvil.rpcUrl);
+    try {
+      a.setUp(false);
+      const ledger = createTransferLedger();
+      const rpc = createRpcPool({ urls: [a.url, b.url], baseBackoffMs: 1, benchMs: 50 });
+      const tracker = await track(ledger, { rpc, chunkSize: 50 });
+      await transfer(7, 7n);
+      await tracker.syncOnce();
+      const health = tracker.status().rpc;
+      assert.equal(health[0]!.healthy, false);
+      assert.equal(health[1]!.healthy, true);
+      assert.ok(b.requests.length > 0 && a.requests.length === 0);
+      a.setUp(true);
+      b.setUp(false);
+      await transfer(8, 8n);
+      await new Promise((r) => setTimeout(r, 60)); // a's bench expires
+      await tracker.syncOnce();
+      assert.ok(a.requests.some((r) => r.method === 'eth_getLogs'), 'the first URL serves again once back');
+      assert.equal(tracker.height(), await head());
+      assert.equal(ledger.snapshot(), await reference());
+      await tracker.stop();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('restarting from the data dir resumes without re-reading and gives the uninterrupted state', async () => {
+    const proxy = await startRpcProxy(sys.anvil.rpcUrl);
+    try {
+      const dataDir = newDir();
+      const uninterrupted = createTransferLedger();
+      const steady = await track(uninterrupted);
+      const first = createTransferLedger();
+      const t1 = await track(first, { dataDir });
+      await transfer(1, 1n);
+      await steady.syncOnce();
+      await t1.syncOnce();
+      const stoppedAt = t1.height();
+      await t1.stop();
+      await transfer(2, 2n);
+      await transfer(3, 3n);
+      await mine(5);
+      await steady.syncOnce();
+      const second = createTransferLedger();
+      const t2 = await track(second, { dataDir, rpc: createRpcPool({ urls: [proxy.url] }) });
+      assert.equal(t2.height(), stoppedAt, 'resumes at the journaled height');
+      assert.equal(second.eventCount(), first.eventCount(), 'replayed from disk');
+      await t2.syncOnce();
+      const ranges = proxy.requests.filter((r) => r.method === 'eth_getLogs').map((r) => Number(BigInt((r.params[0] as { fromBlock: string }).fromBlock)));
+      assert.ok(ranges.length > 0 && ranges.every((from) => from > stoppedAt), `only new blocks are read (from ${ranges.join(',')})`);
+      assert.equal(second.snapshot(), uninterrupted.snapshot());
+      await steady.stop();
+      await t2.stop();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('kill -9 of a tracker process mid-sync, then restart, is crash-consistent', async () => {
+    for (let i = 0; i < 12; i++) await transfer(1 + (i % 9), BigInt(1_000 + i));
+    await mine(100);
+    const dataDir = newDir();
+    const child = fileURLToPath(new URL('./helpers/tracker-child.ts', import.meta.url));
+    const run = (killAfter: number) =>
+      new Promise<{ killed: boolean; heights: number }>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', child, sys.anvil.rpcUrl, String(sys.anvil.chainId), token, String(sys.deployments.deployBlock), dataDir, '1'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let seen = 0;
+        let stderr = '';
+        p.stderr.on('data', (c) => (stderr += c));
+        p.stdout.on('data', (c: Buffer) => {
+          seen += c.toString().split('\n').filter((l) => l.startsWith('height')).length;
+          if (seen >= killAfter && p.exitCode === null) p.kill('SIGKILL');
+        });
+        p.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve({ killed: true, heights: seen }) : code === 0 ? resolve({ killed: false, heights: seen }) : reject(new Error(stderr))));
+      });
+    // Kill it twice at different points, each restart replaying the journal and going on.
+    const kills = [];
+    for (const at of [15, 40]) kills.push(await run(at));
+    assert.ok(kills.every((k) => k.killed), 'each run was killed mid-sync');
+    const ledger = createTransferLedger();
+    const tracker = await track(ledger, { dataDir });
+    assert.ok(tracker.height() > sys.deployments.deployBlock, 'progress survived the kills');
+    await tracker.syncOnce();
+    assert.equal(tracker.height(), await head());
+    assert.equal(ledger.snapshot(), await reference());
+    await assertMatchesChain(ledger, tracker.height());
+    await tracker.stop();
+  });
 });
