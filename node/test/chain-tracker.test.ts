@@ -243,4 +243,106 @@ describe('chain tracker on a real anvil', () => {
     await assertMatchesChain(ledger, tracker.height());
     await tracker.stop();
   });
+  it('a reorg in the middle of a sync (after eth_getLogs) is caught and the range redone', async () => {
+    const proxy = await startRpcProxy(sys.anvil.rpcUrl);
+    try {
+      const ledger = createTransferLedger();
+      const tracker = await track(ledger, { rpc: createRpcPool({ urls: [proxy.url] }) });
+      await tracker.syncOnce();
+      await transfer(1, 5n);
+      await transfer(2, 6n);
+      await transfer(3, 7n);
+      const data = encodeFunctionData({ abi: SESH.abi, functionName: 'transfer', args: [sys.accounts[9]!.address, 99n] });
+      let fired = false;
+      proxy.setHook(async (method) => {
+        if (method === 'eth_getLogs' && !fired) {
+          fired = true;
+          // Depth 4: the three new blocks and the block the tracker already journaled.
+          await sys.rpc('anvil_reorg', [4, [[{ from: sys.accounts[0]!.address, to: token, data }, 1]]]);
+        }
+        return undefined;
+      });
+      const before = ledger.balances().get(sys.accounts[9]!.address) ?? 0n;
+      const report = await tracker.syncOnce();
+      assert.ok(fired);
+      assert.equal(tracker.status().reorgs, 1);
+      assert.ok(report.rolledBackTo !== undefined);
+      assert.equal(ledger.balances().get(sys.accounts[9]!.address), before + 99n);
+      assert.equal(ledger.snapshot(), await reference());
+      await tracker.stop();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a reorg to a shorter chain, and one deeper than the reorg window (full resync), end in the final chain\'s state', async () => {
+    const ledger = createTransferLedger();
+    const lines: string[] = [];
+    const tracker = await track(ledger, { reorgWindow: 1, log: (l) => lines.push(l) });
+    const snapshot = await sys.snapshot();
+    await transfer(1, 1n);
+    await transfer(2, 2n);
+    await transfer(3, 3n);
+    await tracker.syncOnce();
+    await sys.revert(snapshot);
+    await transfer(4, 4n);
+    await tracker.syncOnce();
+    assert.equal(tracker.status().reorgs, 1);
+    assert.equal(ledger.snapshot(), await reference());
+    // Depth 3 with a window of one journaled block: no common ancestor in memory.
+    await transfer(5, 5n);
+    await transfer(6, 6n);
+    const data = encodeFunctionData({ abi: SESH.abi, functionName: 'transfer', args: [sys.accounts[7]!.address, 77n] });
+    await tracker.syncOnce();
+    await sys.rpc('anvil_reorg', [3, [[{ from: sys.accounts[0]!.address, to: token, data }, 0]]]);
+    await tracker.syncOnce();
+    assert.ok(lines.some((l) => /resyncing from block/.test(l)), lines.join('\n'));
+    assert.equal(ledger.snapshot(), await reference());
+    await assertMatchesChain(ledger, tracker.height());
+    await tracker.stop();
+  });
+
+  it('halves the range when the endpoint refuses a large eth_getLogs', async () => {
+    const proxy = await startRpcProxy(sys.anvil.rpcUrl);
+    try {
+      proxy.setHook(async (method, params) => {
+        if (method !== 'eth_getLogs') return undefined;
+        const { fromBlock, toBlock } = params[0] as { fromBlock: string; toBlock: string };
+        return Number(BigInt(toBlock)) - Number(BigInt(fromBlock)) + 1 > 10 ? { code: -32005, message: 'query exceeds max block range 10' } : undefined;
+      });
+      const ledger = createTransferLedger();
+      const tracker = await track(ledger, { rpc: createRpcPool({ urls: [proxy.url], maxAttempts: 1 }), chunkSize: 1_000 });
+      await tracker.syncOnce();
+      assert.equal(tracker.height(), await head());
+      assert.equal(ledger.snapshot(), await reference());
+      await tracker.stop();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('stops feeding a consumer that threw; a restart replays the journal into a fresh one', async () => {
+    const dataDir = newDir();
+    const good = createTransferLedger();
+    const t1 = await track(createTransferLedger(), { dataDir, chunkSize: 2 });
+    await t1.syncOnce();
+    const stoppedAt = t1.height();
+    await t1.stop();
+    const flaky = {
+      apply: (...a: Parameters<typeof good.apply>) => (a[1].number > stoppedAt + 1 ? Promise.reject(new Error('disk full')) : good.apply(...a)),
+      rollback: good.rollback,
+    };
+    await transfer(1, 3n);
+    await transfer(2, 4n);
+    await mine(6);
+    const t2 = await track(flaky as TransferLedger, { dataDir, chunkSize: 2 });
+    await assert.rejects(t2.syncOnce(), /the consumer failed on block \d+: disk full; fix it and restart/);
+    await assert.rejects(t2.syncOnce(), /disk full/);
+    await t2.stop();
+    const fresh = createTransferLedger();
+    const t3 = await track(fresh, { dataDir, chunkSize: 2 });
+    await t3.syncOnce();
+    assert.equal(fresh.snapshot(), await reference());
+    await t3.stop();
+  });
 });

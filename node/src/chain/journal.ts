@@ -151,8 +151,8 @@ export function openJournal(dataDir: string, identity: JournalIdentity): Journal
     },
     compact(keepMarks) {
       const marks = blocks.filter((b) => b.logs.length === 0);
-      if (marks.length <= keepMarks) return;
-      const dropped = new Set(marks.slice(0, marks.length - keepMarks));
+      if (marks.length <= Math.max(1, keepMarks)) return;
+      const dropped = new Set(marks.slice(0, marks.length - Math.max(1, keepMarks)));
       blocks = blocks.filter((b) => !dropped.has(b));
       closeSync(fd);
       rewrite();

@@ -139,7 +139,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   const rpc: RpcPool = Array.isArray(options.rpc) ? createRpcPool({ urls: options.rpc as string[] }) : (options.rpc as RpcPool);
   const pollIntervalMs = options.pollIntervalMs ?? (Array.isArray(options.rpc) ? defaultPollIntervalMs(options.rpc as string[]) : 60_000);
   const reorgWindow = options.reorgWindow ?? 128;
-  const keepMarks = options.keepMarks ?? 256;
+  const keepMarks = Math.max(1, options.keepMarks ?? 256);
 
   // The filter: every tracked address, and the selectors of the events we decode.
   const addresses = [...new Set(options.contracts.map((c) => getAddress(c.address)))].sort();
@@ -176,9 +176,21 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
       return undefined;
     }
   };
+  // A consumer that throws has lost track of the journal: stop feeding it. Restarting the
+  // process replays the journal into a fresh consumer.
+  let consumerFailure: Error | undefined;
+  const guard = async (what: string, run: () => void | Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      consumerFailure = new TrackerError(`the consumer failed on ${what}: ${(error as Error).message}; fix it and restart (the journal replays)`);
+      throw consumerFailure;
+    }
+  };
   const deliver = async (block: JournalBlock) => {
     const events = block.logs.map((raw) => decode(raw, block)).filter((e): e is TrackedEvent => e !== undefined);
-    await options.consumer.apply(events, { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp });
+    const tracked = { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
+    await guard(`block ${block.number}`, () => options.consumer.apply(events, tracked));
   };
 
   // Restart: replay the journal into the (fresh) consumer.
@@ -209,7 +221,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
     }
     if (!found && lowest > 0) log(`tracker: reorg deeper than the last ${reorgWindow} journaled blocks; resyncing from block ${options.deployBlock}`);
     journal.truncateAbove(ancestor);
-    await options.consumer.rollback(ancestor);
+    await guard(`rollback to ${ancestor}`, () => options.consumer.rollback(ancestor));
     status.reorgs++;
     log(`tracker: reorg detected, rolled back to block ${ancestor}`);
     return ancestor;
@@ -281,6 +293,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   const syncOnce = (): Promise<SyncReport> => {
     const next = queue.then(() => {
       if (closed) throw new TrackerError('the tracker is stopped');
+      if (consumerFailure) throw consumerFailure;
       return syncStep();
     });
     queue = next.catch(() => {});
@@ -329,7 +342,8 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
           throw error;
         }
       }
-      journal.compact(keepMarks);
+      // Hysteresis: rewrite the journal only once marks reach twice what we keep.
+      if (journal.blocks().filter((b) => b.logs.length === 0).length > 2 * keepMarks) journal.compact(keepMarks);
       status.lastError = undefined;
       return report;
     } catch (error) {

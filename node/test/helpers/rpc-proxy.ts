@@ -11,6 +11,8 @@ export type RpcProxy = {
   /** Reset every k-th request (0 = never). */
   setFailEvery: (k: number) => void;
   requests: { method: string; params: unknown[] }[];
+  /** Runs before a request is forwarded; may answer it instead (return the JSON-RPC error to send). */
+  setHook: (hook?: (method: string, params: unknown[]) => Promise<{ code: number; message: string } | undefined>) => void;
   close: () => Promise<void>;
 };
 
@@ -19,6 +21,7 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
   let failEvery = 0;
   let count = 0;
   const requests: RpcProxy['requests'] = [];
+  let hook: Parameters<RpcProxy['setHook']>[0];
   const server: Server = createServer((req, res) => {
     count++;
     if (!up || (failEvery > 0 && count % failEvery === 0)) {
@@ -29,11 +32,20 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      let parsed: { id?: unknown; method: string; params?: unknown[] } | undefined;
       try {
-        const parsed = JSON.parse(body);
-        requests.push({ method: parsed.method, params: parsed.params ?? [] });
+        parsed = JSON.parse(body);
+        requests.push({ method: parsed!.method, params: parsed!.params ?? [] });
       } catch {
         /* forwarded as is */
+      }
+      if (hook && parsed) {
+        const error = await hook(parsed.method, parsed.params ?? []);
+        if (error) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ jsonrpc: '2.0', id: parsed.id, error }));
+          return;
+        }
       }
       try {
         const answer = await fetch(upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -58,6 +70,9 @@ export async function startRpcProxy(upstream: string): Promise<RpcProxy> {
       count = 0;
     },
     requests,
+    setHook: (h) => {
+      hook = h;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
