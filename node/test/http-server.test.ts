@@ -9,7 +9,7 @@ import { hex, integer, object, oneOf, parseBody } from '../src/http/validate.ts'
 import { HttpError } from '../src/http/errors.ts';
 
 /** Starts helpers/http-child.ts and resolves with its URL once it listens. */
-export function startChild(script: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startChild(script: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -29,8 +29,17 @@ export type RpcPoolOptions = {
   sleep?: (ms: number) => Promise<void>;
 };
 
+export type RpcRequest = <T = unknown>(method: string, params?: readonly unknown[]) => Promise<T>;
+
 export type RpcPool = {
-  request: <T = unknown>(method: string, params?: readonly unknown[]) => Promise<T>;
+  /** Each request goes to the next healthy endpoint (round-robin). */
+  request: RpcRequest;
+  /**
+   * A sticky view for a sequence of related calls (one tracker sync): it stays on the
+   * endpoint that last answered, so the calls see one node's view of the chain, and moves
+   * on only when that endpoint fails. Each new session starts on the next endpoint.
+   */
+  session: () => RpcRequest;
   health: () => RpcEndpointHealth[];
 };
 
@@ -102,8 +111,9 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
 
   // Next endpoint in round-robin order that is not benched; if all are benched, the one
   // whose bench ends first (we never refuse to try: the network may just be back).
-  const pick = (): RpcEndpointHealth => {
+  const pick = (preferred?: RpcEndpointHealth): RpcEndpointHealth => {
     const t = now();
+    if (preferred && preferred.benchedUntil <= t) return preferred;
     for (let i = 0; i < endpoints.length; i++) {
       const e = endpoints[(cursor + i) % endpoints.length]!;
       if (e.benchedUntil <= t) {
@@ -127,14 +137,15 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
     e.lastError = undefined;
   };
 
-  async function request<T>(method: string, params: readonly unknown[] = []): Promise<T> {
+  async function request<T>(method: string, params: readonly unknown[] = [], sticky?: { endpoint?: RpcEndpointHealth }): Promise<T> {
     const failures: string[] = [];
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       if (attempt > 0) await sleep(Math.min(maxBackoff, baseBackoff * 2 ** (attempt - 1)));
-      const endpoint = pick();
+      const endpoint = pick(sticky?.endpoint);
       try {
         const result = await postJsonRpc(endpoint.url, method, params, timeoutMs);
         markSuccess(endpoint);
+        if (sticky) sticky.endpoint = endpoint;
         return result as T;
       } catch (error) {
         // A JSON-RPC error means the endpoint is up: retry (it may be a transient node
@@ -152,5 +163,12 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
     throw new RpcUnavailableError(`${method} failed after ${maxAttempts} attempts: ${failures.join('; ')}. Check that the RPC endpoints are reachable.`);
   }
 
-  return { request, health: () => endpoints.map((e) => ({ ...e })) };
+  return {
+    request: (method, params) => request(method, params),
+    session() {
+      const sticky: { endpoint?: RpcEndpointHealth } = { endpoint: pick() };
+      return (method, params) => request(method, params, sticky);
+    },
+    health: () => endpoints.map((e) => ({ ...e })),
+  };
 }

@@ -11,7 +11,7 @@
  * once in its final state, whatever crashes happen in between.
  */
 import { decodeEventLog, getAddress, keccak256, toEventSelector, toHex, type Abi, type AbiEvent, type Address, type Hex } from 'viem';
-import { createRpcPool, RpcResponseError, type RpcEndpointHealth, type RpcPool } from './rpc.ts';
+import { createRpcPool, RpcResponseError, type RpcEndpointHealth, type RpcPool, type RpcRequest } from './rpc.ts';
 import { openJournal, type Journal, type JournalBlock, type RawLog } from './journal.ts';
 
 export type TrackedBlock = {
@@ -201,7 +201,9 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   const status: Omit<TrackerStatus, 'height' | 'rpc'> = { syncing: false, reorgs: 0 };
   const height = () => journal.last()?.number ?? options.deployBlock - 1;
 
-  const getBlock = async (n: number): Promise<RpcBlock | null> => rpc.request<RpcBlock | null>('eth_getBlockByNumber', [toHex(n), false]);
+  // Every call of one sync goes through one sticky session: one node's view of the chain.
+  let call: RpcRequest = rpc.request;
+  const getBlock = async (n: number): Promise<RpcBlock | null> => call<RpcBlock | null>('eth_getBlockByNumber', [toHex(n), false]);
 
   // Walks back through journaled blocks to the highest one still canonical, rolls the
   // journal and the consumer back to it. Journal first: a crash in between replays the
@@ -228,7 +230,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   }
 
   async function fetchLogs(from: number, to: number): Promise<RpcLog[]> {
-    return rpc.request<RpcLog[]>('eth_getLogs', [{ fromBlock: toHex(from), toBlock: toHex(to), address: addresses, topics: [topic0] }]);
+    return call<RpcLog[]>('eth_getLogs', [{ fromBlock: toHex(from), toBlock: toHex(to), address: addresses, topics: [topic0] }]);
   }
 
   // Processes [from, to] as one consistent view of the chain, or throws ChainMoved.
@@ -302,9 +304,10 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
 
   async function syncStep(): Promise<SyncReport> {
     status.syncing = true;
+    call = rpc.session();
     const report: SyncReport = { from: height() + 1, to: height(), blocks: 0, events: 0 };
     try {
-      const head = Number(BigInt(await rpc.request<Hex>('eth_blockNumber')));
+      const head = Number(BigInt(await call<Hex>('eth_blockNumber')));
       const safe = head - options.confirmations;
       status.head = head;
       status.safe = safe;
