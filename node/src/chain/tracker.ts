@@ -54,7 +54,7 @@ export type TrackerOptions = {
   contracts: readonly TrackedContract[];
   dataDir: string;
   consumer: ChainConsumer;
-  /** Blocks on top of a block before it is processed (default 0 on anvil-like chains is unsafe: pick ≥ 1). */
+  /** Blocks mined on top of a block before it is processed (0 processes the head itself). */
   confirmations: number;
   /** Max blocks per eth_getLogs range (default 1,000). */
   chunkSize?: number;
@@ -137,7 +137,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   if (!Number.isSafeInteger(options.deployBlock) || options.deployBlock < 0) throw new TrackerError(`deployBlock must be a block number, got ${options.deployBlock}`);
   if (options.contracts.length === 0) throw new TrackerError('no contracts to track');
   const rpc: RpcPool = Array.isArray(options.rpc) ? createRpcPool({ urls: options.rpc as string[] }) : (options.rpc as RpcPool);
-  const pollIntervalMs = options.pollIntervalMs ?? (Array.isArray(options.rpc) ? defaultPollIntervalMs(options.rpc as string[]) : 60_000);
+  const pollIntervalMs = options.pollIntervalMs ?? defaultPollIntervalMs(rpc.health().map((e) => e.url));
   const reorgWindow = options.reorgWindow ?? 128;
   const keepMarks = Math.max(1, options.keepMarks ?? 256);
 
@@ -170,9 +170,10 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
         eventName: String(decoded.eventName),
         args: ((decoded.args as unknown) ?? {}) as Record<string, unknown>,
       };
-    } catch {
+    } catch (error) {
       // Same selector, different layout (e.g. ERC-721 Transfer): not one of ours. Every node
-      // skips it the same way, so the ledger stays deterministic.
+      // skips it the same way, so the ledger stays deterministic; say so in the log.
+      log(`tracker: skipped log ${block.number}:${raw.logIndex} of ${address} that does not decode: ${(error as Error).message.split('\n')[0]}`);
       return undefined;
     }
   };
@@ -252,7 +253,9 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
     for (const l of logs) {
       const n = Number(BigInt(l.blockNumber));
       if (n < from || n > to) throw new TrackerError(`eth_getLogs returned a log of block ${n} outside ${from}..${to}; the RPC endpoint is faulty`);
-      byBlock.set(n, [...(byBlock.get(n) ?? []), l]);
+      const list = byBlock.get(n);
+      if (list) list.push(l);
+      else byBlock.set(n, [l]);
     }
     const records: JournalBlock[] = [];
     for (const n of [...byBlock.keys()].sort((a, b) => a - b)) {
