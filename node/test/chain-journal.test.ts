@@ -50,18 +50,24 @@ describe('chain journal', () => {
     assert.deepEqual(openJournal(d, id).blocks().map((b) => b.number), [6, 7, 8]);
   });
 
-  it('refuses a corrupt middle line and a journal of another chain or filter', () => {
+  it('cuts the journal at a damaged line; refuses a journal of another chain or filter', () => {
     const d = dir();
     const j = openJournal(d, id);
-    j.append([block(6), block(7)]);
+    j.append([block(6), block(7), block(8, 1)]);
     j.close();
     assert.throws(() => openJournal(d, { ...id, chainId: 1 }), (e: Error) => e instanceof JournalError && /belongs to chain 31337.*use another --data-dir/.test(e.message));
     assert.throws(() => openJournal(d, { ...id, filter: '0xdef' }), /filter 0xabc/);
     const path = join(d, JOURNAL_FILE);
     const lines = readFileSync(path, 'utf8').split('\n');
-    lines[1] = '{"number": 6, garbage';
+    lines[2] = '{"number": 7, \u0000\u0000\u0000';
     writeFileSync(path, lines.join('\n'));
-    assert.throws(() => openJournal(d, id), /:2 is corrupt/);
+    const repaired = openJournal(d, id);
+    assert.match(repaired.repaired!, /:3 is damaged; dropped it and the 1 lines after it/);
+    assert.deepEqual(repaired.blocks().map((b) => b.number), [6], 'blocks after the damage are dropped too, to be fetched again');
+    repaired.close();
+    assert.deepEqual(openJournal(d, id).blocks().map((b) => b.number), [6], 'the repair is on disk');
+    writeFileSync(path, 'not a header\n');
+    assert.throws(() => openJournal(d, id), /not a journal header/);
   });
 
   it('truncates above a block and compacts old progress marks atomically, leaving no temp files', () => {

@@ -4,8 +4,9 @@
  * "checkpointed" can never disagree after a crash: a block is either fully in the journal
  * (and is replayed on restart) or not at all (and is fetched again).
  *
- * A torn last line (crash mid-append) is dropped on open. Rollbacks and compaction rewrite
- * the file atomically (temp + fsync + rename).
+ * A torn last line (crash mid-append) is dropped on open; a damaged line cuts the journal
+ * there (the rest is fetched from the chain again). Rollbacks and compaction rewrite the
+ * file atomically (temp + fsync + rename).
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,8 @@ export class JournalError extends Error {
 
 export type Journal = {
   readonly path: string;
+  /** Set when opening found damage and cut the journal there. */
+  readonly repaired?: string;
   /** Every block in the journal, ascending. */
   blocks: () => readonly JournalBlock[];
   last: () => JournalBlock | undefined;
@@ -75,6 +78,7 @@ export function openJournal(dataDir: string, identity: JournalIdentity): Journal
   const path = join(dataDir, JOURNAL_FILE);
   const header = { kind: 'header', version: JOURNAL_VERSION, ...identity };
   let blocks: JournalBlock[] = [];
+  let repaired: string | undefined;
 
   if (existsSync(path)) {
     const text = readFileSync(path, 'utf8');
@@ -105,15 +109,20 @@ export function openJournal(dataDir: string, identity: JournalIdentity): Journal
         try {
           parsed = JSON.parse(complete[i]!);
         } catch {
-          throw new JournalError(`${path}:${i + 1} is corrupt (not JSON); move the file away to resync from the deploy block`);
+          parsed = undefined;
         }
-        if (!isBlock(parsed)) throw new JournalError(`${path}:${i + 1} is not a block record; move the file away to resync`);
         const previous = blocks[blocks.length - 1];
-        if (previous && parsed.number <= previous.number) throw new JournalError(`${path}:${i + 1}: block ${parsed.number} is not above ${previous.number}`);
+        if (!isBlock(parsed) || (previous && parsed.number <= previous.number)) {
+          // Damage (a write the disk lost half of). The chain is the source of truth: keep
+          // the blocks before it and fetch the rest again. Never skip over it, or a later
+          // line would be replayed without the blocks it builds on.
+          repaired = `${path}:${i + 1} is damaged; dropped it and the ${complete.length - i - 1} lines after it, they will be fetched again`;
+          break;
+        }
         blocks.push(parsed);
       }
     }
-    if (torn || complete.length === 0) rewrite();
+    if (torn || repaired || complete.length === 0) rewrite();
   } else {
     rewrite();
   }
@@ -126,6 +135,7 @@ export function openJournal(dataDir: string, identity: JournalIdentity): Journal
 
   return {
     path,
+    repaired,
     blocks: () => blocks,
     last: () => blocks[blocks.length - 1],
     append(next) {

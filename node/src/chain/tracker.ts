@@ -157,6 +157,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   if (chainId !== options.chainId) throw new TrackerError(`the RPC endpoint serves chain ${chainId}, but the deployments are for chain ${options.chainId}; check --rpc-url`);
 
   const journal: Journal = openJournal(options.dataDir, { chainId, deployBlock: options.deployBlock, filter: filterId });
+  if (journal.repaired) log(`tracker: ${journal.repaired}`);
   const decode = (raw: RawLog, block: JournalBlock): TrackedEvent | undefined => {
     const address = getAddress(raw.address);
     try {
