@@ -35,7 +35,7 @@ export type JsonServerOptions = {
   /** Max body bytes (default 64 KiB). */
   bodyLimit?: number;
   /** Per-IP token bucket; false turns it off (default 60 burst, 20/s). */
-  rateLimit?: Omit<RateLimitOptions, 'now'> | false;
+  rateLimit?: RateLimitOptions | false;
   log?: (line: string) => void;
 };
 
