@@ -213,7 +213,7 @@ describe('chain tracker on a real anvil', () => {
 
   it('kill -9 of a tracker process mid-sync, then restart, is crash-consistent', async () => {
     for (let i = 0; i < 12; i++) await transfer(1 + (i % 9), BigInt(1_000 + i));
-    await mine(100);
+    await mine(300); // far more blocks than the child gets through before each kill
     const dataDir = newDir();
     const child = fileURLToPath(new URL('./helpers/tracker-child.ts', import.meta.url));
     const run = (killAfter: number) =>
@@ -257,8 +257,9 @@ describe('chain tracker on a real anvil', () => {
       proxy.setHook(async (method) => {
         if (method === 'eth_getLogs' && !fired) {
           fired = true;
-          // Depth 4: the three new blocks and the block the tracker already journaled.
-          await sys.rpc('anvil_reorg', [4, [[{ from: sys.accounts[0]!.address, to: token, data }, 1]]]);
+          // Depth 4: the three new blocks and the block the tracker already journaled, which
+          // gets the new transfer (so its hash surely changes).
+          await sys.rpc('anvil_reorg', [4, [[{ from: sys.accounts[0]!.address, to: token, data }, 0]]]);
         }
         return undefined;
       });
@@ -324,7 +325,7 @@ describe('chain tracker on a real anvil', () => {
   it('stops feeding a consumer that threw; a restart replays the journal into a fresh one', async () => {
     const dataDir = newDir();
     const good = createTransferLedger();
-    const t1 = await track(createTransferLedger(), { dataDir, chunkSize: 2 });
+    const t1 = await track(createTransferLedger(), { dataDir });
     await t1.syncOnce();
     const stoppedAt = t1.height();
     await t1.stop();
