@@ -72,6 +72,8 @@ describe('JSON HTTP server (separate process)', () => {
     await expectRefusal(await post('/echo', JSON.stringify({ name: 'ada', amount: '1', tags: ['a', 'b', 'c', 'd'] })), 400, 'invalid_body', /at most 3/);
     await expectRefusal(await post('/echo', JSON.stringify([1, 2])), 400, 'invalid_body', /expected an object, got array/);
     await expectRefusal(await post('/echo', 'null'), 400, 'invalid_body');
+    await expectRefusal(await post('/echo', '{"__proto__":{"admin":true},"name":"a","amount":"1"}'), 400, 'invalid_body', /body\.__proto__: no such field/);
+    await expectRefusal(await post('/echo', `${'['.repeat(500)}${']'.repeat(500)}`), 400, 'invalid_body', /expected an object, got array/);
     await expectRefusal(await post('/echo', ''), 400, 'invalid_body');
     await expectRefusal(await post('/echo', '{"name":"a","amount":"1"}', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
     await expectRefusal(await fetch(`${server.url}/items/taken`), 409, 'conflict', /taken/);

@@ -98,7 +98,7 @@ export const object =
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, 'an object', value);
     const input = value as Record<string, unknown>;
     if (!opts.allowExtra) {
-      const extra = Object.keys(input).filter((k) => !(k in shape));
+      const extra = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
       if (extra.length > 0) throw new ValidationError(`${path}.${extra[0]}`, `no such field (allowed: ${Object.keys(shape).join(', ')})`);
     }
     const out: Record<string, unknown> = {};
