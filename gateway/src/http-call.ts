@@ -5,6 +5,9 @@
  */
 import type { NodeRef, NodeReply } from './fanout.ts';
 
+/** `base` + `path`, keeping any path prefix of base (a node behind a reverse proxy at /node1/). */
+export const joinUrl = (path: string, base: string) => new URL(path.replace(/^\/+/, ''), base.endsWith('/') ? base : `${base}/`);
+
 export class NodeCallError extends Error {
   override name = 'NodeCallError';
 }
@@ -12,7 +15,7 @@ export class NodeCallError extends Error {
 export function postJsonCall<T = unknown>(path: string, body: unknown): (node: NodeRef, signal: AbortSignal) => Promise<NodeReply<T>> {
   const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   return async (node, signal) => {
-    const response = await fetch(new URL(path, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal });
+    const response = await fetch(joinUrl(path, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal });
     let parsed: unknown;
     try {
       parsed = await response.json();

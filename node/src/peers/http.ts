@@ -8,6 +8,9 @@ import { route, type Route } from '../http/server.ts';
 import { hex, object, parseBody } from '../http/validate.ts';
 import { answerChallenge, newNonce, verifyChallengeAnswer, type ChallengeRefusal, type Hex } from './challenge.ts';
 
+/** `base` + `path`, keeping any path prefix of base (a node behind a reverse proxy at /node1/). */
+export const joinUrl = (path: string, base: string) => new URL(path.replace(/^\/+/, ''), base.endsWith('/') ? base : `${base}/`);
+
 export const PEER_TEST_PATH = '/peer/test';
 
 const nowSec = () => Date.now() / 1000;
@@ -37,7 +40,7 @@ export async function probePeer(options: {
   const started = Date.now();
   let response: Response;
   try {
-    response = await fetch(new URL(PEER_TEST_PATH, options.url), {
+    response = await fetch(joinUrl(PEER_TEST_PATH, options.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ nonce }),
