@@ -13,7 +13,7 @@
  *   against an older checkpoint safe.
  * Two honest nodes that apply the same events in the same order hold byte-identical ledgers.
  */
-import { getAddress, type Address } from 'viem';
+import type { Address } from 'viem';
 import type { LedgerEvent, Position } from './types.ts';
 
 export const ELIGIBILITY_SECONDS = 24n * 3600n;
@@ -81,7 +81,12 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
         throw new LedgerEventError(`node ${event.nodeId}: fee ${event.feeBps} bps is outside 0–10000`);
       }
       const totalStake = validatePositions(event.nodeId, event.positions);
-      const positions = event.positions.map((p) => ({ ...p, contributor: getAddress(p.contributor), beneficiary: getAddress(p.beneficiary) }));
+      // Lowercase is the canonical address form here: cheap, and it sorts the same everywhere.
+      const positions = event.positions.map((p) => ({
+        contributor: p.contributor.toLowerCase() as Address,
+        beneficiary: p.beneficiary.toLowerCase() as Address,
+        amount: p.amount,
+      }));
       ledger.nodes.set(event.nodeId, {
         nodeId: event.nodeId,
         activatedAt: event.time,
@@ -119,7 +124,7 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
   ledger.lastTime = event.time;
 }
 
-/** Cumulative reward of every beneficiary, sorted by address (the canonical order). */
+/** Cumulative reward of every beneficiary (lowercase address), sorted by address (the canonical order). */
 export function ledgerBalances(ledger: Ledger): Array<{ account: Address; amount: bigint }> {
   const balances = new Map<Address, bigint>();
   const credit = (account: Address, amount: bigint) => balances.set(account, (balances.get(account) ?? 0n) + amount);
@@ -133,7 +138,7 @@ export function ledgerBalances(ledger: Ledger): Array<{ account: Address; amount
   return [...balances.entries()]
     .filter(([, amount]) => amount > 0n)
     .map(([account, amount]) => ({ account, amount }))
-    .sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1));
+    .sort((a, b) => (a.account < b.account ? -1 : 1));
 }
 
 /** Canonical byte-stable serialisation, for comparing ledgers and persisting them. */
