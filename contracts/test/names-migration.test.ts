@@ -47,7 +47,7 @@ describe('names: Oxen name migration', () => {
     const client = (await sys.as(0)).publicClient;
     assert.equal(await resolveName(client, sys.deployments, 'oxenuser'), SESSION_ID);
     assert.equal(await resolveName(client, sys.deployments, 'OXENUSER'), SESSION_ID);
-    const [entry] = (await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId('oxenuser')] })) as [{ imported: boolean }, string];
+    const [entry] = await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId('oxenuser')] });
     assert.equal(entry.imported, true);
     assert.equal(await readMigration('ownerKeyOf', [nameId('oxenuser')]), bytesToHex(ed25519.getPublicKey(ownerSecret)));
   });
@@ -75,10 +75,7 @@ describe('names: Oxen name migration', () => {
     const receipt = await client.getTransactionReceipt({ hash });
     console.log(`  Oxen claim (ed25519 on-chain): ${receipt.gasUsed} gas`);
     assert.equal(await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'ownerOf', args: [nameId('oxenuser')] }), to);
-    const [entry, name] = (await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId('oxenuser')] })) as [
-      { imported: boolean; expiry: number },
-      string,
-    ];
+    const [entry, name] = await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId('oxenuser')] });
     assert.equal(name, 'oxenuser');
     assert.equal(entry.imported, false);
     assert.equal(BigInt(entry.expiry), expiry);
