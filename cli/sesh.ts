@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BaseError, HttpRequestError } from 'viem';
 import { CliError, type CliCommand, type CliIo } from './lib.ts';
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
@@ -54,7 +55,10 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
     return 0;
   } catch (error) {
     const e = error as Error;
-    io.err(error instanceof CliError ? e.message : `${e.name}: ${e.message}`);
+    if (error instanceof BaseError && error.walk((x) => x instanceof HttpRequestError)) {
+      const url = (error.walk((x) => x instanceof HttpRequestError) as HttpRequestError).url;
+      io.err(`cannot reach the chain at ${url}: start the devnet (npm run devnet) or pass --rpc-url / --deployments`);
+    } else io.err(error instanceof CliError ? e.message : `${e.name}: ${e.message}`);
     return 1;
   }
 }

@@ -3,7 +3,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { erc20Abi, getAddress, isAddress, type Abi, type Address, type Hex } from 'viem';
+import { erc20Abi, getAddress, isAddress, parseEventLogs, type Abi, type Address, type Hex } from 'viem';
 import { OxenNameMigration, SessionNameRegistrar } from '../../sdk/src/generated/contracts.ts';
 import { contractAddress } from '../../sdk/src/deployments.ts';
 import {
@@ -305,8 +305,8 @@ export const command: CliCommand = {
           const batch = entries.slice(i, i + batchSize);
           const { hash } = await send(s, { address: migration, abi: OxenNameMigration.abi as Abi, functionName: 'importNames', args: [batch] });
           const receipt = await s.publicClient.getTransactionReceipt({ hash });
-          const count = receipt.logs.length; // one NameImported per imported name, plus one summary event
-          imported += Math.max(0, count - 1);
+          const [summary] = parseEventLogs({ abi: OxenNameMigration.abi, logs: receipt.logs, eventName: 'OxenNamesImported' });
+          imported += Number(summary?.args.imported ?? 0n);
           io.out(`imported ${Math.min(i + batchSize, entries.length)}/${entries.length} (new: ${imported}, skipped: ${Math.min(i + batchSize, entries.length) - imported})`);
         }
         if (values.finish) {
