@@ -240,6 +240,9 @@ describe('names: registrar and registry', () => {
     await expectRevert(exec(0, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'setPrice', args: [4n, sesh(2_000_000)] }), 'PriceOutOfBounds');
     await expectRevert(exec(0, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'setPrice', args: [4n, 1n] }), 'PriceOutOfBounds');
     await expectRevert(exec(0, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'setPrice', args: [5n, sesh(20)] }), 'InvalidBucket');
+    // 5+ characters may not cost more than 4 (50 SESH), nor 4 less than 5+.
+    await expectRevert(exec(0, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'setPrice', args: [4n, sesh(51)] }), 'PriceOrderViolated');
+    await expectRevert(exec(0, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'setPrice', args: [3n, sesh(9)] }), 'PriceOrderViolated');
     const hash = await exec(0, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'setPrice', args: [4n, sesh(20)] });
     const receipt = await (await sys.as(0)).publicClient.getTransactionReceipt({ hash });
     assert.equal(receipt.logs.length, 1, 'PriceSet emitted');

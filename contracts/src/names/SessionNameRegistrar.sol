@@ -45,6 +45,9 @@ contract SessionNameRegistrar is FeePayer, Ownable2Step {
     error InvalidYears(uint256 years_);
     error PriceOutOfBounds(uint256 price, uint256 min, uint256 max);
     error InvalidBucket(uint256 bucket);
+    /// @notice Shorter names must cost at least as much as longer ones: `price` for `bucket`
+    /// would sit outside [next bucket's price, previous bucket's price].
+    error PriceOrderViolated(uint256 bucket, uint256 price);
     /// @notice The name is released: register it instead of renewing.
     error NameNotRenewable(uint256 id);
 
@@ -58,7 +61,10 @@ contract SessionNameRegistrar is FeePayer, Ownable2Step {
     {
         registry = registry_;
         premiumStart = premiumStart_;
-        for (uint256 i; i < PRICE_BUCKETS; ++i) _setPrice(i, prices[i]);
+        for (uint256 i; i < PRICE_BUCKETS; ++i) {
+            if (i > 0 && prices[i] > prices[i - 1]) revert PriceOrderViolated(i, prices[i]);
+            _setPrice(i, prices[i]);
+        }
     }
 
     /// @notice The commitment for registering `name` to `owner` pointing to `accountId`.
@@ -142,9 +148,12 @@ contract SessionNameRegistrar is FeePayer, Ownable2Step {
     }
 
     /// @notice Sets the yearly price of length bucket `bucket` (0 = 1 char … 4 = 5+ chars),
-    /// within the hard bounds. Owner only; emits {PriceSet}.
+    /// within the hard bounds, keeping shorter names at least as dear as longer ones.
+    /// Owner only; emits {PriceSet}.
     function setPrice(uint256 bucket, uint256 yearlyPrice_) external onlyOwner {
-        _setPrice(bucket, yearlyPrice_);
+        _setPrice(bucket, yearlyPrice_); // bounds first; a refusal below undoes it
+        if (bucket > 0 && yearlyPrice_ > yearlyPrice[bucket - 1]) revert PriceOrderViolated(bucket, yearlyPrice_);
+        if (bucket + 1 < PRICE_BUCKETS && yearlyPrice_ < yearlyPrice[bucket + 1]) revert PriceOrderViolated(bucket, yearlyPrice_);
     }
 
     function _setPrice(uint256 bucket, uint256 yearlyPrice_) private {
