@@ -3,7 +3,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { erc20Abi, getAddress, isAddress, parseEventLogs, type Abi, type Address, type Hex } from 'viem';
+import { erc20Abi, getAddress, hexToBytes, isAddress, parseEventLogs, type Abi, type Address, type Hex } from 'viem';
 import { OxenNameMigration, SessionNameRegistrar } from '../../sdk/src/generated/contracts.ts';
 import { contractAddress } from '../../sdk/src/deployments.ts';
 import {
@@ -19,7 +19,8 @@ import {
   renewalPrice,
   renewCall,
   resolveName,
-  reverseLookup,
+  primaryNameInfo,
+  setVerifiedPrimaryNameCall,
   setAccountIdCall,
   setPrimaryNameCall,
   setTextCall,
@@ -149,6 +150,8 @@ Sets NAME's records (as its owner):
   --account-id ID    point NAME to this Session account ID
   --text KEY=VALUE   set a text record (repeatable; an empty VALUE deletes it)
   --primary          make NAME the primary (reverse) name of the account it points to
+  --verify-with FILE with --primary: sign the choice with the account's Session ed25519
+                     secret key (64 hex digits in FILE), so nobody else can replace it
 
 ${COMMON_USAGE}`;
 
@@ -160,7 +163,8 @@ ${COMMON_USAGE}`;
 
 const reverseUsage = `Usage: npm run sesh -- names reverse ACCOUNT_ID [options]
 
-Prints the primary name of a Session account ID (05 + 64 hex).
+Prints the primary name of a Session account ID (05 + 64 hex), marked "(verified …)" when
+the account signed the choice with its own key.
 
 ${COMMON_USAGE}`;
 
@@ -238,7 +242,11 @@ export const command: CliCommand = {
       summary: 'set account ID, text records or primary name',
       usage: setRecordUsage,
       async run(args, io) {
-        const { values, positionals } = parse(args, { 'account-id': { type: 'string' }, text: { type: 'string', multiple: true }, primary: { type: 'boolean', default: false } }, setRecordUsage);
+        const { values, positionals } = parse(
+          args,
+          { 'account-id': { type: 'string' }, text: { type: 'string', multiple: true }, primary: { type: 'boolean', default: false }, 'verify-with': { type: 'string' } },
+          setRecordUsage,
+        );
         const name = normaliseName(positional(positionals, 0, 'NAME', setRecordUsage));
         const texts = (values.text ?? []).map((t) => {
           const at = t.indexOf('=');
@@ -256,7 +264,15 @@ export const command: CliCommand = {
           await send(s, setTextCall(ctx.deployments, name, key, value));
           io.out(`"${name}" text ${key} = ${value}`);
         }
-        if (values.primary) {
+        if (values['verify-with'] && !values.primary) throw new CliError('--verify-with only goes with --primary');
+        if (values.primary && values['verify-with']) {
+          const secret = readFileSync(values['verify-with'], 'utf8').trim().replace(/^0x/, '');
+          if (!/^[0-9a-fA-F]{64}$/.test(secret)) throw new CliError(`${values['verify-with']} must hold the Session ed25519 secret key as 64 hex digits`);
+          const info = await lookupName(s.publicClient, ctx.deployments, name);
+          if (!info.accountId) throw new CliError(`"${name}" points to no account; set --account-id first`);
+          await send(s, await setVerifiedPrimaryNameCall(s.publicClient, ctx.deployments, name, info.accountId, hexToBytes(`0x${secret}`)));
+          io.out(`"${name}" is now the verified primary name of ${info.accountId}`);
+        } else if (values.primary) {
           await send(s, setPrimaryNameCall(ctx.deployments, name));
           io.out(`"${name}" is now the primary name of its account`);
         }
@@ -281,9 +297,9 @@ export const command: CliCommand = {
       async run(args, io) {
         const { values, positionals } = parse(args, {}, reverseUsage);
         const ctx = connect(values);
-        const name = await reverseLookup(ctx.clients.publicClient, ctx.deployments, positional(positionals, 0, 'ACCOUNT_ID', reverseUsage));
-        if (!name) throw new CliError('this account has no primary name');
-        io.out(name);
+        const info = await primaryNameInfo(ctx.clients.publicClient, ctx.deployments, positional(positionals, 0, 'ACCOUNT_ID', reverseUsage));
+        if (!info.name) throw new CliError('this account has no primary name');
+        io.out(info.verified ? `${info.name} (verified by the account's key)` : info.name);
       },
     },
     {

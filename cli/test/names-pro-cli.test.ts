@@ -12,6 +12,7 @@ import { main } from '../sesh.ts';
 import { loadCommands } from '../sesh.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
 import { nameHash } from '../../sdk/src/names/hash.ts';
+import { accountIdFromEd25519 } from '../../sdk/src/names/accountId.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
 
@@ -74,6 +75,14 @@ describe('sesh CLI: names and pro', () => {
     const records = await run('names', 'set-record', 'cliname', '--text', 'url=https://x.example', '--primary', ...common.slice(0, 4));
     assert.equal(records.code, 0, records.err);
     assert.equal((await run('names', 'reverse', ACCOUNT, ...common.slice(0, 2))).out, 'cliname');
+    // A verified primary name, signed with the account's Session key.
+    const sessionKey = ed25519.utils.randomSecretKey();
+    const keyFile = join(dir, 'session.key');
+    writeFileSync(keyFile, bytesToHex(sessionKey).slice(2));
+    const sessionAccount = accountIdFromEd25519(ed25519.getPublicKey(sessionKey));
+    assert.equal((await run('names', 'set-record', 'cliname', '--account-id', sessionAccount, '--primary', '--verify-with', keyFile, ...common.slice(0, 4))).code, 0);
+    assert.equal((await run('names', 'reverse', sessionAccount, ...common.slice(0, 2))).out, "cliname (verified by the account's key)");
+    assert.equal((await run('names', 'set-record', 'cliname', '--account-id', ACCOUNT, ...common.slice(0, 4))).code, 0);
     const search = await run('names', 'search', 'cliname', ...common.slice(0, 2));
     assert.match(search.out, /available:\s+no/);
     assert.match(search.out, new RegExp(sys.accounts[1]!.address));

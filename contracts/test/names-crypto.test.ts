@@ -96,6 +96,16 @@ describe('names: on-chain blake2b and ed25519', () => {
     assert.equal(await verify(notAPoint, msg, sig), valid);
   });
 
+  it('maps ed25519 keys to X25519 (Session account IDs) like @noble/curves toMontgomery', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), async (seed) => {
+        const pub = ed25519.getPublicKey(seed);
+        assert.equal(await read<Hex>('ed25519ToX25519', [bytesToHex(pub)]), bytesToHex(ed25519.utils.toMontgomery(pub)));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('costs well under the 1M gas budget of a one-off claim', async () => {
     const seed = crypto.getRandomValues(new Uint8Array(32));
     const msg = crypto.getRandomValues(new Uint8Array(32));

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { erc20Abi, type Abi, type Address, type Hex } from 'viem';
 import { SessionNameRegistrar, SessionNameRegistry } from '../../sdk/src/generated/contracts.ts';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import {
+  accountIdFromEd25519,
+  primaryNameInfo,
+  primaryNameMessage,
+  setVerifiedPrimaryNameCall,
   commitCall,
   InvalidAccountIdError,
   InvalidNameError,
@@ -230,6 +235,36 @@ describe('names: registrar and registry', () => {
     await exec(1, registryCall('setAccountId', [nameId('second'), parseAccountId(BOB_ID)]));
     assert.equal(await reverseLookup(client, sys.deployments, ALICE_ID), undefined);
     await expectRevert(exec(1, registryCall('setPrimaryName', [nameId('nosuchname')])), 'NameNotFound');
+  });
+
+  it('verified primary names: signed by the account\'s own Session key, not replaceable by others', async () => {
+    const aliceKey = ed25519.utils.randomSecretKey();
+    const aliceAccount = accountIdFromEd25519(ed25519.getPublicKey(aliceKey));
+    const malloryKey = ed25519.utils.randomSecretKey();
+    await registerName(1, 'realalice', aliceAccount);
+    await registerName(2, 'fakealice', aliceAccount);
+    const client = (await sys.as(0)).publicClient;
+    const registryCall = (functionName: string, args: readonly unknown[]) => ({ address: registry, abi: SessionNameRegistry.abi as Abi, functionName, args });
+    // Unverified: anyone owning a name pointing at the account can set, and override, it.
+    await exec(1, registryCall('setPrimaryName', [nameId('realalice')]));
+    await exec(2, registryCall('setPrimaryName', [nameId('fakealice')]));
+    assert.deepEqual(await primaryNameInfo(client, sys.deployments, aliceAccount), { name: 'fakealice', verified: false });
+    // Mallory cannot sign for Alice's account with her own key, nor with Alice's signature for another name.
+    await expectRevert(exec(2, await setVerifiedPrimaryNameCall(client, sys.deployments, 'fakealice', aliceAccount, malloryKey)), 'KeyNotForAccount');
+    const forReal = await setVerifiedPrimaryNameCall(client, sys.deployments, 'realalice', aliceAccount, aliceKey);
+    await expectRevert(exec(2, { ...forReal, args: [nameId('fakealice'), ...forReal.args.slice(1)] }), 'InvalidAccountSignature');
+    // Alice signs with her Session key: verified, and no longer replaceable without her key.
+    const hash = await exec(1, forReal);
+    console.log(`  verified primary name: ${(await client.getTransactionReceipt({ hash })).gasUsed} gas`);
+    assert.deepEqual(await primaryNameInfo(client, sys.deployments, aliceAccount), { name: 'realalice', verified: true });
+    assert.equal(await reverseLookup(client, sys.deployments, aliceAccount), 'realalice');
+    await expectRevert(exec(2, registryCall('setPrimaryName', [nameId('fakealice')])), 'PrimaryNameVerified');
+    // The used signature cannot be replayed (the nonce moved on).
+    await expectRevert(exec(1, forReal), 'InvalidAccountSignature');
+    assert.equal(
+      await readRegistry('primaryNameMessage', [parseAccountId(aliceAccount), nameId('realalice')]),
+      primaryNameMessage(sys.anvil.chainId, registry, aliceAccount, 'realalice', 1n),
+    );
   });
 
   it('prices: shorter names cost more; the owner sets them within bounds, with events', async () => {

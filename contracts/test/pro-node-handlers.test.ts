@@ -62,7 +62,7 @@ describe('node handlers: Pro proofs and name resolution', () => {
     const answer = await names.resolve('NodeName');
     assert.equal(answer.accountId, ACCOUNT);
     assert.ok(answer.expiry > Number(await sys.now()));
-    assert.deepEqual(await names.reverse(ACCOUNT.toUpperCase().replace(/^05/, '05')), { accountId: ACCOUNT, name: 'nodename' });
+    assert.deepEqual(await names.reverse(ACCOUNT.toUpperCase().replace(/^05/, '05')), { accountId: ACCOUNT, name: 'nodename', verified: false });
     await assert.rejects(names.resolve('-bad'), InvalidNameError);
   });
 });

@@ -52,6 +52,16 @@ library Ed25519 {
         return _encode(acc) == uint256(r);
     }
 
+    /// @notice The X25519 (Montgomery u) public key of ed25519 key `publicKey`, as 32
+    /// little-endian bytes: u = (1 + y) / (1 − y). Session account IDs are `05` ‖ this key.
+    /// Returns zero for an encoding with y ≥ p or y = 1.
+    function toX25519(bytes32 publicKey) internal view returns (bytes32) {
+        uint256 y = _reverse(uint256(publicKey)) & ((1 << 255) - 1);
+        if (y >= P || y == 1) return bytes32(0);
+        uint256 u = mulmod(addmod(1, y, P), _modExp(addmod(1, P - y, P), P - 2), P);
+        return bytes32(_reverse(u));
+    }
+
     /// @dev 2^256 mod L, computed rather than typed.
     function _twoPow256ModL() private pure returns (uint256) {
         return addmod(type(uint256).max % L, 1, L);

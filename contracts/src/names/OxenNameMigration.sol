@@ -101,6 +101,11 @@ contract OxenNameMigration {
         return Ed25519.verify(publicKey, message, r, s);
     }
 
+    /// @notice The X25519 key (Session account ID without 05) of ed25519 key `publicKey`.
+    function ed25519ToX25519(bytes32 publicKey) external view returns (bytes32) {
+        return Ed25519.toX25519(publicKey);
+    }
+
     /// @notice blake2b-256 of `data` (≤ 128 bytes) via the F precompile, for clients and tests.
     function blake2b256(bytes calldata data) external view returns (bytes32) {
         return bytes32(registry.idOfNormalised(data));

@@ -2,6 +2,12 @@
 pragma solidity 0.8.37;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+
+/// @dev The ed25519 helpers the Oxen migration contract exposes (it links the verifier).
+interface IEd25519Helpers {
+    function verifyEd25519(bytes32 publicKey, bytes32 message, bytes32 r, bytes32 s) external view returns (bool);
+    function ed25519ToX25519(bytes32 publicKey) external view returns (bytes32);
+}
 import {Blake2b} from "./Blake2b.sol";
 import {NameRules} from "./NameRules.sol";
 
@@ -16,6 +22,11 @@ import {NameRules} from "./NameRules.sol";
 /// Transfers wipe the account ID and every text record (records are versioned per token, so
 /// the wipe is O(1)). Controllers (the registrar and the Oxen migration, set once by the
 /// deployer) create and extend names; nothing else can.
+/// Reverse records come in two strengths. {setPrimaryName}: asserted by the owner of a name
+/// that points to the account — cheap, but anyone can point a name at any account, so it
+/// may be replaced the same way. {setVerifiedPrimaryName}: also signed by the account's own
+/// Session ed25519 key (checked on-chain, ~700k gas); once an account has a verified
+/// primary name, only another verified one replaces it.
 contract SessionNameRegistry is ERC721 {
     /// @notice After expiry, only renewal works for this long; then the name is released.
     uint256 public constant GRACE_PERIOD = 90 days;
@@ -38,6 +49,12 @@ contract SessionNameRegistry is ERC721 {
     mapping(uint256 id => string) private _names;
     mapping(uint256 id => mapping(uint32 version => mapping(string key => string))) private _texts;
     mapping(bytes32 accountId => uint256 id) private _primary;
+    mapping(bytes32 accountId => bool) private _primaryVerified;
+    /// @notice Replay counter of each account's signed primary-name choices.
+    mapping(bytes32 accountId => uint256) public primaryNonce;
+
+    /// @notice Domain tag of the message an account signs to choose its primary name.
+    bytes32 public constant PRIMARY_DOMAIN = keccak256("SESH/SNS-primary/v1");
 
     error NotDeployer(address caller);
     error ControllersAlreadySet();
@@ -55,6 +72,12 @@ contract SessionNameRegistry is ERC721 {
     error NotNameOwner(uint256 id, address caller);
     /// @notice The name does not point to `accountId`, so it cannot be its primary name.
     error NameNotForAccount(uint256 id, bytes32 accountId);
+    /// @notice The account chose a primary name with its own key; only {setVerifiedPrimaryName} replaces it.
+    error PrimaryNameVerified(bytes32 accountId);
+    /// @notice `key` is not the ed25519 key of the account the name points to.
+    error KeyNotForAccount(bytes32 key, bytes32 accountId);
+    /// @notice The signature is not by `key` over {primaryNameMessage}.
+    error InvalidAccountSignature(bytes32 key);
 
     event ControllersSet(address registrar, address migration);
     /// @notice `name` (id `id`) now belongs to `owner`, points to `accountId`, and expires at `expiry`.
@@ -66,7 +89,7 @@ contract SessionNameRegistry is ERC721 {
     event TextChanged(uint256 indexed id, string indexed indexedKey, string key, string value);
     /// @notice A transfer wiped every record of `id`.
     event RecordsCleared(uint256 indexed id);
-    event PrimaryNameSet(bytes32 indexed accountId, uint256 indexed id);
+    event PrimaryNameSet(bytes32 indexed accountId, uint256 indexed id, bool verified);
 
     constructor() ERC721("Session Name Service", "SNS") {
         deployer = msg.sender;
@@ -169,12 +192,36 @@ contract SessionNameRegistry is ERC721 {
         emit TextChanged(id, key, key, value);
     }
 
-    /// @notice Makes name `id` the primary (reverse) name of the account it points to.
+    /// @notice Makes name `id` the primary (reverse) name of the account it points to,
+    /// unless that account already chose a verified primary name that is still valid.
     function setPrimaryName(uint256 id) external onlyNameOwner(id) {
         bytes32 accountId = _entries[id].accountId;
         if (accountId == bytes32(0)) revert NameNotForAccount(id, accountId);
+        if (_primaryVerified[accountId] && _validPrimary(accountId, _primary[accountId])) revert PrimaryNameVerified(accountId);
         _primary[accountId] = id;
-        emit PrimaryNameSet(accountId, id);
+        _primaryVerified[accountId] = false;
+        emit PrimaryNameSet(accountId, id, false);
+    }
+
+    /// @notice Makes name `id` the verified primary name of the account it points to, with an
+    /// ed25519 signature (r, s) by that account's Session key `key` over
+    /// {primaryNameMessage}(accountId, id). `key`'s X25519 form must equal the account ID.
+    function setVerifiedPrimaryName(uint256 id, bytes32 key, bytes32 r, bytes32 s) external onlyNameOwner(id) {
+        bytes32 accountId = _entries[id].accountId;
+        if (accountId == bytes32(0)) revert NameNotForAccount(id, accountId);
+        IEd25519Helpers helpers = IEd25519Helpers(migration);
+        if (helpers.ed25519ToX25519(key) != accountId) revert KeyNotForAccount(key, accountId);
+        if (!helpers.verifyEd25519(key, primaryNameMessage(accountId, id), r, s)) revert InvalidAccountSignature(key);
+        primaryNonce[accountId] += 1;
+        _primary[accountId] = id;
+        _primaryVerified[accountId] = true;
+        emit PrimaryNameSet(accountId, id, true);
+    }
+
+    /// @notice The 32 bytes account `accountId` signs to make name `id` its primary name
+    /// (bound to this chain, this registry and the account's current nonce).
+    function primaryNameMessage(bytes32 accountId, uint256 id) public view returns (bytes32) {
+        return keccak256(abi.encode(PRIMARY_DOMAIN, block.chainid, address(this), accountId, id, primaryNonce[accountId]));
     }
 
     // ─── reads ─────────────────────────────────────────────────────────────────
@@ -204,9 +251,19 @@ contract SessionNameRegistry is ERC721 {
     /// @notice The primary name of `accountId`: empty unless that name still points to it and is active.
     function primaryName(bytes32 accountId) external view returns (string memory) {
         uint256 id = _primary[accountId];
+        return _validPrimary(accountId, id) ? _names[id] : "";
+    }
+
+    /// @notice Like {primaryName}, plus whether the account itself signed the choice.
+    function primaryNameOf(bytes32 accountId) external view returns (string memory name, bool verified) {
+        uint256 id = _primary[accountId];
+        if (!_validPrimary(accountId, id)) return ("", false);
+        return (_names[id], _primaryVerified[accountId]);
+    }
+
+    function _validPrimary(bytes32 accountId, uint256 id) private view returns (bool) {
         Entry storage e = _entries[id];
-        if (id == 0 || e.accountId != accountId || block.timestamp >= e.expiry) return "";
-        return _names[id];
+        return id != 0 && e.accountId == accountId && block.timestamp < e.expiry;
     }
 
     /// @notice Text record `key` of name `id` (empty after a transfer wiped it).

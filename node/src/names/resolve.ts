@@ -6,10 +6,12 @@
 import type { PublicClient } from 'viem';
 import type { Deployments } from '../../../sdk/src/deployments.ts';
 import { parseAccountId } from '../../../sdk/src/names/accountId.ts';
-import { lookupName, reverseLookup } from '../../../sdk/src/names/read.ts';
+import { lookupName } from '../../../sdk/src/names/read.ts';
+import { primaryNameInfo } from '../../../sdk/src/names/primary.ts';
 
 export type NameAnswer = { name: string; accountId: string | null; expiry: number };
-export type ReverseAnswer = { accountId: string; name: string | null };
+/** `verified`: the account itself signed the choice of primary name (else only the name's owner asserts it). */
+export type ReverseAnswer = { accountId: string; name: string | null; verified: boolean };
 
 export function nameHandlers(client: PublicClient, deployments: Deployments) {
   return {
@@ -19,7 +21,8 @@ export function nameHandlers(client: PublicClient, deployments: Deployments) {
     },
     async reverse(accountId: string): Promise<ReverseAnswer> {
       parseAccountId(accountId);
-      return { accountId: accountId.trim().toLowerCase(), name: (await reverseLookup(client, deployments, accountId)) ?? null };
+      const info = await primaryNameInfo(client, deployments, accountId);
+      return { accountId: accountId.trim().toLowerCase(), name: info.name ?? null, verified: info.verified };
     },
   };
 }

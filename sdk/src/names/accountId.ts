@@ -2,7 +2,8 @@
  * Session account IDs: 66 hex characters, `05` followed by a 32-byte X25519 public key.
  * On-chain only the 32 bytes after `05` are stored (a bytes32).
  */
-import type { Hex } from 'viem';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex, type Hex } from 'viem';
 
 export class InvalidAccountIdError extends Error {
   override name = 'InvalidAccountIdError';
@@ -33,4 +34,9 @@ export function isAccountId(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The Session account ID ("05" + X25519 key) of a Session ed25519 public key. */
+export function accountIdFromEd25519(publicKey: Uint8Array): string {
+  return `05${bytesToHex(ed25519.utils.toMontgomery(publicKey)).slice(2)}`;
 }

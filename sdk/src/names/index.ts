@@ -5,3 +5,4 @@ export * from './commitment.ts';
 export * from './calls.ts';
 export * from './read.ts';
 export * from './oxen.ts';
+export * from './primary.ts';
