@@ -1,9 +1,9 @@
 /** Gas of the name service and Session Pro: register, renew, transfer a name; buy Pro; claim an Oxen name. */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesToHex, erc20Abi, type Abi, type Hex } from 'viem';
+import { bytesToHex, erc20Abi, hexToBytes, keccak256, toHex, type Abi, type Hex } from 'viem';
 import { OxenNameMigration, SessionNameRegistry } from '../../sdk/src/generated/contracts.ts';
 import { buyProCall } from '../../sdk/src/pro/calls.ts';
-import { commitCall, nameHash, nameId, oxenClaimMessage, parseAccountId, randomSecret, registerCall, renewCall, signOxenClaim } from '../../sdk/src/names/index.ts';
+import { commitCall, nameHash, nameId, oxenClaimMessage, parseAccountId, registerCall, renewCall, signOxenClaim } from '../../sdk/src/names/index.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import type { GasSuite } from './types.ts';
 
@@ -24,7 +24,8 @@ export const namesGas: GasSuite = {
     // Register the steady-state way: a 12-character name, after an earlier registration so
     // the pool and liquidity balances are already non-zero.
     const registerOnce = async (name: string) => {
-      const request = { name, owner: user.account.address, accountId: ACCOUNT, secret: randomSecret() };
+      // Fixed secrets and keys keep the calldata, and so the gas, identical run to run.
+      const request = { name, owner: user.account.address, accountId: ACCOUNT, secret: keccak256(toHex(name)) };
       await exec(commitCall(sys.deployments, request).call);
       await sys.increaseTime(60);
       return gasOf(await exec(registerCall(sys.deployments, request)));
@@ -39,7 +40,7 @@ export const namesGas: GasSuite = {
     const buyPro = await gasOf(await exec(buyProCall(sys.deployments, ACCOUNT, 1n)));
 
     // Oxen claim with the on-chain ed25519 check.
-    const secret = ed25519.utils.randomSecretKey();
+    const secret = hexToBytes(keccak256(toHex('sesh gas bench oxen key')));
     const expiry = (await sys.now()) + 365n * 24n * 3600n;
     await admin.send(migration, OxenNameMigration.abi, 'importNames', [[{ nameHash: nameHash('oxen-name'), accountId: parseAccountId(ACCOUNT), expiry, ownerKey: bytesToHex(ed25519.getPublicKey(secret)) }]]);
     const { r, s } = signOxenClaim(secret, oxenClaimMessage(sys.anvil.chainId, migration, 'oxen-name', user.account.address));
