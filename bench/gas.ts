@@ -11,7 +11,8 @@ import type { GasRow, GasSuite } from './gas/types.ts';
 
 async function suites(): Promise<GasSuite[]> {
   const { foundationGas } = await import('./gas/foundation.ts');
-  return [foundationGas];
+  const { namesGas } = await import('./gas/names.ts');
+  return [foundationGas, namesGas];
 }
 
 function printTable(rows: GasRow[]): void {

@@ -8,6 +8,7 @@ import * as artifacts from '../../sdk/src/generated/contracts.ts';
 import { accountFromKey, signerClientsFor, type SignerClients } from '../../sdk/src/clients.ts';
 import { readDeployments, writeDeployments, type Deployments } from '../../sdk/src/deployments.ts';
 import { INITIAL_REWARD_POOL, TOTAL_SUPPLY } from '../../sdk/src/units.ts';
+import { deployNamesAndPro } from './steps/names.ts';
 
 export type ContractName = keyof typeof artifacts;
 
@@ -142,7 +143,7 @@ export async function deploySystem(options: DeployOptions): Promise<Deployments>
     chainId,
     rpcUrl: options.rpcUrl,
     deployBlock,
-    contracts: { SESH: token, RewardRatePool: pool },
+    contracts: { SESH: token, RewardRatePool: pool, ...(await deployNamesAndPro(d, { token, pool, liquidity: treasury })) },
   };
   writeDeployments(outFile, deployments);
   return deployments;
