@@ -82,10 +82,11 @@ export async function connectDeployer(rpcUrl: string, deployerKey: string, chain
     },
     async send(to, abi, functionName, args = []) {
       // Time-dependent paths (a release that is zero at estimation time but not when mined)
-      // can need more gas than estimated: add headroom instead of failing on out-of-gas.
+      // can need more gas than estimated (fresh storage slots cost 20k each): add headroom
+      // instead of failing on out-of-gas. Only the gas used is paid.
       const request = { address: to, abi, functionName, args, account: clients.account } as never;
       const estimate = await publicClient.estimateContractGas(request);
-      const hash = await walletClient.writeContract({ ...(request as object), gas: (estimate * 5n) / 4n + 25_000n } as never);
+      const hash = await walletClient.writeContract({ ...(request as object), gas: estimate + (estimate / 2n > 80_000n ? estimate / 2n : 80_000n) } as never);
       await wait(hash, `${functionName} on ${to}`);
       return hash;
     },
