@@ -81,7 +81,7 @@ export async function generateBonusSample(options: SampleOptions): Promise<Sampl
       if (random() < 0.0005) node.contributors = formatContributors(pickContributors()); // churn
       lines.push(`${time},${node.id},${random() < 0.98 ? 1 : 0},${node.contributors}`);
     }
-    if (!out.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(`${lines.join("\n")}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     bar.update(h);
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
