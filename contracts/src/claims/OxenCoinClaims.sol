@@ -67,6 +67,8 @@ contract OxenCoinClaims {
     error NotBridge(address caller);
     error AlreadyCredited(bytes32 burnTx);
     error ZeroBurn(bytes32 burnTx);
+    /// @notice The burn is too small to earn one base unit of SESH.
+    error CreditRoundsToZero(bytes32 burnTx, uint256 oxenBurned);
     error RecordedInFuture(bytes32 burnTx, uint64 recordedAt, uint256 now_);
     error CreditsClosed(uint64 creditsEnd);
     error LateFullRateCredit(bytes32 burnTx, uint64 recordedAt, uint64 fullRateDeadline);
@@ -127,6 +129,7 @@ contract OxenCoinClaims {
             revert LateFullRateCredit(burnTx, recordedAt, fullRateDeadline);
         }
         (uint256 amount, uint256 full) = amountFor(oxenBurned, recordedAt);
+        if (amount == 0) revert CreditRoundsToZero(burnTx, oxenBurned);
         uint256 consumedAfter = consumed + full;
         if (consumedAfter > PROGRAM_TOTAL) revert BudgetExceeded(consumedAfter, PROGRAM_TOTAL);
         uint256 owedAfter = owed + amount;
