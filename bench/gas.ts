@@ -11,7 +11,8 @@ import type { GasRow, GasSuite } from './gas/types.ts';
 
 async function suites(): Promise<GasSuite[]> {
   const { foundationGas } = await import('./gas/foundation.ts');
-  return [foundationGas];
+  const { distributorGas } = await import('./gas/distributor.ts');
+  return [foundationGas, distributorGas];
 }
 
 function printTable(rows: GasRow[]): void {
