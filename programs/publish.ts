@@ -54,7 +54,7 @@ export async function publishDistribution(options: PublishOptions): Promise<{ di
   }
   const distributor = await signer.deploy('MerkleDistributor', [token, pool, distribution.root, total, BigInt(options.windowSeconds)]);
   log(`${options.name} ${distributor} (root ${distribution.root})`);
-  // Record it before funding: a crash after this point leaves a known, refundable-by-sweep address.
+  // Record it before funding, so a crash in between leaves a known address to fund and open by hand.
   updateDeployments(options.deploymentsFile, { contracts: { ...deployments.contracts, [options.name]: distributor } });
   await signer.send(token, erc20Abi, 'transfer', [distributor, total]);
   log(`funded with ${formatSesh(total)} SESH`);

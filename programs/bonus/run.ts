@@ -12,6 +12,7 @@
  *   summary.json       parameters, counts, root
  *   skipped-rows.csv   only with --skip-bad-rows and bad rows: file,line,reason
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSesh } from '../../sdk/src/units.ts';
 import { allocate } from '../lib/allocate.ts';
@@ -95,5 +96,6 @@ export async function runBonus(options: BonusRunOptions): Promise<BonusRunResult
     files.push(['skipped-rows.csv', `file,line,reason\n${bad.rows.map((r) => `${csvField(r.file)},${r.line},${csvField(r.reason)}`).join('\n')}\n`]);
   }
   for (const [name, content] of files) writeFileAtomic(join(options.outDir, name), content);
+  if (bad.rows.length === 0) rmSync(join(options.outDir, 'skipped-rows.csv'), { force: true }); // not from an older run
   return { ...result, root: distribution.root, skipped: bad.rows, files: files.map(([name]) => join(options.outDir, name)) };
 }
