@@ -23,9 +23,11 @@ type NodeState = {
   id: string;
   field: string;
   shares: Share[];
-  /** Contributors of the last row before the hardfork, for the re-stake list. */
-  restake?: { time: number; active: boolean; contributors: Contributor[] };
   contributors: Contributor[];
+  /** The last row before the hardfork, for the re-stake list (plain fields: no allocation per row). */
+  restakeTime?: number;
+  restakeActive?: boolean;
+  restakeContributors?: Contributor[];
 };
 
 export type RestakeRow = { node: string; address: Address; oxen: bigint; active: boolean };
@@ -170,7 +172,9 @@ export function createBonusEngine(params: BonusParams, bad: BadRowSink) {
         nodeSnapshots++;
         if (time >= params.anchorHardfork) return;
         lastBeforeHardfork = time;
-        state.restake = { time, active, contributors: state.contributors };
+        state.restakeTime = time;
+        state.restakeActive = active;
+        state.restakeContributors = state.contributors;
         const registration = nodeStart.get(nodeId);
         if (registration) registration.seen = true;
         if (!active || time < PROGRAM_START || !registration || time < registration.start) return;
@@ -199,13 +203,13 @@ export function createBonusEngine(params: BonusParams, bad: BadRowSink) {
       });
       const restake: RestakeRow[] = [];
       for (const [node, state] of [...nodes].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (!state.restake || state.restake.time !== lastBeforeHardfork) continue;
+        if (state.restakeTime === undefined || state.restakeTime !== lastBeforeHardfork) continue;
         const byAddress = new Map<Address, bigint>();
-        for (const c of state.restake.contributors) {
+        for (const c of state.restakeContributors!) {
           if (c.registered) byAddress.set(c.eth!, (byAddress.get(c.eth!) ?? 0n) + c.oxen);
         }
         for (const [address, oxen] of [...byAddress].sort(([a], [b]) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) {
-          restake.push({ node, address, oxen, active: state.restake.active });
+          restake.push({ node, address, oxen, active: state.restakeActive! });
         }
       }
       return { points, restake, snapshots, nodeSnapshots, lastSnapshotBeforeHardfork: lastBeforeHardfork };
