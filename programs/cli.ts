@@ -30,6 +30,24 @@ function bigintOption(value: string, name: string): bigint {
   return BigInt(value);
 }
 
+/** OXEN supply at TGE − OPTF holdings: --circulating-oxen, or --oxen-supply and --optf-holdings. */
+function circulatingOxen(values: Record<string, any>): bigint {
+  if (values['circulating-oxen'] !== undefined) return bigintOption(values['circulating-oxen'], 'circulating-oxen');
+  required(values, 'oxen-supply', 'optf-holdings');
+  const supply = bigintOption(values['oxen-supply'], 'oxen-supply');
+  const optf = bigintOption(values['optf-holdings'], 'optf-holdings');
+  if (optf >= supply) throw new UsageError('--optf-holdings must be less than --oxen-supply');
+  return supply - optf;
+}
+const supplyOptions = {
+  'circulating-oxen': { type: 'string' as const },
+  'oxen-supply': { type: 'string' as const },
+  'optf-holdings': { type: 'string' as const },
+};
+const supplyHelp = `  --circulating-oxen N   OXEN supply at TGE − OPTF holdings, atomic units; or give both:
+  --oxen-supply N        OXEN supply at TGE, atomic units
+  --optf-holdings N      OXEN held by the OPTF at TGE, atomic units`;
+
 function timeOption(value: string, name: string): number {
   try {
     return parseTime(value, `--${name}`);
@@ -56,7 +74,8 @@ Options:
   --registrations FILE   registrations CSV (kind,id,registered_at)
   --snapshots FILES      snapshot CSV file(s), comma-separated, in time order
   --anchor TIME          the Anchor hardfork (unix s or ISO UTC): accrual stops there
-  --circulating-oxen N   OXEN supply at TGE − OPTF holdings, atomic units (re-stake conversion)
+${supplyHelp}
+                         (the re-stake list converts OXEN at the coin-claims rate)
   --out DIR              output folder
   --skip-bad-rows        skip bad rows (listed on stderr and in skipped-rows.csv) instead of stopping
   --quiet                no progress bar`,
@@ -64,20 +83,20 @@ Options:
       registrations: { type: 'string' },
       snapshots: { type: 'string' },
       anchor: { type: 'string' },
-      'circulating-oxen': { type: 'string' },
+      ...supplyOptions,
       out: { type: 'string' },
       'skip-bad-rows': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
     async run(v) {
-      required(v, 'registrations', 'snapshots', 'anchor', 'circulating-oxen', 'out');
+      required(v, 'registrations', 'snapshots', 'anchor', 'out');
       const { runBonus } = await import('./bonus/run.ts');
       const started = Date.now();
       const result = await runBonus({
         registrations: v.registrations,
         snapshots: String(v.snapshots).split(','),
         anchorHardfork: timeOption(v.anchor, 'anchor'),
-        circulatingOxen: bigintOption(v['circulating-oxen'], 'circulating-oxen'),
+        circulatingOxen: circulatingOxen(v),
         outDir: v.out,
         skipBadRows: v['skip-bad-rows'],
         quiet: v.quiet,
@@ -138,23 +157,24 @@ Options:
   },
   'coin-claims-deploy': {
     summary: 'deploy + fund OxenCoinClaims (30,000,000 SESH) and record it',
-    usage: `Usage: npm run programs -- coin-claims-deploy --deployments FILE --key-file FILE --circulating-oxen N --tge TIME [options]
+    usage: `Usage: npm run programs -- coin-claims-deploy --deployments FILE --key-file FILE --tge TIME (--circulating-oxen N | --oxen-supply N --optf-holdings N) [options]
 
 Options:
-  --circulating-oxen N   OXEN supply at TGE − OPTF holdings, atomic units (fixed at deploy)
+${supplyHelp}
+                         (fixed at deploy)
   --tge TIME             token generation event; burns recorded after TGE + 6 months get 0.7×
   --grace-days D         full-rate credits still accepted D days after TGE + 6 months (default 14)
   --credits-months M     credits close M months after TGE (default 12)
   --bridge 0x…           the bridge service's address (default: the signer)`,
-    options: { ...chainOptions, 'circulating-oxen': { type: 'string' }, tge: { type: 'string' }, 'grace-days': { type: 'string', default: '14' }, 'credits-months': { type: 'string', default: '12' }, bridge: { type: 'string' } },
+    options: { ...chainOptions, ...supplyOptions, tge: { type: 'string' }, 'grace-days': { type: 'string', default: '14' }, 'credits-months': { type: 'string', default: '12' }, bridge: { type: 'string' } },
     async run(v) {
-      required(v, 'deployments', 'circulating-oxen', 'tge');
+      required(v, 'deployments', 'tge');
       const { deployCoinClaims } = await import('./coin-claims/bridge.ts');
       const tge = timeOption(v.tge, 'tge');
       await deployCoinClaims({
         deploymentsFile: v.deployments,
         key: readKeyFile(v['key-file']),
-        circulatingOxen: bigintOption(v['circulating-oxen'], 'circulating-oxen'),
+        circulatingOxen: circulatingOxen(v),
         reducedAfter: addMonthsUtc(tge, 6),
         fullRateGraceSeconds: Number(v['grace-days']) * 86_400,
         creditsEnd: addMonthsUtc(tge, Number(v['credits-months'])),
@@ -180,13 +200,15 @@ contract has not credited yet. Safe to re-run at any time (e.g. from cron on a g
   },
   'coin-claims-amount': {
     summary: 'print the SESH a burn earns',
-    usage: `Usage: npm run programs -- coin-claims-amount --oxen N --recorded-at TIME --circulating-oxen N --tge TIME`,
-    options: { oxen: { type: 'string' }, 'recorded-at': { type: 'string' }, 'circulating-oxen': { type: 'string' }, tge: { type: 'string' } },
+    usage: `Usage: npm run programs -- coin-claims-amount --oxen N --recorded-at TIME --tge TIME (--circulating-oxen N | --oxen-supply N --optf-holdings N)
+
+${supplyHelp}`,
+    options: { oxen: { type: 'string' }, 'recorded-at': { type: 'string' }, ...supplyOptions, tge: { type: 'string' } },
     async run(v) {
-      required(v, 'oxen', 'recorded-at', 'circulating-oxen', 'tge');
+      required(v, 'oxen', 'recorded-at', 'tge');
       const { creditAmount } = await import('./coin-claims/amount.ts');
       const amount = creditAmount(bigintOption(v.oxen, 'oxen'), timeOption(v['recorded-at'], 'recorded-at'), {
-        circulatingOxen: bigintOption(v['circulating-oxen'], 'circulating-oxen'),
+        circulatingOxen: circulatingOxen(v),
         reducedAfter: addMonthsUtc(timeOption(v.tge, 'tge'), 6),
       });
       console.log(`${formatSesh(amount)} SESH (${amount} base units)`);

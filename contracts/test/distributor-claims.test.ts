@@ -96,10 +96,16 @@ describe('MerkleDistributor', () => {
     await anyone.send(distributor, abi, 'open');
     const first = sys.accounts[1]!.address;
     await anyone.send(distributor, abi, 'claim', claimArgs(file, first));
+    const heldBefore = await balanceOf(distributor);
     await expectRevert(anyone.send(distributor, abi, 'sweep'), 'ClaimWindowStillOpen');
+    assert.equal(await balanceOf(distributor), heldBefore);
     const end = await read<bigint>(distributor, 'claimEnd');
     await sys.setNextTimestamp(end);
-    await expectRevert(anyone.send(distributor, abi, 'claim', claimArgs(file, sys.accounts[2]!.address)), 'ClaimWindowClosed');
+    const late = claimArgs(file, sys.accounts[2]!.address);
+    const lateBalance = await balanceOf(late[1]);
+    await expectRevert(anyone.send(distributor, abi, 'claim', late), 'ClaimWindowClosed');
+    assert.equal(await read(distributor, 'isClaimed', [late[0]]), false);
+    assert.equal(await balanceOf(late[1]), lateBalance);
     const left = await balanceOf(distributor);
     assert.equal(left, BigInt(file.total) - BigInt(file.claims[first]!.amount));
     const poolBefore = await balanceOf(pool);

@@ -116,6 +116,15 @@ describe('programs bonus (files in, files out)', () => {
       assert.equal(r.status, 0, command);
       assert.match(r.stdout, /Usage:/);
     }
+    // The whole bonus command through the CLI, and the coin-claims worked example.
+    const out = tempDir();
+    const bonus = await capture('bonus', '--registrations', sample.registrations, '--snapshots', sample.snapshots, '--anchor', String(sample.anchorHardfork), '--oxen-supply', String(70_000_000n * OXEN), '--optf-holdings', String(10_000_000n * OXEN), '--out', out, '--quiet');
+    assert.equal(bonus.status, 0);
+    assert.match(bonus.stdout, /4320 node-snapshots .* root 0x[0-9a-f]{64}/);
+    assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).circulatingOxen, String(60_000_000n * OXEN));
+    const args = ['--oxen', String(600_000n * OXEN), '--circulating-oxen', String(60_000_000n * OXEN), '--tge', '2025-01-01T00:00:00Z'];
+    assert.match((await capture('coin-claims-amount', ...args, '--recorded-at', '2025-07-01T00:00:00Z')).stdout, /^300000 SESH/);
+    assert.match((await capture('coin-claims-amount', ...args, '--recorded-at', '2025-07-01T00:00:01Z')).stdout, /^210000 SESH/);
     // One real process: the exit code and the message on stderr.
     const missing = spawnSync(process.execPath, ['--import', 'tsx', 'programs/cli.ts', 'bonus', '--out', tempDir()], { encoding: 'utf8' });
     assert.equal(missing.status, 2);
