@@ -245,12 +245,13 @@ ${supplyHelp}`,
   },
   'testnet-score': {
     summary: 'Testnet Incentive Program: activity records → scores → Merkle root',
-    usage: `Usage: npm run programs -- testnet-score --activity FILE[,FILE…] --state FILE --total SESH --out DIR [--ignore-funder 0x…[,0x…]] [--skip-bad-rows]
+    usage: `Usage: npm run programs -- testnet-score --activity FILE[,FILE…] --state FILE --total SESH --out DIR [--funding FILE] [--ignore-funder 0x…[,0x…]] [--skip-bad-rows]
 
 Scores eligible addresses from activity records (JSON lines, see programs/testnet/activity.ts),
 clusters addresses funded from the same source (except --ignore-funder, e.g. the faucet),
-allocates --total SESH by score and writes scores.csv and distribution.json to DIR.`,
-    options: { activity: { type: 'string' }, state: { type: 'string' }, total: { type: 'string' }, out: { type: 'string' }, 'ignore-funder': { type: 'string' }, 'skip-bad-rows': { type: 'boolean', default: false } },
+allocates --total SESH by score and writes scores.csv and distribution.json to DIR.
+--funding takes the CSV of testnet-extract-funding (records without fundedBy get it from there).`,
+    options: { funding: { type: 'string' }, activity: { type: 'string' }, state: { type: 'string' }, total: { type: 'string' }, out: { type: 'string' }, 'ignore-funder': { type: 'string' }, 'skip-bad-rows': { type: 'boolean', default: false } },
     async run(v) {
       required(v, 'activity', 'state', 'total', 'out');
       const { loadState } = await import('./testnet/eligibility.ts');
@@ -260,11 +261,35 @@ allocates --total SESH by score and writes scores.csv and distribution.json to D
         state: loadState(v.state),
         total: parseSesh(v.total),
         ignoreFunders: v['ignore-funder'] ? String(v['ignore-funder']).split(',').map(parseAddress) : [],
+        fundingFile: v.funding,
         outDir: v.out,
         skipBadRows: v['skip-bad-rows'],
       });
       reportSkipped(result.skipped);
       console.log(`${result.rows} participants; root ${result.root}; wrote ${v.out}/scores.csv and distribution.json`);
+    },
+  },
+  'testnet-extract-funding': {
+    summary: 'read SESH transfers on the testnet and write each address\'s first funder (for sybil clustering)',
+    usage: `Usage: npm run programs -- testnet-extract-funding --deployments FILE --out FILE [--from-block N] [--to-block N]
+
+Writes a CSV address,funded_by: the first address that sent SESH to each address (from the
+deployment block by default). Pass it to testnet-score --funding.`,
+    options: { deployments: { type: 'string' }, out: { type: 'string' }, 'from-block': { type: 'string' }, 'to-block': { type: 'string' } },
+    async run(v) {
+      required(v, 'deployments', 'out');
+      const { readDeployments } = await import('../sdk/src/deployments.ts');
+      const { publicClientFor } = await import('../sdk/src/clients.ts');
+      const { extractFunding } = await import('./testnet/extract.ts');
+      const { writeFileAtomic } = await import('./lib/io.ts');
+      const deployments = readDeployments(v.deployments);
+      const { publicClient } = publicClientFor(deployments.chainId, deployments.rpcUrl);
+      const from = BigInt(v['from-block'] ?? deployments.deployBlock);
+      const to = v['to-block'] !== undefined ? BigInt(v['to-block']) : await publicClient.getBlockNumber();
+      const funding = await extractFunding(publicClient as never, deployments, from, to);
+      const rows = [...funding].sort(([a], [b]) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).map(([a, f]) => `${a},${f}`);
+      writeFileAtomic(v.out, `address,funded_by\n${rows.join('\n')}\n`);
+      console.log(`wrote ${rows.length} funding sources (blocks ${from}–${to}) to ${v.out}`);
     },
   },
   'testnet-faucet': {

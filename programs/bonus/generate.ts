@@ -4,8 +4,7 @@
  * inactive hours, a little contributor churn, most participants registered (some early,
  * some late). Used by the tests (small) and bench/programs.ts (2,000 nodes × 280 days).
  */
-import { createWriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
@@ -86,7 +85,6 @@ export async function generateBonusSample(options: SampleOptions): Promise<Sampl
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   bar.end();
-  const { renameSync } = await import('node:fs');
   renameSync(temp, snapshots);
   return { registrations, snapshots, anchorHardfork, nodeSnapshots: hours * options.nodes };
 }

@@ -113,6 +113,22 @@ describe('programs on a real chain', () => {
     assert.equal(funding.get(a), funder.address);
     assert.equal(funding.get(b), funder.address, 'the first sender, not the latest');
     assert.equal(funding.get(funder.address), sys.accounts[0]!.address);
+
+    // The CLI writes the same map; scoring with it clusters a and b (same funder) into one.
+    const { main } = await import('../cli.ts');
+    const dir = tempDir();
+    const log = console.log;
+    console.log = () => {};
+    try {
+      assert.equal(await main(['testnet-extract-funding', '--deployments', deploymentsFile, '--out', join(dir, 'funding.csv')]), 0);
+    } finally {
+      console.log = log;
+    }
+    assert.match(readFileSync(join(dir, 'funding.csv'), 'utf8'), new RegExp(`${a},${funder.address}`));
+    const { runTestnetScores } = await import('../testnet/run.ts');
+    writeFileSync(join(dir, 'activity.jsonl'), [a, b].map((address) => JSON.stringify({ address, action: 'name', time: 1 })).join('\n'));
+    const scored = await runTestnetScores({ activity: [join(dir, 'activity.jsonl')], state: emptyState(3), total: 100n, ignoreFunders: [], fundingFile: join(dir, 'funding.csv'), outDir: dir });
+    assert.equal(scored.rows, 1, 'a and b share a funder: one participant');
   });
 
   it('testnet faucet: drips only to eligible addresses, rate-limits, and turns invite codes into eligibility (single use)', async () => {

@@ -14,6 +14,9 @@ import type { BadRow } from '../lib/errors.ts';
 import { writeFileAtomic } from '../lib/io.ts';
 import { claimsFrom, distributionFile } from '../lib/merkle.ts';
 import { readActivity } from './activity.ts';
+import { withFunding } from './extract.ts';
+import { readFileSync } from 'node:fs';
+import { parseAddress } from '../lib/parse.ts';
 import { isEligible, type EligibilityState } from './eligibility.ts';
 import { scoreParticipants } from './score.ts';
 
@@ -22,12 +25,33 @@ export type TestnetRunOptions = {
   state: EligibilityState;
   total: bigint;
   ignoreFunders: Address[];
+  /** CSV address,funded_by from testnet-extract-funding; fills in records' fundedBy. */
+  fundingFile?: string;
   outDir: string;
   skipBadRows?: boolean;
 };
 
+/** Reads the address,funded_by CSV written by testnet-extract-funding. */
+export function readFunding(path: string): Map<Address, Address> {
+  const map = new Map<Address, Address>();
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line || i === 0) return;
+      const [address, funder] = line.split(',');
+      try {
+        map.set(parseAddress(address!), parseAddress(funder!));
+      } catch (error) {
+        throw new Error(`${path}:${i + 1}: ${(error as Error).message}`);
+      }
+    });
+  return map;
+}
+
 export async function runTestnetScores(options: TestnetRunOptions): Promise<{ root: string; rows: number; skipped: BadRow[] }> {
-  const { records, skipped } = await readActivity(options.activity, options.skipBadRows);
+  const read = await readActivity(options.activity, options.skipBadRows);
+  const skipped = read.skipped;
+  const records = options.fundingFile ? withFunding(read.records, readFunding(options.fundingFile)) : read.records;
   const scores = scoreParticipants(records, {
     isEligible: (a) => isEligible(options.state, a),
     ignoreFunders: new Set(options.ignoreFunders),
