@@ -135,11 +135,12 @@ contract refuses unless funded). After the window, anyone can sweep the rest to 
 Options:
   --distribution FILE   distribution.json from bonus / testnet score
   --deployments FILE    deployments/<network>.json
-  --key-file FILE       treasury key (or DEPLOYER_KEY)
+  --key-file FILE       deployer key (or DEPLOYER_KEY); also funds unless --treasury-key-file
+  --treasury-key-file F key of the treasury that funds the distributor (default: the deployer)
   --name NAME           e.g. ServiceNodeBonusDistributor
   --window-days D       claim window from opening (default 365)
   --open                open claims right away`,
-    options: { distribution: { type: 'string' }, ...chainOptions, name: { type: 'string' }, 'window-days': { type: 'string', default: '365' }, open: { type: 'boolean', default: false } },
+    options: { distribution: { type: 'string' }, ...chainOptions, 'treasury-key-file': { type: 'string' }, name: { type: 'string' }, 'window-days': { type: 'string', default: '365' }, open: { type: 'boolean', default: false } },
     async run(v) {
       required(v, 'distribution', 'deployments', 'name');
       const { publishDistribution } = await import('./publish.ts');
@@ -147,6 +148,7 @@ Options:
         distributionFile: v.distribution,
         deploymentsFile: v.deployments,
         key: readKeyFile(v['key-file']),
+        treasuryKey: v['treasury-key-file'] ? readKeyFile(v['treasury-key-file']) : undefined,
         name: v.name,
         windowSeconds: Number(v['window-days']) * 86_400,
         open: v.open,

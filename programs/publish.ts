@@ -15,7 +15,10 @@ import { connect } from './lib/chain.ts';
 export type PublishOptions = {
   distributionFile: string;
   deploymentsFile: string;
+  /** Deploys the distributor (and funds it unless treasuryKey is given). */
   key: string;
+  /** Funds the distributor when the treasury is not the deployer. */
+  treasuryKey?: string;
   /** Name in the deployments file. */
   name: string;
   windowSeconds: number;
@@ -43,20 +46,21 @@ export async function publishDistribution(options: PublishOptions): Promise<{ di
   const distribution = readDistribution(options.distributionFile);
   const total = BigInt(distribution.total);
   const { deployments, signer } = await connect(options.deploymentsFile, options.key);
+  const treasury = options.treasuryKey ? (await connect(options.deploymentsFile, options.treasuryKey)).signer : signer;
   if (deployments.contracts[options.name]) {
     throw new UsageError(`${options.deploymentsFile} already has ${options.name} at ${deployments.contracts[options.name]}; pick another --name`);
   }
   const token = contractAddress(deployments, 'SESH');
   const pool = contractAddress(deployments, 'RewardRatePool');
-  const balance = await signer.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [signer.account.address] });
+  const balance = await signer.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [treasury.account.address] });
   if (balance < total) {
-    throw new UsageError(`the signer ${signer.account.address} holds ${formatSesh(balance)} SESH but the distribution needs ${formatSesh(total)}; use the treasury key`);
+    throw new UsageError(`the treasury ${treasury.account.address} holds ${formatSesh(balance)} SESH but the distribution needs ${formatSesh(total)}; pass the treasury's key`);
   }
   const distributor = await signer.deploy('MerkleDistributor', [token, pool, distribution.root, total, BigInt(options.windowSeconds)]);
   log(`${options.name} ${distributor} (root ${distribution.root})`);
   // Record it before funding, so a crash in between leaves a known address to fund and open by hand.
   updateDeployments(options.deploymentsFile, { contracts: { ...deployments.contracts, [options.name]: distributor } });
-  await signer.send(token, erc20Abi, 'transfer', [distributor, total]);
+  await treasury.send(token, erc20Abi, 'transfer', [distributor, total]);
   log(`funded with ${formatSesh(total)} SESH`);
   if (options.open) {
     await signer.send(distributor, MerkleDistributor.abi, 'open');

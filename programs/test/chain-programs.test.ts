@@ -59,6 +59,12 @@ describe('programs on a real chain', () => {
       publishDistribution({ distributionFile: join(out, 'distribution.json'), deploymentsFile, key: sys.accounts[0]!.privateKey, name: 'ServiceNodeBonusDistributor', windowSeconds: 1, open: false }),
       /already has ServiceNodeBonusDistributor/,
     );
+    // A deployer without SESH is refused before deploying anything; with the treasury's key it works.
+    const other = { distributionFile: join(out, 'distribution.json'), deploymentsFile, key: sys.accounts[9]!.privateKey, name: 'TestnetDistributor', windowSeconds: 86_400, open: false };
+    await assert.rejects(publishDistribution(other), /holds 0 SESH/);
+    assert.equal(readDeployments(deploymentsFile).contracts.TestnetDistributor, undefined);
+    const funded = await publishDistribution({ ...other, treasuryKey: sys.accounts[0]!.privateKey });
+    assert.equal(await balanceOf(funded.distributor), funded.total);
   });
 
   it('coin claims: the bridge credits each burn once, skips credited burns on re-run, and refuses bad files', async () => {
