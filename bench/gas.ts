@@ -12,7 +12,8 @@ import type { GasRow, GasSuite } from './gas/types.ts';
 async function suites(): Promise<GasSuite[]> {
   const { foundationGas } = await import('./gas/foundation.ts');
   const { namesGas } = await import('./gas/names.ts');
-  return [foundationGas, namesGas];
+  const { distributorGas } = await import('./gas/distributor.ts');
+  return [foundationGas, namesGas, distributorGas];
 }
 
 function printTable(rows: GasRow[]): void {
