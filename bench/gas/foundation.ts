@@ -1,5 +1,6 @@
 /** Gas of the foundation operations: token transfer, permit, pool payout. */
-import { erc20Abi, parseSignature, type Hex } from 'viem';
+import { erc20Abi, type Hex } from 'viem';
+import { signPermit } from '../../sdk/src/permit.ts';
 import { RewardRatePool, SESH } from '../../sdk/src/generated/contracts.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import type { GasSuite } from './types.ts';
@@ -19,22 +20,8 @@ export const foundationGas: GasSuite = {
 
     const spender = sys.accounts[2]!.address;
     const deadline = (await sys.now()) + 3600n;
-    const signature = await user.walletClient.signTypedData({
-      domain: { name: 'Session Token', version: '1', chainId: sys.anvil.chainId, verifyingContract: token },
-      types: {
-        Permit: [
-          { name: 'owner', type: 'address' },
-          { name: 'spender', type: 'address' },
-          { name: 'value', type: 'uint256' },
-          { name: 'nonce', type: 'uint256' },
-          { name: 'deadline', type: 'uint256' },
-        ],
-      },
-      primaryType: 'Permit',
-      message: { owner: user.account.address, spender, value: sesh(5), nonce: 0n, deadline },
-    });
-    const { r, s, v } = parseSignature(signature);
-    const permit = await gasOf(await admin.send(token, SESH.abi, 'permit', [user.account.address, spender, sesh(5), deadline, Number(v), r, s]));
+    const permitArgs = await signPermit(user.walletClient, { token, chainId: sys.anvil.chainId, spender, value: sesh(5), nonce: 0n, deadline });
+    const permit = await gasOf(await admin.send(token, SESH.abi, 'permit', permitArgs));
 
     const started = (await admin.publicClient.readContract({ address: pool, abi: RewardRatePool.abi, functionName: 'lastReleaseTime' })) !== 0n;
     if (!started) await admin.send(pool, RewardRatePool.abi, 'start', [sys.accounts[9]!.address]);

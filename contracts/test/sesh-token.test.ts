@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { erc20Abi, parseSignature, type Address } from 'viem';
+import { erc20Abi, type Address } from 'viem';
+import { signPermit } from '../../sdk/src/permit.ts';
 import { SESH } from '../../sdk/src/generated/contracts.ts';
 import { INITIAL_REWARD_POOL, TOTAL_SUPPLY, sesh } from '../../sdk/src/units.ts';
 import { expectRevert, startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
@@ -44,22 +45,7 @@ describe('SESH token', () => {
     const value = sesh(25_000);
     const deadline = (await sys.now()) + 3600n;
     const nonce = await read<bigint>('nonces', [owner.account.address]);
-    const signature = await owner.walletClient.signTypedData({
-      domain: { name: 'Session Token', version: '1', chainId: sys.anvil.chainId, verifyingContract: token },
-      types: {
-        Permit: [
-          { name: 'owner', type: 'address' },
-          { name: 'spender', type: 'address' },
-          { name: 'value', type: 'uint256' },
-          { name: 'nonce', type: 'uint256' },
-          { name: 'deadline', type: 'uint256' },
-        ],
-      },
-      primaryType: 'Permit',
-      message: { owner: owner.account.address, spender, value, nonce, deadline },
-    });
-    const { r, s, v } = parseSignature(signature);
-    const args = [owner.account.address, spender, value, deadline, Number(v), r, s];
+    const args = await signPermit(owner.walletClient, { token, chainId: sys.anvil.chainId, spender, value, nonce, deadline });
     await (await sys.as(3)).send(token, SESH.abi, 'permit', args);
     assert.equal(await read('allowance', [owner.account.address, spender]), value);
     await expectRevert((await sys.as(3)).send(token, SESH.abi, 'permit', args), 'ERC2612InvalidSigner');

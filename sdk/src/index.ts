@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './generated/contracts.ts';
 export * as names from './names/index.ts';
 export * as pro from './pro/index.ts';
+export * from './permit.ts';
