@@ -11,7 +11,8 @@ import type { GasRow, GasSuite } from './gas/types.ts';
 
 async function suites(): Promise<GasSuite[]> {
   const { foundationGas } = await import('./gas/foundation.ts');
-  return [foundationGas];
+  const { cryptoGas } = await import('./gas/crypto.ts');
+  return [foundationGas, cryptoGas];
 }
 
 function printTable(rows: GasRow[]): void {
