@@ -57,6 +57,12 @@ describe('BN254 library (harness)', () => {
     );
   });
 
+  it('hashToG1 regression vectors (pinned in sdk/test/bls-sdk.test.ts) hold on-chain too', async () => {
+    for (const digest of [`0x${'00'.repeat(32)}`, `0x${'ff'.repeat(32)}`] as Hex[]) {
+      assert.deepEqual(await read<SolidityG1>('hashToG1', [digest]), g1ToSolidity(hashToG1(digest)));
+    }
+  });
+
   it('add, negate and scalarMul match noble; bad points are refused', async () => {
     const a = G1.BASE.multiply(12345n);
     const b = G1.BASE.multiply(987654321n);
