@@ -37,6 +37,8 @@ import {
   signNetworkMessage,
   signProofOfPossession,
   verifySignature,
+  verifySignatureShare,
+  verifySignatureShares,
 } from '../src/bls/index.ts';
 
 const G1 = bn254.G1.Point;
@@ -110,6 +112,25 @@ describe('signing and aggregation', () => {
       }),
       { numRuns: 8 },
     );
+  });
+
+  it('share checks accept valid shares and reject any batch with a bad one', () => {
+    const digest = keccak256(toBytes('shares'));
+    const keys = [11n, 22n, 33n, 44n, 55n].map(blsKeyPairFromSecret);
+    // The same digest signed repeatedly goes through the memoised, precomputed message point.
+    const shares = keys.map((k) => ({ signature: signDigest(k.secretKey, digest), publicKeyG2: k.publicKeyG2 }));
+    for (const k of keys) assert.ok(signDigest(k.secretKey, digest).equals(hashToG1(digest).multiply(k.secretKey)));
+    assert.equal(verifySignatureShare({ digest, ...shares[0]! }), true);
+    assert.equal(verifySignatureShare({ digest, signature: shares[0]!.signature, publicKeyG2: keys[1]!.publicKeyG2 }), false);
+    assert.equal(verifySignatureShares({ digest, shares }), true);
+    assert.equal(verifySignatureShares({ digest: keccak256(digest), shares }), false);
+    // Two shares that cancel in a plain sum still fail the randomised batch.
+    const delta = G1.BASE.multiply(999n);
+    const cancelling = [...shares];
+    cancelling[1] = { ...shares[1]!, signature: shares[1]!.signature.add(delta) };
+    cancelling[2] = { ...shares[2]!, signature: shares[2]!.signature.subtract(delta) };
+    assert.equal(verifySignatureShares({ digest, shares: cancelling }), false);
+    assert.equal(verifySignatureShares({ digest, shares: [] }), false);
   });
 
   it('the empty aggregates are the identity and the identity signature never verifies', () => {
