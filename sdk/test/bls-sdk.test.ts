@@ -149,6 +149,7 @@ describe('messages', () => {
     const pop = signProofOfPossession({ ...ctx, secretKey: key.secretKey, publicKey: key.publicKeyG1 });
     const digest = proofOfPossessionDigest({ ...ctx, publicKey: key.publicKeyG1 });
     assert.equal(verifySignature({ digest, signature: pop, publicKeyG1: key.publicKeyG1, publicKeyG2: key.publicKeyG2 }), true);
+    assert.ok(signProofOfPossession({ ...ctx, secretKey: key.secretKey }).equals(pop)); // public key derived
     assert.notEqual(proofOfPossessionDigest({ ...ctx, chainId: 1, publicKey: key.publicKeyG1 }), digest);
     assert.notEqual(proofOfPossessionDigest({ ...ctx, operator: CONTRACT, publicKey: key.publicKeyG1 }), digest);
     const msg = { chainId: 31337, contract: CONTRACT, purpose: blsPurpose('SESH.rewards.v1'), payloadHash: keccak256(toBytes('p')) } as const;

@@ -8,6 +8,7 @@ import { encodeAbiParameters, keccak256, toBytes, type Address, type Hex } from 
 import { BlsEncodingError } from './errors.ts';
 import type { G1Point } from './curve.ts';
 import { g1ToSolidity } from './encoding.ts';
+import { blsKeyPairFromSecret } from './keys.ts';
 import { signDigest } from './sign.ts';
 
 export const POP_TAG: Hex = keccak256(toBytes('SESH.BLS.proofOfPossession.v1'));
@@ -34,9 +35,13 @@ export function proofOfPossessionDigest(args: PopContext & { publicKey: G1Point 
   );
 }
 
-/** The proof of possession of `secretKey`'s key pair for `operator` on (chainId, contract). */
-export function signProofOfPossession(args: PopContext & { secretKey: bigint; publicKey: G1Point }): G1Point {
-  return signDigest(args.secretKey, proofOfPossessionDigest(args));
+/**
+ * The proof of possession of `secretKey`'s key pair for `operator` on (chainId, contract).
+ * `publicKey` (its G1 key) is derived from the secret when not given.
+ */
+export function signProofOfPossession(args: PopContext & { secretKey: bigint; publicKey?: G1Point }): G1Point {
+  const publicKey = args.publicKey ?? blsKeyPairFromSecret(args.secretKey).publicKeyG1;
+  return signDigest(args.secretKey, proofOfPossessionDigest({ ...args, publicKey }));
 }
 
 export type NetworkMessage = { chainId: number | bigint; contract: Address; purpose: Hex; payloadHash: Hex };
