@@ -39,6 +39,7 @@ import {
   verifySignature,
   verifySignatureShare,
   verifySignatureShares,
+  findInvalidShares,
 } from '../src/bls/index.ts';
 
 const G1 = bn254.G1.Point;
@@ -131,6 +132,25 @@ describe('signing and aggregation', () => {
     cancelling[2] = { ...shares[2]!, signature: shares[2]!.signature.subtract(delta) };
     assert.equal(verifySignatureShares({ digest, shares: cancelling }), false);
     assert.equal(verifySignatureShares({ digest, shares: [] }), false);
+  });
+
+  it('findInvalidShares names the bad shares and the rest aggregates to a valid signature', () => {
+    const digest = keccak256(toBytes('round'));
+    const keys = Array.from({ length: 24 }, (_, i) => blsKeyPairFromSecret(BigInt(i + 1) * 7919n));
+    const shares = keys.map((k) => ({ signature: signDigest(k.secretKey, digest), publicKeyG2: k.publicKeyG2 }));
+    assert.deepEqual(findInvalidShares({ digest, shares }), []);
+    shares[3] = { ...shares[3]!, signature: signDigest(keys[3]!.secretKey, keccak256(digest)) }; // another message
+    shares[11] = { ...shares[11]!, signature: shares[11]!.signature.add(G1.BASE) }; // tampered
+    shares[17] = { ...shares[17]!, signature: G1.fromAffine({ x: 1n, y: 3n }) }; // not a curve point
+    shares[20] = { ...shares[20]!, publicKeyG2: keys[21]!.publicKeyG2 }; // someone else's key
+    const bad = findInvalidShares({ digest, shares });
+    assert.deepEqual(bad, [3, 11, 17, 20]);
+    const good = shares.filter((_, i) => !bad.includes(i));
+    const goodKeys = keys.filter((_, i) => !bad.includes(i));
+    assert.equal(
+      verifySignature({ digest, signature: aggregateG1(good.map((s) => s.signature)), publicKeyG1: aggregateG1(goodKeys.map((k) => k.publicKeyG1)), publicKeyG2: aggregateG2(goodKeys.map((k) => k.publicKeyG2)) }),
+      true,
+    );
   });
 
   it('the empty aggregates are the identity and the identity signature never verifies', () => {

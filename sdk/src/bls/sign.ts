@@ -10,7 +10,7 @@ import { bn254, Fp12, G1, G2, GROUP_ORDER, type G1Point, type G2Point } from './
 import { g1ToSolidity, g2ToSolidity } from './encoding.ts';
 import { hashToG1 } from './hash-to-curve.ts';
 
-type Precompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
+export type Precompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
 
 // Many signers of one digest in one process (a devnet, tests, the gateway's checks) reuse the
 // hashed point; from its second use it gets a window table, making each multiply ~5x cheaper.
@@ -53,9 +53,11 @@ export function verificationGamma(h: G1Point, sigma: G1Point, apk1: G1Point, apk
 // G2 line precomputes are the costly half of a pairing: cache them per point object
 // (−G2gen always; a gateway that keeps node key objects gets theirs cached too).
 const precomputes = new WeakMap<G2Point, Precompute>();
-const NEG_G2 = G2.BASE.negate();
+/** −G2gen, the fixed G2 argument of every check. */
+export const NEG_G2: G2Point = G2.BASE.negate();
 
-function precompute(point: G2Point): Precompute {
+/** Miller-loop line coefficients of a G2 point, cached per point object. */
+export function precompute(point: G2Point): Precompute {
   let cached = precomputes.get(point);
   if (!cached) {
     cached = bn254.utils.calcPairingPrecomputes(point);
@@ -91,50 +93,4 @@ export function verifyMessagePoint(h: G1Point, sigma: G1Point, apk1: G1Point, ap
 /** Verifies a signature on a 32-byte digest for the key (publicKeyG1, publicKeyG2). */
 export function verifySignature(args: { digest: Hex; signature: G1Point; publicKeyG1: G1Point; publicKeyG2: G2Point }): boolean {
   return verifyMessagePoint(messagePoint(args.digest), args.signature, args.publicKeyG1, args.publicKeyG2);
-}
-
-/**
- * Checks one signer's share e(sigma, −G2gen) · e(H, pkG2) == 1 using only its G2 key: the
- * gateway's fast path for keys registered on-chain with a proof of possession (which already
- * tied the G2 key to the G1 key). ~2x faster than verifySignature.
- */
-export function verifySignatureShare(args: { digest: Hex; signature: G1Point; publicKeyG2: G2Point }): boolean {
-  return verifySignatureShares({ digest: args.digest, shares: [args] });
-}
-
-/**
- * Checks many shares of one digest at once: with random 64-bit r_i,
- *   e(Σ r_i·sigma_i, −G2gen) · Π e(r_i·H, pkG2_i) == 1,
- * one Miller loop per share and ONE final exponentiation (~5x faster per share than one by one).
- * True only if every share is valid, except with probability ≤ 2^-64 (false for no shares).
- * On false, split the batch to find the bad shares.
- */
-export function verifySignatureShares(args: { digest: Hex; shares: readonly { signature: G1Point; publicKeyG2: G2Point }[] }): boolean {
-  if (args.shares.length === 0) return false;
-  const h = messagePoint(args.digest);
-  let sigmaSum = G1.ZERO;
-  const pairs: [Precompute, bigint, bigint][] = [];
-  for (const { signature, publicKeyG2 } of args.shares) {
-    try {
-      signature.assertValidity();
-      publicKeyG2.assertValidity();
-    } catch {
-      return false;
-    }
-    if (signature.is0() || publicKeyG2.is0()) return false;
-    const r = args.shares.length === 1 ? 1n : randomScalar64();
-    sigmaSum = sigmaSum.add(signature.multiplyUnsafe(r)); // r is public randomness, not a secret
-    const { x, y } = h.multiplyUnsafe(r).toAffine();
-    pairs.push([precompute(publicKeyG2), x, y]);
-  }
-  if (!sigmaSum.is0()) {
-    const { x, y } = sigmaSum.toAffine();
-    pairs.push([precompute(NEG_G2), x, y]);
-  }
-  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), Fp12.ONE);
-}
-
-function randomScalar64(): bigint {
-  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number];
-  return ((BigInt(hi) << 32n) | BigInt(lo)) + 1n;
 }
