@@ -8,6 +8,7 @@ import * as artifacts from '../../sdk/src/generated/contracts.ts';
 import { accountFromKey, signerClientsFor, type SignerClients } from '../../sdk/src/clients.ts';
 import { readDeployments, writeDeployments, type Deployments } from '../../sdk/src/deployments.ts';
 import { INITIAL_REWARD_POOL, TOTAL_SUPPLY } from '../../sdk/src/units.ts';
+import { deployStaking } from './steps/staking.ts';
 
 export type ContractName = keyof typeof artifacts;
 
@@ -22,6 +23,8 @@ export type DeployOptions = {
   treasury?: Address;
   /** Replace an existing deployments file for the same chain. Another chain's file is never replaced. */
   replace?: boolean;
+  /** Start staking and the reward pool (default true); false leaves room to seed nodes first. */
+  startStaking?: boolean;
   log?: (line: string) => void;
 };
 
@@ -136,13 +139,14 @@ export async function deploySystem(options: DeployOptions): Promise<Deployments>
   const token = await d.deploy('SESH', [[pool, treasury], [INITIAL_REWARD_POOL, TOTAL_SUPPLY - INITIAL_REWARD_POOL]]);
   if (getAddress(token) !== predictedToken) throw new DeployError(`SESH landed at ${token}, not the predicted ${predictedToken}; was the deployer key used concurrently?`);
   log(`SESH            ${token}`);
+  const staking = await deployStaking(d, { token, pool }, { start: options.startStaking ?? true, log });
 
   const deployments: Deployments = {
     network: options.network,
     chainId,
     rpcUrl: options.rpcUrl,
     deployBlock,
-    contracts: { SESH: token, RewardRatePool: pool },
+    contracts: { SESH: token, RewardRatePool: pool, ...staking },
   };
   writeDeployments(outFile, deployments);
   return deployments;
