@@ -209,8 +209,11 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     event NodeDeregistered(uint64 indexed nodeId, address indexed liquidator, uint64 penalty, uint64 liquidatorReward, uint64 releaseAt);
     /// @notice `amount` of the node's stake went back to `contributor`.
     event StakeReturned(uint64 indexed nodeId, address indexed contributor, uint64 amount);
+    /// @notice New registrations and pool openings were paused (true) or resumed.
     event RegistrationsPausedSet(bool paused);
+    /// @notice The owner set the stake of new nodes and the deregistration penalty split.
     event ParametersSet(uint64 stakingRequirement, uint16 penaltyBps, uint16 liquidatorRewardBps);
+    /// @notice Registrations opened; seeding is closed for good.
     event Started();
 
     /// @param token_ the SESH token
