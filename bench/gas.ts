@@ -11,9 +11,11 @@ import type { GasRow, GasSuite } from './gas/types.ts';
 
 async function suites(): Promise<GasSuite[]> {
   const { foundationGas } = await import('./gas/foundation.ts');
+  const { cryptoGas } = await import('./gas/crypto.ts');
+  const { stakingGas } = await import('./gas/staking.ts');
   const { namesGas } = await import('./gas/names.ts');
   const { distributorGas } = await import('./gas/distributor.ts');
-  return [foundationGas, namesGas, distributorGas];
+  return [foundationGas, cryptoGas, stakingGas, namesGas, distributorGas];
 }
 
 function printTable(rows: GasRow[]): void {
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   for (const suite of await suites()) {
     process.stderr.write(`measuring ${suite.name}…\n`);
     // Each suite gets its own fresh chain, so no suite's state changes another's numbers.
-    const sys = await startLocalSystem({ accounts: 20 });
+    const sys = await startLocalSystem({ accounts: 20, ...suite.system });
     try {
       for (const { operation, gas } of await suite.measure(sys)) {
         rows.push({ operation, gas: Number(gas), anchorGas: ANCHOR_GAS[operation] ?? null });

@@ -30,7 +30,8 @@ export type LocalSystem = {
   stop: () => Promise<void>;
 };
 
-export async function startLocalSystem(options: AnvilOptions = {}): Promise<LocalSystem> {
+/** `startStaking: false` deploys staking without starting it (to seed nodes first). */
+export async function startLocalSystem(options: AnvilOptions & { startStaking?: boolean } = {}): Promise<LocalSystem> {
   const anvil = await startAnvil({ accounts: 10, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'sesh-test-'));
   const accounts = demoAccounts(options.accounts ?? 10);
@@ -40,6 +41,7 @@ export async function startLocalSystem(options: AnvilOptions = {}): Promise<Loca
       deployerKey: accounts[0]!.privateKey,
       network: 'test',
       outFile: join(dir, 'test.json'),
+      startStaking: options.startStaking,
     });
     const cache = new Map<number, Deployer>();
     const rpc = async <T>(method: string, params: unknown[] = []): Promise<T> => {

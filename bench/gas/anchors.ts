@@ -10,6 +10,9 @@ export const ANCHOR_GAS: Record<string, number | null> = {
   exitWithSignature: 1_090_000,
   deregisterWithSignature: 1_140_000,
   openMultiContributorNode: 3_100_000,
+  contribute: null,
+  activateMultiContributorNode: null,
+  requestExit: null,
   hashToCurve: 890_000,
   distributorClaim: 95_000, // Uniswap MerkleDistributor, upper end of 62–95k (DESIGN.md §6)
 };

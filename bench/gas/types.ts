@@ -3,4 +3,9 @@ import type { LocalSystem } from '../../devnet/testkit.ts';
 export type GasRow = { operation: string; gas: number; anchorGas: number | null };
 
 /** A gas suite measures its operations on a fresh local system and returns one row each. */
-export type GasSuite = { name: string; measure: (sys: LocalSystem) => Promise<Array<{ operation: string; gas: bigint }>> };
+export type GasSuite = {
+  name: string;
+  /** Options for the suite's fresh system (e.g. `startStaking: false` to seed nodes first). */
+  system?: { startStaking?: boolean };
+  measure: (sys: LocalSystem) => Promise<Array<{ operation: string; gas: bigint }>>;
+};

@@ -9,6 +9,7 @@ import { accountFromKey, signerClientsFor, type SignerClients } from '../../sdk/
 import { readDeployments, writeDeployments, type Deployments } from '../../sdk/src/deployments.ts';
 import { INITIAL_REWARD_POOL, TOTAL_SUPPLY } from '../../sdk/src/units.ts';
 import { deployNamesAndPro } from './steps/names.ts';
+import { deployStaking } from './steps/staking.ts';
 
 export type ContractName = keyof typeof artifacts;
 
@@ -23,6 +24,8 @@ export type DeployOptions = {
   treasury?: Address;
   /** Replace an existing deployments file for the same chain. Another chain's file is never replaced. */
   replace?: boolean;
+  /** Start staking and the reward pool (default true); false leaves room to seed nodes first. */
+  startStaking?: boolean;
   log?: (line: string) => void;
 };
 
@@ -138,13 +141,14 @@ export async function deploySystem(options: DeployOptions): Promise<Deployments>
   const token = await d.deploy('SESH', [[pool, treasury], [INITIAL_REWARD_POOL, TOTAL_SUPPLY - INITIAL_REWARD_POOL]]);
   if (getAddress(token) !== predictedToken) throw new DeployError(`SESH landed at ${token}, not the predicted ${predictedToken}; was the deployer key used concurrently?`);
   log(`SESH            ${token}`);
+  const staking = await deployStaking(d, { token, pool }, { start: options.startStaking ?? true, log });
 
   const deployments: Deployments = {
     network: options.network,
     chainId,
     rpcUrl: options.rpcUrl,
     deployBlock,
-    contracts: { SESH: token, RewardRatePool: pool, ...(await deployNamesAndPro(d, { token, pool, liquidity: treasury })) },
+    contracts: { SESH: token, RewardRatePool: pool, ...staking, ...(await deployNamesAndPro(d, { token, pool, liquidity: treasury })) },
   };
   writeDeployments(outFile, deployments);
   return deployments;

@@ -23,7 +23,7 @@ describe('RewardRatePool', () => {
   const release = async () => (await sys.as(5)).send(pool, abi, 'release');
 
   before(async () => {
-    sys = await startLocalSystem();
+    sys = await startLocalSystem({ startStaking: false }); // this suite starts the pool itself
     pool = sys.deployments.contracts.RewardRatePool!;
     token = sys.deployments.contracts.SESH!;
     beneficiary = sys.accounts[9]!.address;

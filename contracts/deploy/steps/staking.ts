@@ -1,0 +1,44 @@
+/**
+ * Deploy step for node staking: SessionStaking (node registry, holds every stake) and
+ * StakingRewards (the reward pool's beneficiary, pays out network-signed checkpoints).
+ */
+import type { Address } from 'viem';
+import { RewardRatePool, SessionStaking } from '../../../sdk/src/generated/contracts.ts';
+import { DEFAULT_STAKING_REQUIREMENT } from '../../../sdk/src/staking/constants.ts';
+import type { Deployer } from '../deploy.ts';
+
+export type StakingAddresses = { SessionStaking: Address; StakingRewards: Address };
+
+export type StakingStepOptions = {
+  /**
+   * Open registrations and start the reward pool at once (the default). Pass false to seed
+   * migrated nodes first (SessionStaking.seedNodes), then call {@link startStaking}.
+   */
+  start?: boolean;
+  stakingRequirement?: bigint;
+  log?: (line: string) => void;
+};
+
+export async function deployStaking(
+  d: Deployer,
+  { token, pool }: { token: Address; pool: Address },
+  options: StakingStepOptions = {},
+): Promise<StakingAddresses> {
+  const log = options.log ?? (() => {});
+  const staking = await d.deploy('SessionStaking', [token, pool, options.stakingRequirement ?? DEFAULT_STAKING_REQUIREMENT]);
+  log(`SessionStaking  ${staking}`);
+  const rewards = await d.deploy('StakingRewards', [token, pool, staking]);
+  log(`StakingRewards  ${rewards}`);
+  const addresses = { SessionStaking: staking, StakingRewards: rewards };
+  if (options.start ?? true) await startStaking(d, { ...addresses, RewardRatePool: pool });
+  return addresses;
+}
+
+/** Opens registrations and points the reward pool at StakingRewards (both once, by the deployer). */
+export async function startStaking(
+  d: Deployer,
+  contracts: { SessionStaking: Address; StakingRewards: Address; RewardRatePool: Address },
+): Promise<void> {
+  await d.send(contracts.SessionStaking, SessionStaking.abi, 'start');
+  await d.send(contracts.RewardRatePool, RewardRatePool.abi, 'start', [contracts.StakingRewards]);
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {BN254} from "./BN254.sol";
+
+/**
+ * @title NetworkAuthority: the BLS keys of the active nodes and the network-signature check.
+ * @notice Inherited by the node registry. It keeps one compressed G1 key per active node, the
+ * aggregate G1 key of all active nodes, and verifies "the network authorises X" signatures:
+ * ONE aggregate BLS signature (in G1) by at least 2/3 of the active nodes, the others named
+ * as non-signers. Every key enters with a proof of possession bound to the operator, the
+ * chain and this contract, so rogue-key attacks and key reuse across operators fail.
+ *
+ * Storage per node: `x | (yParity << 255)` in one slot (x < P < 2^254, so bit 255 is free;
+ * 0 = not active). Node id 0 is reserved (it means "none" in `nodeIdOfKey`).
+ *
+ * Digests (mirrored by the sdk's `proofOfPossessionDigest` / `networkDigest`):
+ *   PoP:     keccak256(abi.encode(POP_TAG, chainid, address(this), operator, pk.x, pk.y))
+ *   network: keccak256(abi.encode(NETWORK_TAG, chainid, address(this), purpose, payloadHash))
+ * The message point is BN254.hashToG1(digest). Expiry and replay protection live inside the
+ * caller's payload.
+ *
+ * Gas (bench/gas/crypto.ts, 2,000 active keys): ~143k execution for the check itself; each
+ * non-signer adds ~2,840 execution gas (one cold SLOAD 2,100 + one ecAdd 150 + checks) plus
+ * ~660 calldata gas (its id and y).
+ */
+abstract contract NetworkAuthority {
+    bytes32 public constant POP_TAG = keccak256("SESH.BLS.proofOfPossession.v1");
+    bytes32 public constant NETWORK_TAG = keccak256("SESH.BLS.networkSignature.v1");
+
+    uint256 private constant _X_MASK = (1 << 255) - 1;
+
+    /**
+     * @param sigma The aggregate signature of the signers (G1).
+     * @param apkG2 The aggregate G2 key of the signers (EIP-197 order).
+     * @param nonSigners Node ids of the active nodes that did not sign, strictly increasing.
+     * @param nonSignerY For each non-signer, the y coordinate of its G1 key (x is in storage).
+     */
+    struct NetworkSignature {
+        BN254.G1Point sigma;
+        BN254.G2Point apkG2;
+        uint64[] nonSigners;
+        uint256[] nonSignerY;
+    }
+
+    error InvalidNodeId();
+    error InvalidBlsKey();
+    error DuplicateBlsKey(uint64 existingNodeId);
+    error NodeKeyAlreadyActive(uint64 nodeId);
+    error NodeKeyNotActive(uint64 nodeId);
+    error InvalidProofOfPossession();
+    error NoActiveNodes();
+    error NonSignerLengthMismatch();
+    error NonSignerListedTwice(uint64 nodeId);
+    error NonSignersNotSorted();
+    error NonSignerNotActive(uint64 nodeId);
+    error NonSignerKeyMismatch(uint64 nodeId);
+    error InsufficientSigners(uint256 signers, uint256 required);
+    error InvalidNetworkSignature();
+
+    mapping(uint64 nodeId => uint256 compressedKey) private _compressedKeys;
+    mapping(uint256 keyX => uint64 nodeId) private _nodeIdOfKey;
+    BN254.G1Point private _aggregateKey;
+    uint64 private _activeNodeCount;
+
+    // ───────────────────────────── views ─────────────────────────────
+
+    /// @notice The sum of the G1 keys of all active nodes ((0, 0) when there are none).
+    function aggregateKey() external view returns (BN254.G1Point memory) {
+        return _aggregateKey;
+    }
+
+    /// @notice How many nodes have an active BLS key.
+    function activeNodeCount() external view returns (uint64) {
+        return _activeNodeCount;
+    }
+
+    /// @notice The G1 key of an active node; reverts NodeKeyNotActive otherwise.
+    function nodeKey(uint64 nodeId) external view returns (BN254.G1Point memory) {
+        uint256 compressed = _compressedKeys[nodeId];
+        if (compressed == 0) revert NodeKeyNotActive(nodeId);
+        return _decompress(compressed);
+    }
+
+    /// @notice The node whose active key has this x coordinate, or 0 if none.
+    function nodeIdOfKey(uint256 x) external view returns (uint64) {
+        return _nodeIdOfKey[x];
+    }
+
+    /// @notice The digest a node signs (as BN254.hashToG1(digest)) to prove it owns `pk`.
+    function proofOfPossessionDigest(address operator, BN254.G1Point memory pk) public view returns (bytes32) {
+        return keccak256(abi.encode(POP_TAG, block.chainid, address(this), operator, pk.x, pk.y));
+    }
+
+    /// @notice The digest the network signs to authorise `payloadHash` for `purpose` here.
+    function networkDigest(bytes32 purpose, bytes32 payloadHash) public view returns (bytes32) {
+        return keccak256(abi.encode(NETWORK_TAG, block.chainid, address(this), purpose, payloadHash));
+    }
+
+    // ───────────────────────────── key set ─────────────────────────────
+
+    /// @dev Activates `pk` for `nodeId`. The caller has checked the proof of possession.
+    function _addNodeKey(uint64 nodeId, BN254.G1Point memory pk) internal {
+        if (nodeId == 0) revert InvalidNodeId();
+        if (!BN254.isOnCurveG1(pk)) revert InvalidBlsKey();
+        uint64 existing = _nodeIdOfKey[pk.x];
+        if (existing != 0) revert DuplicateBlsKey(existing);
+        if (_compressedKeys[nodeId] != 0) revert NodeKeyAlreadyActive(nodeId);
+        _compressedKeys[nodeId] = pk.x | ((pk.y & 1) << 255);
+        _nodeIdOfKey[pk.x] = nodeId;
+        _aggregateKey = BN254.add(_aggregateKey, pk);
+        unchecked {
+            ++_activeNodeCount; // at most one key per uint64 id
+        }
+    }
+
+    /// @dev Deactivates the key of `nodeId` and returns it.
+    function _removeNodeKey(uint64 nodeId) internal returns (BN254.G1Point memory pk) {
+        uint256 compressed = _compressedKeys[nodeId];
+        if (compressed == 0) revert NodeKeyNotActive(nodeId);
+        pk = _decompress(compressed);
+        _aggregateKey = BN254.add(_aggregateKey, BN254.negate(pk));
+        delete _compressedKeys[nodeId];
+        delete _nodeIdOfKey[pk.x];
+        unchecked {
+            --_activeNodeCount; // the key was active, so the count is ≥ 1
+        }
+    }
+
+    // ───────────────────────────── checks ─────────────────────────────
+
+    /// @dev Reverts InvalidProofOfPossession unless `popSig` signs proofOfPossessionDigest(operator, pk)
+    /// with the secret of both `pk` and `pkG2`. Reverts InvalidBlsKey for an off-curve / identity pk.
+    function _verifyProofOfPossession(
+        BN254.G1Point memory pk,
+        BN254.G2Point memory pkG2,
+        BN254.G1Point memory popSig,
+        address operator
+    ) internal view {
+        if (!BN254.isOnCurveG1(pk)) revert InvalidBlsKey();
+        BN254.G1Point memory h = BN254.hashToG1(proofOfPossessionDigest(operator, pk));
+        if (!BN254.verifySignature(h, popSig, pk, pkG2)) revert InvalidProofOfPossession();
+    }
+
+    /// @dev Reverts unless at least 2/3 of the active nodes signed networkDigest(purpose, payloadHash).
+    function _verifyNetworkSignature(bytes32 purpose, bytes32 payloadHash, NetworkSignature calldata sig)
+        internal
+        view
+    {
+        uint256 active = _activeNodeCount;
+        if (active == 0) revert NoActiveNodes();
+        uint64[] calldata nonSigners = sig.nonSigners;
+        uint256[] calldata nonSignerY = sig.nonSignerY;
+        uint256 count = nonSigners.length;
+        if (nonSignerY.length != count) revert NonSignerLengthMismatch();
+        uint256 signers = count >= active ? 0 : active - count;
+        if (3 * signers < 2 * active) revert InsufficientSigners(signers, (2 * active + 2) / 3);
+
+        BN254.G1Point memory apk = _aggregateKey;
+        if (count != 0) apk = BN254.add(apk, BN254.negate(_sumNonSignerKeys(nonSigners, nonSignerY)));
+        // An identity key would accept the identity signature: never valid.
+        if (apk.x == 0 && apk.y == 0) revert InvalidNetworkSignature();
+
+        BN254.G1Point memory h = BN254.hashToG1(networkDigest(purpose, payloadHash));
+        if (!BN254.verifySignature(h, sig.sigma, apk, sig.apkG2)) revert InvalidNetworkSignature();
+    }
+
+    /// @dev Σ of the non-signers' keys; checks order, activity and each y against the stored key.
+    /// Assembly because this loop is the per-non-signer cost (goal ≤ 3,000 gas each): one cold
+    /// SLOAD, a few mulmods and one ecAdd, with no memory allocation.
+    function _sumNonSignerKeys(uint64[] calldata nonSigners, uint256[] calldata nonSignerY)
+        private
+        view
+        returns (BN254.G1Point memory sum)
+    {
+        uint256 failure; // 0 = none, else one of the _FAIL_* codes, for `failedNode`
+        uint256 failedNode;
+        uint256 p = BN254.P;
+        assembly ("memory-safe") {
+            let keysSlot := _compressedKeys.slot
+            let m := mload(0x40) // ecAdd scratch, not allocated
+            let sumX := 0
+            let sumY := 0
+            let previous := 0
+            for { let i := 0 } lt(i, nonSigners.length) { i := add(i, 1) } {
+                let nodeId := calldataload(add(nonSigners.offset, shl(5, i)))
+                if gt(nodeId, 0xffffffffffffffff) { revert(0, 0) } // not a uint64: malformed calldata
+                if and(gt(i, 0), iszero(gt(nodeId, previous))) {
+                    failure := 1
+                    if lt(nodeId, previous) { failure := 2 }
+                    failedNode := nodeId
+                    break
+                }
+                previous := nodeId
+                mstore(0x00, nodeId)
+                mstore(0x20, keysSlot)
+                let compressed := sload(keccak256(0x00, 0x40))
+                if iszero(compressed) {
+                    failure := 3
+                    failedNode := nodeId
+                    break
+                }
+                let x := and(compressed, _X_MASK)
+                let y := calldataload(add(nonSignerY.offset, shl(5, i)))
+                if iszero(
+                    and(
+                        and(lt(y, p), eq(and(y, 1), shr(255, compressed))),
+                        eq(mulmod(y, y, p), addmod(mulmod(mulmod(x, x, p), x, p), 3, p))
+                    )
+                ) {
+                    failure := 4
+                    failedNode := nodeId
+                    break
+                }
+                mstore(m, sumX)
+                mstore(add(m, 0x20), sumY)
+                mstore(add(m, 0x40), x)
+                mstore(add(m, 0x60), y)
+                if iszero(staticcall(gas(), 0x06, m, 0x80, m, 0x40)) {
+                    failure := 5
+                    break
+                }
+                sumX := mload(m)
+                sumY := mload(add(m, 0x20))
+            }
+            mstore(sum, sumX)
+            mstore(add(sum, 0x20), sumY)
+        }
+        if (failure != 0) {
+            if (failure == 1) revert NonSignerListedTwice(uint64(failedNode));
+            if (failure == 2) revert NonSignersNotSorted();
+            if (failure == 3) revert NonSignerNotActive(uint64(failedNode));
+            if (failure == 4) revert NonSignerKeyMismatch(uint64(failedNode));
+            revert BN254.EcAddFailed();
+        }
+    }
+
+    function _decompress(uint256 compressed) private view returns (BN254.G1Point memory) {
+        uint256 x = compressed & _X_MASK;
+        return BN254.G1Point(x, BN254.yFromX(x, compressed >> 255));
+    }
+}

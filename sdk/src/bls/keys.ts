@@ -1,0 +1,25 @@
+/** BLS key pairs: a secret scalar with its public key in G1 (stored on-chain) and G2 (for pairings). */
+import { BlsEncodingError } from './errors.ts';
+import { G1, G2, GROUP_ORDER, type G1Point, type G2Point } from './curve.ts';
+
+export type BlsKeyPair = {
+  secretKey: bigint;
+  publicKeyG1: G1Point;
+  publicKeyG2: G2Point;
+};
+
+/** The key pair of `secret` (1 ≤ secret < R). */
+export function blsKeyPairFromSecret(secret: bigint): BlsKeyPair {
+  if (typeof secret !== 'bigint' || secret <= 0n || secret >= GROUP_ORDER) {
+    throw new BlsEncodingError('BLS secret key must be an integer with 1 ≤ key < the BN254 group order');
+  }
+  return { secretKey: secret, publicKeyG1: G1.BASE.multiply(secret), publicKeyG2: G2.BASE.multiply(secret) };
+}
+
+/** A fresh random key pair (48 random bytes reduced mod R − 1, plus 1: bias < 2^-128). */
+export function generateBlsKeyPair(): BlsKeyPair {
+  const bytes = crypto.getRandomValues(new Uint8Array(48));
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return blsKeyPairFromSecret((value % (GROUP_ORDER - 1n)) + 1n);
+}

@@ -1,0 +1,55 @@
+/**
+ * The staking rules as SessionStaking / StakingRewards define them (their internal constants,
+ * mirrored here so portals and nodes can explain a refusal before sending a transaction).
+ */
+import { keccak256, toBytes, type Hex } from 'viem';
+import { sesh } from '../units.ts';
+
+/** Stake of one node at deployment: 25,000 SESH (settable by the owner within the bounds below). */
+export const DEFAULT_STAKING_REQUIREMENT = sesh(25_000);
+export const MIN_STAKING_REQUIREMENT = sesh(1_000);
+export const MAX_STAKING_REQUIREMENT = sesh(1_000_000);
+
+export const MAX_CONTRIBUTORS = 10;
+export const BPS = 10_000n;
+/** The operator's first contribution is at least ⌈stake / 4⌉. */
+export const OPERATOR_MIN_DIVISOR = 4n;
+export const DEFAULT_PENALTY_BPS = 100;
+export const DEFAULT_LIQUIDATOR_REWARD_BPS = 10;
+export const MAX_PENALTY_BPS = 1_000;
+
+const HOUR = 3600n;
+const DAY = 24n * HOUR;
+/** A contributor may withdraw from a filling node this long after their last contribution. */
+export const WITHDRAW_DELAY = DAY;
+/** No exit request within this long of activation. */
+export const EXIT_REQUEST_DELAY = 2n * HOUR;
+/** A contributor with under 1/4 of the stake cannot request an exit this long after activation. */
+export const SMALL_CONTRIBUTOR_EXIT_DELAY = 30n * DAY;
+/** A requested exit unlocks (with a network signature) this long after the request. */
+export const EXIT_UNLOCK_DELAY = 15n * DAY;
+/** Anyone can finish a requested exit without a signature this long after the request. */
+export const EXIT_WITHOUT_SIGNATURE_DELAY = 30n * DAY;
+/** A deregistered node's stake is locked this long. */
+export const DEREGISTRATION_LOCK = 30n * DAY;
+/** A network signature is accepted until signedAt + this. */
+export const SIGNATURE_TTL = 10n * 60n;
+/** … and from signedAt − this (clock skew between the network and the chain). */
+export const MAX_CLOCK_SKEW = 3n * 60n;
+
+/** Signature purposes (keccak256 of the name), as the contracts define them. */
+export const EXIT_PURPOSE: Hex = keccak256(toBytes('SESH.staking.exit.v1'));
+export const DEREGISTER_PURPOSE: Hex = keccak256(toBytes('SESH.staking.deregister.v1'));
+export const REWARDS_PURPOSE: Hex = keccak256(toBytes('SESH.rewards.checkpoint.v1'));
+
+/** SessionStaking.Status, by its uint8 value. */
+export const NODE_STATUSES = [
+  'None',
+  'AwaitingContributions',
+  'Active',
+  'ExitRequested',
+  'Deregistered',
+  'Exited',
+  'Cancelled',
+] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
