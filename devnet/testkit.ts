@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Hex } from 'viem';
+import { erc20Abi, type Hex } from 'viem';
+import { RewardRatePool } from '../sdk/src/generated/contracts.ts';
 import { decodeRevert } from '../sdk/src/errors.ts';
+import { publicClientFor } from '../sdk/src/clients.ts';
 import { connectDeployer, deploySystem, type Deployer } from '../contracts/deploy/deploy.ts';
 import type { Deployments } from '../sdk/src/deployments.ts';
 import { startAnvil, type Anvil, type AnvilOptions } from './anvil.ts';
@@ -25,6 +27,12 @@ export type LocalSystem = {
   setNextTimestamp: (timestamp: number | bigint) => Promise<void>;
   /** Timestamp of the latest block. */
   now: () => Promise<bigint>;
+  /**
+   * Pool balance + everything it has released: deposits raise it by exactly their amount,
+   * and releases (the pool is started at deploy) leave it unchanged. Use it to check how
+   * much reached the pool.
+   */
+  poolInflow: () => Promise<bigint>;
   snapshot: () => Promise<Hex>;
   revert: (id: Hex) => Promise<void>;
   stop: () => Promise<void>;
@@ -73,6 +81,15 @@ export async function startLocalSystem(options: AnvilOptions & { startStaking?: 
       async now() {
         const block = await rpc<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]);
         return BigInt(block.timestamp);
+      },
+      async poolInflow() {
+        const { publicClient: client } = publicClientFor(anvil.chainId, anvil.rpcUrl);
+        const address = deployments.contracts.RewardRatePool!;
+        const [balance, released] = await Promise.all([
+          client.readContract({ address: deployments.contracts.SESH!, abi: erc20Abi, functionName: 'balanceOf', args: [address] }),
+          client.readContract({ address, abi: RewardRatePool.abi, functionName: 'totalReleased' }),
+        ]);
+        return balance + released;
       },
       snapshot: () => rpc<Hex>('evm_snapshot'),
       async revert(id) {
