@@ -38,11 +38,26 @@ export function chainFor(chainId: number, rpcUrl: string): Chain {
   });
 }
 
+function isLocal(rpcUrl: string): boolean {
+  return rpcUrl.includes('127.0.0.1') || rpcUrl.includes('localhost');
+}
+
+/** Local chains mine instantly: poll fast so tests and the devnet stay quick. */
+function pollingIntervalFor(rpcUrl: string): number {
+  return isLocal(rpcUrl) ? 50 : 4_000;
+}
+
+/**
+ * A local anvil on a loaded 2-core machine can take longer than viem's 10 s default to
+ * answer a large transaction (seeding thousands of nodes); give it a minute.
+ */
+function transportFor(rpcUrl: string): Transport {
+  return http(rpcUrl, isLocal(rpcUrl) ? { timeout: 60_000 } : {});
+}
+
 export function publicClientFor(chainId: number, rpcUrl: string): Clients {
   const chain = chainFor(chainId, rpcUrl);
-  // Local chains mine instantly; poll fast so tests and the devnet stay quick.
-  const pollingInterval = rpcUrl.includes('127.0.0.1') || rpcUrl.includes('localhost') ? 50 : 4_000;
-  return { chain, publicClient: createPublicClient({ chain, transport: http(rpcUrl), pollingInterval }) };
+  return { chain, publicClient: createPublicClient({ chain, transport: transportFor(rpcUrl), pollingInterval: pollingIntervalFor(rpcUrl) }) };
 }
 
 /** Parses a 0x-prefixed 32-byte private key, with an error that says what is wrong. */
@@ -60,6 +75,6 @@ export function accountFromKey(key: string): Account {
 
 export function signerClientsFor(chainId: number, rpcUrl: string, account: Account): SignerClients {
   const clients = publicClientFor(chainId, rpcUrl);
-  const walletClient = createWalletClient({ chain: clients.chain, transport: http(rpcUrl), account });
+  const walletClient = createWalletClient({ chain: clients.chain, transport: transportFor(rpcUrl), account });
   return { ...clients, account, walletClient };
 }
