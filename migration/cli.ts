@@ -11,8 +11,6 @@ import { readConfig } from './src/config.ts';
 import { BadInputError, MigrationError } from './src/errors.ts';
 import { generateSnapshot } from './src/generate.ts';
 import { formatStatus, statusAt } from './src/phases.ts';
-import { formatReport } from './src/report.ts';
-import { rehearse } from './src/rehearse.ts';
 import { formatSnapshot, readSnapshot } from './src/snapshot.ts';
 
 const SAMPLE_CONFIG = 'migration/sample/config.txt';
@@ -52,6 +50,9 @@ const commands: Record<string, Command> = {
     async run(v) {
       const config = readConfig(v.config ?? SAMPLE_CONFIG);
       const snapshot = readSnapshot(v.snapshot ?? SAMPLE_SNAPSHOT);
+      // Loaded here: the chain code is heavy and status/generate do not need it.
+      const { rehearse } = await import('./src/rehearse.ts');
+      const { formatReport } = await import('./src/report.ts');
       const report = await rehearse({ config, snapshot, rpcUrl: v['rpc-url'], log: (l) => process.stderr.write(`${l}\n`) });
       process.stdout.write(v.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       if (!report.conservation.ok) process.exitCode = 1;
