@@ -14,14 +14,15 @@ import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { demoAccount } from '../../devnet/accounts.ts';
 import { OxenCoinClaims, SessionStaking } from '../../sdk/src/generated/contracts.ts';
 import { decodeNodeRecord, seedNodesCall, type SeedNodeInput } from '../../sdk/src/staking/index.ts';
-import { TOTAL_SUPPLY } from '../../sdk/src/units.ts';
+import { formatSesh, TOTAL_SUPPLY } from '../../sdk/src/units.ts';
 import { readDeployments } from '../../sdk/src/deployments.ts';
 import { allocate } from '../../programs/lib/allocate.ts';
 import { addMonthsUtc } from '../../programs/lib/chain.ts';
 import { writeFileAtomic } from '../../programs/lib/io.ts';
 import { claimsFrom, distributionFile } from '../../programs/lib/merkle.ts';
 import { runBonus } from '../../programs/bonus/run.ts';
-import { fullAmount } from '../../programs/coin-claims/amount.ts';
+import { COIN_CLAIMS_TOTAL, fullAmount } from '../../programs/coin-claims/amount.ts';
+import { MigrationError } from './errors.ts';
 import { deployCoinClaims } from '../../programs/coin-claims/bridge.ts';
 import { publishDistribution, readDistribution } from '../../programs/publish.ts';
 import { iso, type MigrationConfig } from './config.ts';
@@ -91,6 +92,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const { config, snapshot } = options;
   const steps = migrationSteps(config);
   const plans = planMigration(snapshot, config);
+  const budget = sum(snapshot.nodes.flatMap((n) => n.contributors.map((c) => fullAmount(c.oxen, config.circulatingOxen))));
+  if (budget > COIN_CLAIMS_TOTAL) {
+    throw new MigrationError(`the snapshot's stakes convert to ${formatSesh(budget)} SESH, more than the 30,000,000 SESH coin-claims budget: circulating_oxen in the config is too small`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'sesh-migration-'));
   const chain = await openChain({ rpcUrl: options.rpcUrl, genesis: config.times.lighthouse - DAY });
   try {

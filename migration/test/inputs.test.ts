@@ -141,4 +141,13 @@ test('generator: same seed, same file; the file parses back to the same network'
   assert.equal(formatSnapshot(parseSnapshot(a)), a);
   const sample = readFileSync('migration/sample/snapshot.csv', 'utf8');
   assert.equal(parseSnapshot(sample).nodes.length, 40);
+  // The shipped sample is exactly `migration generate` with the defaults (40 nodes, seed "sample").
+  const body = (text: string) => text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  assert.equal(body(sample), body(formatSnapshot(generateSnapshot(config, { nodes: 40, seed: 'sample' }))));
+});
+
+test('rehearse refuses a snapshot whose stakes exceed the coin-claims budget, before touching a chain', async () => {
+  const { rehearse } = await import('../src/rehearse.ts');
+  const snapshot = parseSnapshot(`node,${'22'.repeat(32)},1700000000,-,-,0\ncontributor,${'22'.repeat(32)},L${'z'.repeat(94)},${X(15_000n)},-,-\n`);
+  await assert.rejects(rehearse({ config: { ...config, circulatingOxen: X(1_000n) }, snapshot, rpcUrl: 'http://127.0.0.1:9' }), /more than the 30,000,000 SESH coin-claims budget/);
 });

@@ -131,6 +131,10 @@ test('conservation: the chain balances add up to exactly 240,000,000 SESH', asyn
   assert.equal(BigInt(report.allocations.treasury), treasury);
 });
 
+test('a chain already past a phase is refused: time never goes back', async () => {
+  await assert.rejects(rehearse({ config, snapshot, rpcUrl: chain.rpcUrl }), /time cannot go back/);
+});
+
 test('the rehearsal is deterministic: a second run on a fresh chain gives a byte-identical JSON report', async () => {
   const second = await freshChain();
   try {
