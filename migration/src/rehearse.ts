@@ -100,7 +100,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const chain = await openChain({ rpcUrl: options.rpcUrl, genesis: config.times.lighthouse - DAY });
   try {
     let tge: Awaited<ReturnType<typeof runTge>> | undefined;
-    let bonus: Awaited<ReturnType<typeof runBonus>> | undefined;
     for (const step of steps) {
       await chain.warpTo(step.at, step.title);
       log(`[${iso(step.at)}] ${step.phase}: ${step.title}`);
@@ -109,8 +108,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         const count = (s: string) => plans.filter((p) => p.anchor === s).length;
         log(`    ${count('upgraded')} nodes upgraded in time, ${count('recovered')} deregistered (recoverable), ${count('frozen-out')} registrations refused`);
         const input = writeBonusInput(snapshot, config, join(dir, 'bonus'));
-        bonus = await runBonus({ registrations: input.registrations, snapshots: [input.snapshots], anchorHardfork: step.at, circulatingOxen: config.circulatingOxen, outDir: join(dir, 'bonus'), quiet: true });
-        log(`    bonus closed: ${bonus.files.length} files, root ${bonus.root}`);
+        const bonus = await runBonus({ registrations: input.registrations, snapshots: [input.snapshots], anchorHardfork: step.at, circulatingOxen: config.circulatingOxen, outDir: join(dir, 'bonus'), quiet: true });
+        log(`    bonus closed: root ${bonus.root}`);
+        checkRestake(bonus.restake, plans);
+        log(`    bonus re-stake list (${bonus.restake.length} rows) agrees with the registered contributors used for seeding`);
       }
       if (step.id === 'anchor.recovery-end') log(`    ${plans.filter((p) => p.anchor === 'recovered').length} recovered, ${plans.filter((p) => p.anchor === 'decommissioned').length} decommissioned`);
       if (step.id === 'landing.grace-end') log(`    ${plans.filter((p) => p.outcome === 'migrated').length} nodes to seed, ${plans.filter((p) => p.outcome === 'missed-landing').length} missed Landing`);
@@ -120,6 +121,31 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   } finally {
     await chain.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The seeding takes contributors and ETH addresses from the bonus registrations: the bonus
+ * engine's own re-stake list (registered OXEN per node and address at its last snapshot) must
+ * say the same as the plan, or the run stops.
+ */
+export function checkRestake(restake: readonly { node: string; address: Address; oxen: bigint }[], plans: readonly NodePlan[]): void {
+  const fromBonus = new Map<string, bigint>();
+  for (const r of restake) fromBonus.set(`${r.node}:${r.address}`, r.oxen);
+  const listed = new Set(restake.map((r) => r.node));
+  const fromPlan = new Map<string, bigint>();
+  for (const p of plans) {
+    if (!listed.has(p.node.id)) continue;
+    for (const r of p.registered) {
+      const key = `${p.node.id}:${r.contribution.eth}`;
+      fromPlan.set(key, (fromPlan.get(key) ?? 0n) + r.contribution.oxen);
+    }
+  }
+  const keys = new Set([...fromBonus.keys(), ...fromPlan.keys()]);
+  for (const key of keys) {
+    if (fromBonus.get(key) !== fromPlan.get(key)) {
+      throw new MigrationError(`the bonus re-stake list and the snapshot disagree on ${key}: ${fromBonus.get(key) ?? 'none'} vs ${fromPlan.get(key) ?? 'none'} OXEN`);
+    }
   }
 }
 

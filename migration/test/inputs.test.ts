@@ -151,3 +151,15 @@ test('rehearse refuses a snapshot whose stakes exceed the coin-claims budget, be
   const snapshot = parseSnapshot(`node,${'22'.repeat(32)},1700000000,-,-,0\ncontributor,${'22'.repeat(32)},L${'z'.repeat(94)},${X(15_000n)},-,-\n`);
   await assert.rejects(rehearse({ config: { ...config, circulatingOxen: X(1_000n) }, snapshot, rpcUrl: 'http://127.0.0.1:9' }), /more than the 30,000,000 SESH coin-claims budget/);
 });
+
+test('seeding refuses contributors that disagree with the bonus re-stake list', async () => {
+  const { checkRestake } = await import('../src/rehearse.ts');
+  const plan = planNode(node(HF, landing, [[X(10_000n), OP], [X(5_000n), B]]), config);
+  const rows = [
+    { node: plan.node.id, address: OP as never, oxen: X(10_000n) },
+    { node: plan.node.id, address: B as never, oxen: X(5_000n) },
+  ];
+  checkRestake(rows, [plan]);
+  assert.throws(() => checkRestake([rows[0]!, { ...rows[1]!, oxen: X(4_000n) }], [plan]), /disagree/);
+  assert.throws(() => checkRestake([rows[0]!], [plan]), /disagree/);
+});
