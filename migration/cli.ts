@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const command = commands[name];
   if (!command) throw new MigrationError(`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}`);
   const { values } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', default: false } }, strict: true });
-  if (values.help) return void console.log(`Usage: npm run ${command.usage}`);
+  if (values.help) return void console.log(`Usage: npm run migration -- ${command.usage.replace(/^migration /, "")}`);
   await command.run(values);
 }
 
