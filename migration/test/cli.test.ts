@@ -11,7 +11,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx
 test('help, status and refused input', () => {
   const help = run('rehearse', '--help');
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /migration rehearse \[--config FILE\]/);
+  assert.match(help.stdout, /npm run migration -- rehearse \[--config FILE\]/);
   const status = run('status', '--at', '2025-05-20T00:00:00Z');
   assert.equal(status.status, 0);
   assert.match(status.stdout, /Landing hardfork/);
