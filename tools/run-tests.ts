@@ -27,10 +27,20 @@ function findTests(dir: string): string[] {
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (process.argv.includes('--help')) {
-  console.log('Usage: npm test [-- FILTER…]\n\nBuilds the contracts and runs every test (or those whose path contains a FILTER).');
+  console.log('Usage: npm test [-- FILTER…]\n\nBuilds the contracts, type-checks (full runs only) and runs every test (or those whose path contains a FILTER).');
   process.exit(0);
 }
 compile();
+if (filters.length === 0) {
+  // The whole suite also type-checks every part: a type error fails the run like a test would.
+  const started = Date.now();
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('type check failed (see the errors above)');
+    process.exit(1);
+  }
+  console.log(`type check passed in ${Date.now() - started} ms`);
+}
 const files = PARTS.flatMap((part) => findTests(join(root, part)))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();

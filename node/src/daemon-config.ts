@@ -1,0 +1,153 @@
+/**
+ * Command-line options of the session node daemon (the future `session-node` entry point).
+ * parseDaemonArgs is pure (argv in, config or help out); resolveDaemonConfig reads the
+ * deployments file and fills the defaults that depend on it.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { readDeployments, type Deployments } from '../../sdk/src/deployments.ts';
+import { defaultPollIntervalMs } from './chain/tracker.ts';
+
+export type DaemonConfig = {
+  /** In failover order; empty means "the deployments file's rpcUrl". */
+  rpcUrls: string[];
+  deploymentsFile: string;
+  dataDir: string;
+  keyDir: string;
+  httpHost: string;
+  httpPort: number;
+  /** Undefined: 1 on a loopback chain, 20 elsewhere (see resolveDaemonConfig). */
+  confirmations?: number;
+  /** Undefined: 500 ms on a loopback chain, 1 min elsewhere. */
+  pollIntervalMs?: number;
+  chunkSize: number;
+};
+
+export type ResolvedDaemonConfig = Required<DaemonConfig> & { deployments: Deployments };
+
+export class DaemonConfigError extends Error {
+  override name = 'DaemonConfigError';
+}
+
+export const DAEMON_HELP = `Usage: session-node --deployments FILE --data-dir DIR --http-port PORT [options]
+
+Runs a Session node: follows the staking contracts, keeps the reward ledger, answers
+signing requests and peer tests over HTTP.
+
+Required:
+  --deployments FILE     deployments file of the chain to follow (deployments/<network>.json)
+  --data-dir DIR         where the node keeps its chain journal and state (created if missing)
+  --http-port PORT       port of the node's HTTP API (0 picks a free port)
+
+Options:
+  --rpc-url URL          JSON-RPC endpoint; repeat (or comma-separate) for failover
+                         (default: the deployments file's rpcUrl)
+  --key-dir DIR          where the node's keys live, mode 0700 (default: <data-dir>/keys)
+  --http-host HOST       address to listen on (default: 127.0.0.1)
+  --confirmations N      blocks on top of a block before it counts
+                         (default: 1 on a local chain, 20 elsewhere)
+  --poll-interval T      how often to poll the chain: 500ms, 15s, 1m or seconds
+                         (default: 500ms on a local chain, 1m elsewhere)
+  --chunk-size N         max blocks per eth_getLogs request, 1..10000 (default: 1000)
+  --help                 show this text
+`;
+
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size'] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+
+const fail = (message: string): never => {
+  throw new DaemonConfigError(`${message}\nRun session-node --help for the options.`);
+};
+
+function integer(option: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(`${option}: expected an integer in ${min}..${max}, got "${raw}"`);
+  return Number(raw);
+}
+
+/** "500ms", "15s", "2m" or a bare number of seconds → milliseconds. */
+export function parseDuration(option: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
+  if (!m) return fail(`${option}: expected a duration like 500ms, 15s or 1m, got "${raw}"`);
+  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1_000);
+  if (!Number.isFinite(ms) || ms < 50 || ms > 3_600_000) fail(`${option}: must be between 50ms and 1h, got "${raw}"`);
+  return Math.round(ms);
+}
+
+function rpcUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`--rpc-url: "${raw}" is not a URL; expected e.g. http://127.0.0.1:8545`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`--rpc-url: "${raw}" must be http:// or https://`);
+  return raw;
+}
+
+export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): { help: string } | { config: DaemonConfig } {
+  if (argv.includes('--help') || argv.includes('-h')) return { help: DAEMON_HELP };
+  const values = new Map<ValueOption, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let value: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (!(VALUE_OPTIONS as readonly string[]).includes(arg)) fail(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || value.startsWith('--')) fail(`${arg} needs a value`);
+    }
+    const option = arg as ValueOption;
+    if (option !== '--rpc-url' && values.has(option)) fail(`${option} given twice`);
+    values.set(option, [...(values.get(option) ?? []), value!]);
+  }
+  const one = (o: ValueOption) => values.get(o)?.[0];
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const required = (o: ValueOption) => one(o) ?? fail(`${o} is required`);
+
+  const deploymentsFile = path(required('--deployments'));
+  const dataDir = path(required('--data-dir'));
+  const httpPort = integer('--http-port', required('--http-port'), 0, 65_535);
+  const rpcUrls = (values.get('--rpc-url') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '').map(rpcUrl);
+  if (new Set(rpcUrls).size !== rpcUrls.length) fail('--rpc-url: the same URL is given twice');
+  const confirmations = one('--confirmations');
+  const poll = one('--poll-interval');
+  const chunk = one('--chunk-size');
+  const keyDir = one('--key-dir');
+  return {
+    config: {
+      rpcUrls,
+      deploymentsFile,
+      dataDir,
+      keyDir: keyDir ? path(keyDir) : join(dataDir, 'keys'),
+      httpHost: one('--http-host') ?? '127.0.0.1',
+      httpPort,
+      ...(confirmations !== undefined ? { confirmations: integer('--confirmations', confirmations, 0, 10_000) } : {}),
+      ...(poll !== undefined ? { pollIntervalMs: parseDuration('--poll-interval', poll) } : {}),
+      chunkSize: chunk !== undefined ? integer('--chunk-size', chunk, 1, 10_000) : 1_000,
+    },
+  };
+}
+
+const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/;
+
+/** Reads the deployments file and fills the chain-dependent defaults. */
+export function resolveDaemonConfig(config: DaemonConfig): ResolvedDaemonConfig {
+  let deployments: Deployments;
+  try {
+    deployments = readDeployments(config.deploymentsFile);
+  } catch (error) {
+    throw new DaemonConfigError(`--deployments: ${(error as Error).message}`);
+  }
+  const rpcUrls = config.rpcUrls.length > 0 ? config.rpcUrls : [rpcUrl(deployments.rpcUrl)];
+  const local = rpcUrls.every((u) => LOOPBACK.test(u));
+  return {
+    ...config,
+    rpcUrls,
+    confirmations: config.confirmations ?? (local ? 1 : 20),
+    pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(rpcUrls),
+    deployments,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * A small JSON API server on node:http: routes with `:params`, a body size limit, per-IP
+ * rate limiting, typed refusals as JSON `{ error, reason }`, and graceful shutdown. No input
+ * can crash it: every handler error becomes a response, malformed HTTP gets a 400.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, badRequest, methodNotAllowed, notFound, payloadTooLarge, tooManyRequests, unsupportedMediaType } from './errors.ts';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export type JsonRequest = {
+  method: Method;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  ip: string;
+  /** Parsed JSON body (undefined when there is none). */
+  body: unknown;
+};
+
+/** A handler's answer: a plain value is sent as 200 JSON; `reply(status, body)` picks the status. */
+export type Reply = { readonly [REPLY]: true; status: number; body: unknown; headers?: Record<string, string> };
+const REPLY = Symbol('reply');
+export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ [REPLY]: true, status, body, headers });
+
+export type Handler = (request: JsonRequest) => unknown | Promise<unknown>;
+export type Route = { method: Method; path: string; handler: Handler };
+export const route = (method: Method, path: string, handler: Handler): Route => ({ method, path, handler });
+
+export type JsonServerOptions = {
+  routes: readonly Route[];
+  /** Max body bytes (default 64 KiB). */
+  bodyLimit?: number;
+  /** Per-IP token bucket; false turns it off (default 60 burst, 20/s). */
+  rateLimit?: RateLimitOptions | false;
+  log?: (line: string) => void;
+};
+
+export type JsonServer = {
+  server: Server;
+  /** Listens (default host 127.0.0.1; port 0 picks a free one) and returns the base URL. */
+  listen: (port?: number, host?: string) => Promise<{ url: string; port: number }>;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+  close: (graceMs?: number) => Promise<void>;
+};
+
+type Compiled = { method: Method; parts: string[]; handler: Handler };
+
+function compile(routes: readonly Route[]): Compiled[] {
+  return routes.map((r) => {
+    if (!r.path.startsWith('/')) throw new Error(`route path must start with /: ${r.path}`);
+    return { method: r.method, parts: r.path.split('/').slice(1), handler: r.handler };
+  });
+}
+
+function match(parts: string[], path: string): Record<string, string> | undefined {
+  const segments = path.split('/').slice(1);
+  if (segments.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.startsWith(':')) {
+      if (segments[i] === '') return undefined;
+      try {
+        params[p.slice(1)] = decodeURIComponent(segments[i]!);
+      } catch {
+        return undefined;
+      }
+    } else if (p !== segments[i]) return undefined;
+  }
+  return params;
+}
+
+const jsonText = (body: unknown) => JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (res.headersSent) return;
+  const text = jsonText(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(payloadTooLarge(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(payloadTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createJsonServer(options: JsonServerOptions): JsonServer {
+  const routes = compile(options.routes);
+  const bodyLimit = options.bodyLimit ?? 64 * 1024;
+  const log = options.log ?? (() => {});
+  const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? { capacity: 60, refillPerSecond: 20 });
+  let inFlight = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (limiter) {
+      const taken = limiter.take(ip);
+      if (!taken.ok) throw tooManyRequests(taken.retryAfterSec);
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw badRequest('the request URL is malformed');
+    }
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const candidates = routes.map((r) => ({ r, params: match(r.parts, path) })).filter((c) => c.params);
+    if (candidates.length === 0) throw notFound(`no route ${path}`);
+    const hit = candidates.find((c) => c.r.method === req.method);
+    if (!hit) throw methodNotAllowed(req.method ?? '?', [...new Set(candidates.map((c) => c.r.method))]);
+
+    let body: unknown;
+    const raw = await readBody(req, bodyLimit);
+    if (raw.length > 0) {
+      const type = req.headers['content-type'] ?? '';
+      if (!/^application\/json\b/i.test(type)) throw unsupportedMediaType(type);
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        throw badRequest(`the body is not valid JSON: ${(error as Error).message}`, 'malformed_json');
+      }
+    }
+    const result = await hit.r.handler({ method: hit.r.method, path, params: hit.params!, query: url.searchParams, headers: req.headers, ip, body });
+    if (result && typeof result === 'object' && REPLY in result) {
+      const r = result as Reply;
+      send(res, r.status, r.body, r.headers);
+    } else {
+      send(res, 200, result ?? { ok: true });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => inFlight--);
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        // After refusing a body that is too large, do not keep reading it.
+        const headers = error.status === 413 ? { ...error.headers, connection: 'close' } : error.headers;
+        send(res, error.status, { error: error.error, reason: error.reason }, headers);
+        if (error.status === 413) res.on('finish', () => req.destroy());
+        return;
+      }
+      log(`http: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
+      send(res, 500, { error: 'internal', reason: 'the server failed to handle this request; see its log' });
+    });
+  });
+  // Malformed HTTP never reaches a handler: answer 400 and drop the socket.
+  server.on('clientError', (error, socket) => {
+    if (socket.writable && !(error as NodeJS.ErrnoException).code?.startsWith('ECONNRESET')) {
+      const text = jsonText({ error: 'bad_request', reason: 'malformed HTTP request' });
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    } else socket.destroy();
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  return {
+    server,
+    listen: (port = 0, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
+        });
+      }),
+    close: (graceMs = 5_000) =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+        // Keep-alive sockets that finish a request later are closed as they go idle.
+        const sweep = setInterval(() => (inFlight === 0 ? server.closeIdleConnections() : undefined), 50);
+        sweep.unref();
+        server.once('close', () => clearInterval(sweep));
+      }),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The peer test over HTTP: a route the node serves (POST /peer/test { nonce }) and the
+ * prober's client. The client never throws on a bad peer: every failure is an outcome with a
+ * reason, ready for the failure tracker.
+ */
+import type { Ed25519Identity } from '../keys/ed25519.ts';
+import { route, type Route } from '../http/server.ts';
+import { hex, object, parseBody } from '../http/validate.ts';
+import { answerChallenge, newNonce, verifyChallengeAnswer, type ChallengeRefusal, type Hex } from './challenge.ts';
+
+/** `base` + `path`, keeping any path prefix of base (a node behind a reverse proxy at /node1/). */
+export const joinUrl = (path: string, base: string) => new URL(path.replace(/^\/+/, ''), base.endsWith('/') ? base : `${base}/`);
+
+export const PEER_TEST_PATH = '/peer/test';
+
+const nowSec = () => Date.now() / 1000;
+
+export function peerTestRoute(options: { identity: Ed25519Identity; chainId: number; ledgerRoot: () => string; now?: () => number }): Route {
+  const body = object({ nonce: hex({ bytes: 32 }) });
+  return route('POST', PEER_TEST_PATH, (request) => {
+    const { nonce } = parseBody(body, request.body);
+    return answerChallenge({ identity: options.identity, chainId: options.chainId, nonce, ledgerRoot: options.ledgerRoot(), now: (options.now ?? nowSec)() });
+  });
+}
+
+export type ProbeResult =
+  | { ok: true; ledgerRoot: string; latencyMs: number }
+  | { ok: false; reason: ChallengeRefusal | 'unreachable' | 'timeout' | 'http_error'; detail: string };
+
+export async function probePeer(options: {
+  url: string;
+  /** The peer's registered ed25519 key (from the chain). */
+  nodeKey: Hex;
+  chainId: number;
+  timeoutMs?: number;
+  maxAgeSec?: number;
+  now?: () => number;
+}): Promise<ProbeResult> {
+  const nonce = newNonce();
+  const started = Date.now();
+  let response: Response;
+  try {
+    response = await fetch(joinUrl(PEER_TEST_PATH, options.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nonce }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+    });
+  } catch (error) {
+    const e = error as Error;
+    if (e.name === 'TimeoutError') return { ok: false, reason: 'timeout', detail: `no answer within ${options.timeoutMs ?? 5_000} ms` };
+    return { ok: false, reason: 'unreachable', detail: (e.cause as Error)?.message ?? e.message };
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return { ok: false, reason: response.ok ? 'malformed' : 'http_error', detail: `HTTP ${response.status} with a body that is not JSON` };
+  }
+  if (!response.ok) return { ok: false, reason: 'http_error', detail: `HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}` };
+  const check = verifyChallengeAnswer(body, { chainId: options.chainId, nonce, nodeKey: options.nodeKey, now: (options.now ?? nowSec)(), maxAgeSec: options.maxAgeSec });
+  return check.ok ? { ok: true, ledgerRoot: check.ledgerRoot, latencyMs: Date.now() - started } : check;
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type DaemonConfig } from '../src/daemon-config.ts';
+
+const base = ['--deployments', 'deployments/local.json', '--data-dir', 'data', '--http-port', '7001'];
+const parse = (...extra: string[]) => {
+  const r = parseDaemonArgs([...base, ...extra], '/srv/node');
+  if (!('config' in r)) throw new Error('expected a config');
+  return r.config;
+};
+const refusal = (argv: string[]) => {
+  try {
+    parseDaemonArgs(argv, '/srv/node');
+  } catch (e) {
+    assert.ok(e instanceof DaemonConfigError);
+    assert.match(e.message, /Run session-node --help/);
+    return e.message.split('\n')[0];
+  }
+  assert.fail(`accepted ${argv.join(' ')}`);
+};
+
+describe('daemon config', () => {
+  it('parses options with defaults and resolves relative paths', () => {
+    const c = parse();
+    assert.deepEqual(c, {
+      rpcUrls: [],
+      deploymentsFile: '/srv/node/deployments/local.json',
+      dataDir: '/srv/node/data',
+      keyDir: '/srv/node/data/keys',
+      httpHost: '127.0.0.1',
+      httpPort: 7001,
+      chunkSize: 1000,
+    });
+    const full = parse('--rpc-url', 'https://a.example/rpc,https://b.example', '--rpc-url=http://127.0.0.1:8545', '--key-dir', '/keys', '--confirmations', '12', '--poll-interval', '15s', '--chunk-size', '500', '--http-host', '0.0.0.0');
+    assert.deepEqual(full.rpcUrls, ['https://a.example/rpc', 'https://b.example', 'http://127.0.0.1:8545']);
+    assert.equal(full.keyDir, '/keys');
+    assert.equal(full.confirmations, 12);
+    assert.equal(full.pollIntervalMs, 15_000);
+    assert.equal(parse('--poll-interval', '500ms').pollIntervalMs, 500);
+    assert.equal(parse('--poll-interval', '2m').pollIntervalMs, 120_000);
+    assert.equal(parse('--poll-interval', '3').pollIntervalMs, 3_000);
+  });
+
+  it('prints help', () => {
+    const r = parseDaemonArgs(['--help']);
+    assert.ok('help' in r && r.help === DAEMON_HELP);
+    for (const o of ['--rpc-url', '--deployments', '--key-dir', '--http-port', '--data-dir', '--confirmations', '--poll-interval', '--chunk-size']) assert.ok(DAEMON_HELP.includes(o), o);
+  });
+
+  it('refuses bad input with errors that say what to fix', () => {
+    assert.equal(refusal(['--data-dir', 'd', '--http-port', '1']), '--deployments is required');
+    assert.equal(refusal([...base, '--confirmations', '-1']), '--confirmations: expected an integer in 0..10000, got "-1"');
+    assert.equal(refusal([...base, '--confirmations', 'ten']), '--confirmations: expected an integer in 0..10000, got "ten"');
+    assert.equal(refusal(['--deployments', 'x', '--data-dir', 'd', '--http-port', '70000']), '--http-port: expected an integer in 0..65535, got "70000"');
+    assert.equal(refusal([...base, '--poll-interval', 'often']), '--poll-interval: expected a duration like 500ms, 15s or 1m, got "often"');
+    assert.equal(refusal([...base, '--poll-interval', '10ms']), '--poll-interval: must be between 50ms and 1h, got "10ms"');
+    assert.equal(refusal([...base, '--rpc-url', 'ws://x']), '--rpc-url: "ws://x" must be http:// or https://');
+    assert.equal(refusal([...base, '--rpc-url', 'not a url']), '--rpc-url: "not a url" is not a URL; expected e.g. http://127.0.0.1:8545');
+    assert.equal(refusal([...base, '--rpc-url', 'http://a', '--rpc-url', 'http://a']), '--rpc-url: the same URL is given twice');
+    assert.equal(refusal([...base, '--chunk-size', '0']), '--chunk-size: expected an integer in 1..10000, got "0"');
+    assert.equal(refusal([...base, '--verbose']), 'unknown option --verbose');
+    assert.equal(refusal([...base, 'extra']), 'unexpected argument "extra"');
+    assert.equal(refusal([...base, '--data-dir', 'other']), '--data-dir given twice');
+    assert.equal(refusal([...base, '--key-dir']), '--key-dir needs a value');
+  });
+
+  it('resolves chain-dependent defaults from the deployments file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesh-cfg-'));
+    try {
+      const file = join(dir, 'local.json');
+      writeFileSync(file, JSON.stringify({ network: 'local', chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', deployBlock: 1, contracts: {} }));
+      const config: DaemonConfig = { ...parse(), deploymentsFile: file };
+      const local = resolveDaemonConfig(config);
+      assert.deepEqual([local.rpcUrls, local.confirmations, local.pollIntervalMs], [['http://127.0.0.1:8545'], 1, 500]);
+      const remote = resolveDaemonConfig({ ...config, rpcUrls: ['https://arb.example/rpc'] });
+      assert.deepEqual([remote.confirmations, remote.pollIntervalMs], [20, 60_000]);
+      assert.equal(resolveDaemonConfig({ ...config, confirmations: 0 }).confirmations, 0);
+      assert.throws(() => resolveDaemonConfig({ ...config, deploymentsFile: join(dir, 'missing.json') }), /--deployments: no deployments file at/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
