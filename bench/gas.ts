@@ -13,7 +13,9 @@ async function suites(): Promise<GasSuite[]> {
   const { foundationGas } = await import('./gas/foundation.ts');
   const { cryptoGas } = await import('./gas/crypto.ts');
   const { stakingGas } = await import('./gas/staking.ts');
-  return [foundationGas, cryptoGas, stakingGas];
+  const { namesGas } = await import('./gas/names.ts');
+  const { distributorGas } = await import('./gas/distributor.ts');
+  return [foundationGas, cryptoGas, stakingGas, namesGas, distributorGas];
 }
 
 function printTable(rows: GasRow[]): void {

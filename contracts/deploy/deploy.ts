@@ -8,6 +8,7 @@ import * as artifacts from '../../sdk/src/generated/contracts.ts';
 import { accountFromKey, signerClientsFor, type SignerClients } from '../../sdk/src/clients.ts';
 import { readDeployments, writeDeployments, type Deployments } from '../../sdk/src/deployments.ts';
 import { INITIAL_REWARD_POOL, TOTAL_SUPPLY } from '../../sdk/src/units.ts';
+import { deployNamesAndPro } from './steps/names.ts';
 import { deployStaking } from './steps/staking.ts';
 
 export type ContractName = keyof typeof artifacts;
@@ -84,10 +85,11 @@ export async function connectDeployer(rpcUrl: string, deployerKey: string, chain
     },
     async send(to, abi, functionName, args = []) {
       // Time-dependent paths (a release that is zero at estimation time but not when mined)
-      // can need more gas than estimated: add headroom instead of failing on out-of-gas.
+      // can need more gas than estimated (fresh storage slots cost 20k each): add headroom
+      // instead of failing on out-of-gas. Only the gas used is paid.
       const request = { address: to, abi, functionName, args, account: clients.account } as never;
       const estimate = await publicClient.estimateContractGas(request);
-      const hash = await walletClient.writeContract({ ...(request as object), gas: (estimate * 5n) / 4n + 25_000n } as never);
+      const hash = await walletClient.writeContract({ ...(request as object), gas: estimate + (estimate / 2n > 80_000n ? estimate / 2n : 80_000n) } as never);
       await wait(hash, `${functionName} on ${to}`);
       return hash;
     },
@@ -146,7 +148,7 @@ export async function deploySystem(options: DeployOptions): Promise<Deployments>
     chainId,
     rpcUrl: options.rpcUrl,
     deployBlock,
-    contracts: { SESH: token, RewardRatePool: pool, ...staking },
+    contracts: { SESH: token, RewardRatePool: pool, ...staking, ...(await deployNamesAndPro(d, { token, pool, liquidity: treasury })) },
   };
   writeDeployments(outFile, deployments);
   return deployments;

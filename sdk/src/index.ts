@@ -3,3 +3,5 @@ export * from './deployments.ts';
 export * from './clients.ts';
 export * from './errors.ts';
 export * from './generated/contracts.ts';
+export * as names from './names/index.ts';
+export * as pro from './pro/index.ts';

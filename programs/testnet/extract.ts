@@ -1,0 +1,79 @@
+/**
+ * Chain events → activity records (activity.ts). The extractor is generic: each source maps
+ * one contract event to records. Wired today: funding sources, from SESH Transfer events
+ * (the first sender of SESH to an address becomes its `fundedBy`). The staking, names and Pro
+ * contracts are built in parallel; their sources are added to `sources` once their ABIs
+ * exist (see the README's list), without changing this module.
+ */
+import { parseAbiItem, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
+import type { Deployments } from '../../sdk/src/deployments.ts';
+import type { ActivityRecord } from './activity.ts';
+
+export type EventSource = {
+  /** Name of the contract in the deployments file. */
+  contract: string;
+  event: AbiEvent;
+  /** Records for one decoded log; `time` is the block's timestamp. */
+  toRecords: (log: Log & { args: Record<string, unknown> }, time: number) => ActivityRecord[];
+};
+
+/** Funding: each SESH transfer says who funded the receiver (the scorer keeps the first). */
+export const fundingSource: EventSource = {
+  contract: 'SESH',
+  event: parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)'),
+  toRecords: () => [], // funding is not an action; see extractFunding
+};
+
+/** The first SESH sender of each address, from Transfer logs in [fromBlock, toBlock]. */
+export async function extractFunding(
+  client: PublicClient,
+  deployments: Deployments,
+  fromBlock: bigint,
+  toBlock: bigint,
+  chunk = 1_000n,
+): Promise<Map<Address, Address>> {
+  const token = deployments.contracts.SESH;
+  if (!token) throw new Error('the deployments file has no SESH contract');
+  const first = new Map<Address, Address>();
+  for (let start = fromBlock; start <= toBlock; start += chunk) {
+    const end = start + chunk - 1n < toBlock ? start + chunk - 1n : toBlock;
+    const logs = await client.getLogs({ address: token, event: fundingSource.event, fromBlock: start, toBlock: end });
+    for (const log of logs) {
+      const { from, to } = log.args as { from: Address; to: Address };
+      if (from !== '0x0000000000000000000000000000000000000000' && !first.has(to)) first.set(to, from);
+    }
+  }
+  return first;
+}
+
+/** Runs every source over [fromBlock, toBlock] in chunks, in block order. */
+export async function extractActivity(
+  client: PublicClient,
+  deployments: Deployments,
+  sources: readonly EventSource[],
+  fromBlock: bigint,
+  toBlock: bigint,
+  chunk = 1_000n,
+): Promise<ActivityRecord[]> {
+  const records: ActivityRecord[] = [];
+  const times = new Map<bigint, number>();
+  const timeOf = async (block: bigint) => {
+    if (!times.has(block)) times.set(block, Number((await client.getBlock({ blockNumber: block })).timestamp));
+    return times.get(block)!;
+  };
+  for (const source of sources) {
+    const address = deployments.contracts[source.contract];
+    if (!address) throw new Error(`the deployments file has no ${source.contract}; drop its source or deploy it`);
+    for (let start = fromBlock; start <= toBlock; start += chunk) {
+      const end = start + chunk - 1n < toBlock ? start + chunk - 1n : toBlock;
+      const logs = await client.getLogs({ address, event: source.event, fromBlock: start, toBlock: end });
+      for (const log of logs) records.push(...source.toRecords(log as never, await timeOf(log.blockNumber!)));
+    }
+  }
+  return records;
+}
+
+/** Adds `fundedBy` to records from a funding map (records that already have one keep it). */
+export function withFunding(records: ActivityRecord[], funding: ReadonlyMap<Address, Address>): ActivityRecord[] {
+  return records.map((r) => (r.fundedBy || !funding.has(r.address) ? r : { ...r, fundedBy: funding.get(r.address)! }));
+}
