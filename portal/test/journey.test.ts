@@ -1,0 +1,284 @@
+/**
+ * The staking portal, end to end, in headless Chromium (Debian's package, installed when
+ * missing) against a real local chain with the real contracts:
+ *   1. an operator opens a multi-contributor node (after two refused payloads);
+ *   2. two contributors fill it (the second one with the keyboard only);
+ *   3. it activates;  4. time advances (a reward checkpoint is signed and submitted);
+ *   5. rewards are claimed;  6. an exit is requested, unlocks and is completed.
+ * Balances are read from the chain. Screenshots go to test-artifacts/portal/. The page runs at
+ * 375 px wide throughout, must never scroll sideways, and must log no console error.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { erc20Abi, type Address, type Hex } from 'viem';
+import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
+import { blsKeyPairFromSecret } from '../../sdk/src/bls/index.ts';
+import { writeDeployments } from '../../sdk/src/deployments.ts';
+import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { contributeCall, decodeNodeRecord, prepareRegistration, type NodeRecord } from '../../sdk/src/staking/index.ts';
+import { sesh as toBase } from '../../sdk/src/units.ts';
+import { ensureChromium } from '../../tools/ensure-chromium.ts';
+import { plainError } from '../src/errors.ts';
+import { sesh } from '../src/format.ts';
+import { startPortal, type Portal } from '../serve.ts';
+import { startNetworkDouble, type NetworkDouble } from './network-double.ts';
+
+const ARTIFACTS = join('test-artifacts', 'portal');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DAY = 86_400;
+const FUNDING = toBase(100_000);
+
+/** Launches Chromium with a fresh profile at 375 px wide. */
+export async function launchBrowser(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, { executablePath: ensureChromium(), headless: true, args: FLAGS, viewport: { width: 375, height: 812 } });
+}
+
+/** Navigates and returns navigation start → app ready (first chain data rendered), in ms. */
+export async function timedLoad(page: Page, url: string): Promise<number> {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+  return page.evaluate(() => performance.getEntriesByName('portal-ready')[0]!.startTime);
+}
+
+describe('staking portal journey (headless Chromium, real chain)', { timeout: 600_000 }, () => {
+  let sys: LocalSystem;
+  let network: NetworkDouble;
+  let portal: Portal;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let shot = 0;
+  const consoleErrors: string[] = [];
+  const acct = (i: number) => sys.accounts[i]!.address;
+  const c = () => sys.deployments.contracts as Record<string, Address>;
+  const start = new Map<number, bigint>();
+  const keyPair = blsKeyPairFromSecret(0x5e55_1011_2026n);
+  let nodeId = 0n;
+  let rewardOf = new Map<Address, bigint>();
+
+  const read = async <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
+    (await (await sys.as(0)).publicClient.readContract({ address, abi, functionName, args } as never)) as T;
+  const balance = (i: number) => read<bigint>(c().SESH!, erc20Abi, 'balanceOf', [acct(i)]);
+  const node = async (id: bigint): Promise<NodeRecord> => decodeNodeRecord(await read(c().SessionStaking!, SessionStaking.abi, 'nodeRecord', [id]));
+
+  const screenshot = async (name: string) => {
+    shot += 1;
+    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  const noSideScroll = async () => {
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `the page scrolls sideways at 375 px (${scroll} > ${client})`);
+  };
+  /** Waits for the newest transaction with `label` to settle and requires it confirmed. */
+  const confirmed = async (label: string) => {
+    const tx = page.locator('.tx', { hasText: label }).first();
+    await tx.and(page.locator('[data-status=confirmed], [data-status=failed]')).waitFor({ timeout: 60_000 });
+    assert.equal(await tx.getAttribute('data-status'), 'confirmed', `"${label}" failed: ${await tx.textContent()}`);
+  };
+  const useAccount = async (i: number) => {
+    const disconnect = page.getByRole('button', { name: 'Disconnect' });
+    if (await disconnect.isVisible()) await disconnect.click();
+    await page.selectOption('#demo-account', String(i));
+    await page.getByRole('button', { name: 'Use demo account' }).click();
+    await page.locator('[data-testid=balance]', { hasText: 'SESH' }).waitFor();
+    assert.match((await page.textContent('[data-testid=connected]'))!, new RegExp(`${acct(i).slice(0, 6)}`));
+  };
+  /** Presses Tab until the element matching the CSS `selector` (or the button labelled `button`) has the focus. */
+  const tabTo = async (target: string | { button: string }) => {
+    for (let i = 0; i < 150; i++) {
+      await page.keyboard.press('Tab');
+      const reached = await page.evaluate((t) => {
+        const el = document.activeElement;
+        if (!el) return false;
+        return typeof t === 'string' ? el.matches(t) : el.tagName === 'BUTTON' && el.textContent?.trim() === t.button;
+      }, target);
+      if (reached) return;
+    }
+    assert.fail(`Tab never reached ${JSON.stringify(target)}`);
+  };
+  const myNode = (id: bigint) => page.locator(`#my-stakes [data-node="${id}"]`);
+
+  before(async () => {
+    ensureChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'sesh-portal-'));
+    sys = await startLocalSystem();
+    network = await startNetworkDouble(sys); // the real gateway replaces this line once the devnet runs it
+    const admin = await sys.as(0);
+    for (const i of [1, 2, 3]) await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(i), FUNDING]);
+    for (const i of [1, 2, 3]) start.set(i, await balance(i));
+    const deploymentsFile = join(dir, 'deployments.json');
+    writeDeployments(deploymentsFile, { ...sys.deployments, gatewayUrl: network.url });
+    portal = await startPortal({ port: 0, deploymentsFile });
+    context = await launchBrowser(join(dir, 'profile'));
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  });
+
+  after(async () => {
+    await context?.close();
+    await portal?.stop();
+    await network?.stop();
+    await sys?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads (navigation → app ready) and shows the network from the chain', async () => {
+    const cold = await timedLoad(page, portal.url);
+    const warm = await timedLoad(page, portal.url);
+    console.log(`portal load, navigation → app ready: ${cold.toFixed(0)} ms cold, ${warm.toFixed(0)} ms warm`);
+    assert.ok(warm <= 1_000, `warm load took ${warm} ms (goal ≤ 1 s)`);
+    assert.equal(await page.textContent('[data-testid=active-nodes]'), '0');
+    assert.equal(await page.textContent('[data-testid=pool-balance]'), sesh(await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'balance')));
+    await noSideScroll();
+    await screenshot('loaded');
+  });
+
+  it('1. an operator opens a multi-contributor node; bad payloads are refused before sending', async () => {
+    await useAccount(1);
+    const payload = (operator: Address) =>
+      JSON.stringify(prepareRegistration({ keyPair, operator, ed25519PublicKey: `0x${'ab'.repeat(32)}` as Hex, chainId: sys.anvil.chainId, contract: c().SessionStaking! }));
+    const errors = page.locator('[data-testid=register-errors]');
+    await page.fill('#payload', '{ not json');
+    await page.getByRole('button', { name: 'Open node' }).click();
+    await errors.filter({ hasText: 'not valid JSON' }).waitFor();
+    await page.fill('#payload', payload(acct(2)));
+    await page.getByRole('button', { name: 'Open node' }).click();
+    await errors.filter({ hasText: `prepared for operator ${acct(2)}` }).waitFor();
+    assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId'), 0n, 'nothing was sent');
+    await screenshot('register-refused');
+
+    await page.fill('#payload', payload(acct(1)));
+    await page.fill('#fee', '5');
+    await page.fill('#operator-amount', '6250');
+    await page.getByRole('button', { name: 'Open node' }).click();
+    await confirmed('Open multi-contributor node');
+    nodeId = await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId');
+    assert.equal(nodeId, 1n);
+    const record = await node(nodeId);
+    assert.equal(record.status, 'AwaitingContributions');
+    assert.equal(record.operator, acct(1));
+    assert.equal(record.feeBps, 500);
+    assert.equal(record.totalStaked, toBase(6_250));
+    assert.equal(await balance(1), start.get(1)! - toBase(6_250));
+    await myNode(nodeId).and(page.locator('[data-state=awaiting]')).waitFor();
+    await noSideScroll();
+    await screenshot('node-opened');
+  });
+
+  it('contract refusals read as plain sentences (real reverts from the chain)', async () => {
+    const d = await sys.as(4);
+    const attempt = (amount: bigint) =>
+      d.publicClient.simulateContract({ ...contributeCall(c().SessionStaking!, { nodeId, amount }), account: d.account }).then(() => 'no error', plainError);
+    const minimum = (toBase(25_000) - toBase(6_250)) / 9n;
+    assert.equal(await attempt(1n), `The amount is below this node's minimum of ${sesh(minimum)}.`);
+    assert.equal(await attempt(toBase(20_000)), `The amount is more than the ${sesh(toBase(18_750))} of room left in this node.`);
+  });
+
+  it('2. two contributors fill it: one with the mouse, one with the keyboard only', async () => {
+    await useAccount(2);
+    const card = page.locator(`#open-nodes [data-node="${nodeId}"]`);
+    assert.equal(await card.locator('[data-testid=fee]').textContent(), '5%');
+    assert.equal(await card.locator('[data-testid=slots]').textContent(), '9');
+    assert.equal(await card.locator('[data-testid=max]').textContent(), sesh(toBase(18_750)));
+    await page.fill('#open-nodes [placeholder="search"]', '1');
+    await page.selectOption('#open-nodes select', 'room');
+    await card.locator(`#amount-${nodeId}`).fill('10000');
+    await screenshot('contributor-1-amount');
+    await card.getByRole('button', { name: 'Stake' }).click();
+    await confirmed('Approve SESH');
+    await confirmed(`Stake ${sesh(toBase(10_000))} to node ${nodeId}`);
+    assert.equal(await balance(2), start.get(2)! - toBase(10_000));
+    assert.equal((await node(nodeId)).totalStaked, toBase(16_250));
+
+    // Keyboard only: disconnect, pick demo account #3, stake the rest, submit with Enter.
+    await tabTo({ button: 'Disconnect' });
+    await page.keyboard.press('Enter');
+    await tabTo('#demo-account');
+    for (let i = 0; i < 10 && (await page.inputValue('#demo-account')) !== '3'; i++) await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('#demo-account'), '3');
+    await tabTo({ button: 'Use demo account' });
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=connected]', { hasText: acct(3).slice(0, 6) }).waitFor();
+    await page.locator('[data-testid=balance]', { hasText: 'SESH' }).waitFor();
+    await tabTo(`#amount-${nodeId}`);
+    await page.keyboard.type('8750');
+    await page.keyboard.press('Enter');
+    await confirmed(`Stake ${sesh(toBase(8_750))} to node ${nodeId}`);
+    assert.equal(await balance(3), start.get(3)! - toBase(8_750));
+  });
+
+  it('3. it activates when full (auto-activation)', async () => {
+    const record = await node(nodeId);
+    assert.equal(record.status, 'Active');
+    assert.equal(record.totalStaked, toBase(25_000));
+    assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'activeNodeCount'), 1n);
+    network.keys.set(nodeId, keyPair);
+    await myNode(nodeId).and(page.locator('[data-state=running]')).waitFor();
+    await page.locator('[data-testid=active-nodes]', { hasText: '1' }).waitFor();
+    assert.equal(await page.textContent('[data-testid=total-staked]'), sesh(toBase(25_000)));
+    await noSideScroll();
+    await screenshot('node-running');
+  });
+
+  it('4. time advances and the network checkpoints the rewards', async () => {
+    await sys.increaseTime(DAY);
+    const available = await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'releasable');
+    assert.ok(available > 0n);
+    // Stake-weighted shares; the operator also takes the 5% fee. Rounded down (the pool keeps dust).
+    const fee = (available * 500n) / 10_000n;
+    const rest = available - fee;
+    const stakes: [number, bigint][] = [[1, toBase(6_250)], [2, toBase(10_000)], [3, toBase(8_750)]];
+    rewardOf = new Map(stakes.map(([i, s]) => [acct(i), (rest * s) / toBase(25_000) + (i === 1 ? fee : 0n)]));
+    await network.checkpoint([...rewardOf].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount })));
+    assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'epoch'), 1n);
+    await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(rewardOf.get(acct(3))!) }).waitFor({ timeout: 20_000 });
+    await screenshot('rewards-claimable');
+  });
+
+  it('5. rewards are claimed', async () => {
+    const before = await balance(3);
+    await page.getByRole('button', { name: 'Claim rewards' }).click();
+    await confirmed('rewards');
+    assert.equal(await balance(3), before + rewardOf.get(acct(3))!);
+    assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'claimed', [acct(3)]), rewardOf.get(acct(3))!);
+    await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(0n) }).waitFor();
+    await screenshot('rewards-claimed');
+  });
+
+  it('6. an exit is requested, unlocks after 15 days and is completed with the network signature', async () => {
+    await useAccount(1);
+    await myNode(nodeId).getByRole('button', { name: 'Request exit' }).click();
+    await confirmed('Request exit');
+    assert.equal((await node(nodeId)).status, 'ExitRequested');
+    await myNode(nodeId).and(page.locator('[data-state=unlocking]')).waitFor();
+    assert.match((await myNode(nodeId).locator('[data-testid=state-detail]').textContent())!, /^1[45] d \d+ h left/);
+    assert.ok(await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).isDisabled());
+    await screenshot('exit-unlocking');
+
+    await sys.increaseTime(15 * DAY + 1);
+    await myNode(nodeId).and(page.locator('[data-state=exit-requested]')).waitFor();
+    await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).click();
+    await confirmed('Complete exit');
+    assert.equal((await node(nodeId)).status, 'Exited');
+    // Every stake came back; only the claimed rewards changed a balance.
+    assert.equal(await balance(1), start.get(1)!);
+    assert.equal(await balance(2), start.get(2)!);
+    assert.equal(await balance(3), start.get(3)! + rewardOf.get(acct(3))!);
+    await myNode(nodeId).and(page.locator('[data-state=exited]')).waitFor();
+    assert.match((await myNode(nodeId).textContent())!, new RegExp(`${sesh(toBase(6_250))} returned to you`));
+    await noSideScroll();
+    await screenshot('exited');
+  });
+
+  it('logged no console error during the journey', () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
