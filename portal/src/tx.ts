@@ -5,7 +5,6 @@
 import { useCallback, useState } from 'react';
 import type { Abi, Hash } from 'viem';
 import type { Env } from './chain.ts';
-import { plainError } from './errors.ts';
 import type { Wallet } from './wallet.ts';
 
 export type TxStatus = 'pending' | 'confirmed' | 'failed';
@@ -40,6 +39,8 @@ export function useTransactions(env: Env | undefined, wallet: Wallet | undefined
           await sendCall(env, wallet, call, (hash) => update(id, { hash }));
           update(id, { status: 'confirmed' });
         } catch (error) {
+          // The error decoder (every contract's error ABI) loads on the first failure only.
+          const { plainError } = await import('./errors.ts');
           update(id, { status: 'failed', message: plainError(error) });
           onDone();
           return false;

@@ -43,15 +43,17 @@ export async function connectInjected(chain: Chain): Promise<Wallet> {
 /** Demo account `index` of the devnet (the anvil test mnemonic). Never on a real network. */
 export async function connectDemo(chain: Chain, index: number): Promise<Wallet> {
   if (chain.id !== DEVNET_CHAIN_ID) throw new WalletError('Demo accounts exist only on the devnet (chain 31337).');
-  const { demoAccount } = await import('../../devnet/accounts.ts'); // a separate chunk, loaded on the devnet only
-  const account = privateKeyToAccount(demoAccount(index).privateKey);
+  const { demoKeys } = await import('./demo.ts'); // a separate chunk, loaded on the devnet only
+  const key = (await demoKeys())[index];
+  if (!key) throw new WalletError(`There is no demo account #${index}.`);
+  const account = privateKeyToAccount(key.privateKey);
   const client = createWalletClient({ account, chain, transport: http(chain.rpcUrls.default.http[0]) });
   return { kind: 'demo', label: `Demo account #${index}`, address: account.address, chainId: chain.id, client };
 }
 
 export async function demoAddresses(count: number): Promise<Address[]> {
-  const { demoAccounts } = await import('../../devnet/accounts.ts');
-  return demoAccounts(count).map((a) => a.address);
+  const { demoKeys } = await import('./demo.ts');
+  return (await demoKeys(count)).map((a) => a.address);
 }
 
 /** Asks the injected wallet to switch to (or first add) the portal's chain. */

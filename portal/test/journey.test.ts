@@ -104,6 +104,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
 
   before(async () => {
     ensureChromium();
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'sesh-portal-'));
     sys = await startLocalSystem();
@@ -130,15 +131,36 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads (navigation → app ready) and shows the network from the chain', async () => {
+  it('loads (navigation → app ready) within 1 s and shows the network from the chain', async () => {
     const cold = await timedLoad(page, portal.url);
-    const warm = await timedLoad(page, portal.url);
-    console.log(`portal load, navigation → app ready: ${cold.toFixed(0)} ms cold, ${warm.toFixed(0)} ms warm`);
-    assert.ok(warm <= 1_000, `warm load took ${warm} ms (goal ≤ 1 s)`);
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push(await timedLoad(page, portal.url));
+    const median = [...warm].sort((a, b) => a - b)[2]!;
+    console.log(`portal load, navigation → app ready: first ${cold.toFixed(0)} ms, then median ${median.toFixed(0)} ms (${warm.map((t) => t.toFixed(0)).join(', ')})`);
+    assert.ok(median <= 1_000, `median load took ${median} ms (goal ≤ 1 s)`);
     assert.equal(await page.textContent('[data-testid=active-nodes]'), '0');
     assert.equal(await page.textContent('[data-testid=pool-balance]'), sesh(await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'balance')));
     await noSideScroll();
     await screenshot('loaded');
+  });
+
+  it('without a reachable gateway, rewards say so and the chain data still shows', async () => {
+    const file = join(dir, 'no-gateway.json');
+    writeDeployments(file, { ...sys.deployments, gatewayUrl: 'http://127.0.0.1:9/' }); // port 9 (discard): nothing listens
+    const other = await startPortal({ port: 0, deploymentsFile: file, build: false });
+    const second = await context.newPage(); // its expected network errors are not the journey's console
+    try {
+      await second.goto(other.url);
+      await second.waitForSelector('body[data-ready]');
+      await second.selectOption('#demo-account', '1');
+      await second.getByRole('button', { name: 'Use demo account' }).click();
+      await second.locator('[data-testid=rewards-unavailable]', { hasText: 'Rewards unavailable: gateway not reachable' }).waitFor();
+      assert.equal(await second.textContent('[data-testid=active-nodes]'), '0');
+      await second.screenshot({ path: join(ARTIFACTS, '00-no-gateway.png'), fullPage: true });
+    } finally {
+      await second.close();
+      await other.stop();
+    }
   });
 
   it('1. an operator opens a multi-contributor node; bad payloads are refused before sending', async () => {

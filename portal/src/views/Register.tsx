@@ -5,7 +5,6 @@
  */
 import { useState } from 'react';
 import { getAddress, isAddress } from 'viem';
-import { nodeKeysArgs, parseRegistrationPayload, RegistrationPayloadError } from '../../../sdk/src/staking/registration.ts';
 import { openPoolCall, registerSoloNodeCall, type Reservation } from '../../../sdk/src/staking/calls.ts';
 import { MAX_CONTRIBUTORS, OPERATOR_MIN_DIVISOR } from '../../../sdk/src/staking/constants.ts';
 import { formatSesh } from '../../../sdk/src/units.ts';
@@ -28,9 +27,11 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
   const minimum = requirement === undefined ? undefined : (requirement + OPERATOR_MIN_DIVISOR - 1n) / OPERATOR_MIN_DIVISOR;
 
   /** Every problem with the form, or the call to send. */
-  const plan = (): Plan | string[] => {
+  const plan = async (): Promise<Plan | string[]> => {
     if (!wallet || requirement === undefined || minimum === undefined) return ['Connect a wallet first.'];
     const problems: string[] = [];
+    // The BLS code (curve arithmetic) loads only when someone registers a node.
+    const { nodeKeysArgs, parseRegistrationPayload, RegistrationPayloadError } = await import('../../../sdk/src/staking/registration.ts');
     let keys;
     try {
       const parsed = parseRegistrationPayload(payload, { chainId: env.chain.id, contract: env.contracts.SessionStaking });
@@ -77,7 +78,7 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
   };
 
   const submit = async () => {
-    const result = plan();
+    const result = await plan();
     if (Array.isArray(result)) return setErrors(result);
     if (data?.account && result.amount > data.account.balance) return setErrors([`Your balance is ${sesh(data.account.balance)}; this needs ${sesh(result.amount)}.`]);
     setErrors([]);
