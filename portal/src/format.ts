@@ -8,6 +8,11 @@ export function sesh(amount: bigint): string {
   return `${grouped}${fraction ? `.${fraction}` : ''} SESH`;
 }
 
+/** Rounded to 2 decimals, for headline figures (exact amounts everywhere else). */
+export function seshRounded(amount: bigint): string {
+  return sesh(amount - (amount % 10_000_000n));
+}
+
 export const percent = (bps: number | bigint): string => `${(Number(bps) / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
 export const short = (address: string): string => `${address.slice(0, 6)}…${address.slice(-4)}`;
 export const date = (unix: bigint | number): string => new Date(Number(unix) * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';

@@ -42,9 +42,9 @@ export async function fetchRewards(base: string | undefined, account: Address): 
 }
 
 export async function fetchNetwork(base: string | undefined): Promise<NetworkInfo> {
-  const body = await call<{ estimatedAprBps?: number | string; lastCheckpoint: { epoch: string; submittedAt: number } | null }>(base, 'api/network');
+  const body = await call<{ estimatedAprBps?: number | string | null; lastCheckpoint: { epoch: string; submittedAt: number } | null }>(base, 'api/network');
   return {
-    estimatedAprBps: body.estimatedAprBps === undefined ? null : Number(body.estimatedAprBps),
+    estimatedAprBps: body.estimatedAprBps === undefined || body.estimatedAprBps === null ? null : Number(body.estimatedAprBps),
     lastCheckpoint: body.lastCheckpoint ? { epoch: big(body.lastCheckpoint.epoch), submittedAt: Number(body.lastCheckpoint.submittedAt) } : null,
   };
 }

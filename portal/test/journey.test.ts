@@ -23,7 +23,7 @@ import { contributeCall, decodeNodeRecord, prepareRegistration, type NodeRecord 
 import { sesh as toBase } from '../../sdk/src/units.ts';
 import { ensureChromium } from '../../tools/ensure-chromium.ts';
 import { plainError } from '../src/errors.ts';
-import { sesh } from '../src/format.ts';
+import { percent, sesh, seshRounded } from '../src/format.ts';
 import { startPortal, type Portal } from '../serve.ts';
 import { startNetworkDouble, type NetworkDouble } from './network-double.ts';
 
@@ -139,7 +139,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     console.log(`portal load, navigation → app ready: first ${cold.toFixed(0)} ms, then median ${median.toFixed(0)} ms (${warm.map((t) => t.toFixed(0)).join(', ')})`);
     assert.ok(median <= 1_000, `median load took ${median} ms (goal ≤ 1 s)`);
     assert.equal(await page.textContent('[data-testid=active-nodes]'), '0');
-    assert.equal(await page.textContent('[data-testid=pool-balance]'), sesh(await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'balance')));
+    assert.equal(await page.textContent('[data-testid=pool-balance]'), seshRounded(await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'balance')));
     await noSideScroll();
     await screenshot('loaded');
   });
@@ -246,6 +246,8 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     await myNode(nodeId).and(page.locator('[data-state=running]')).waitFor();
     await page.locator('[data-testid=active-nodes]', { hasText: '1' }).waitFor();
     assert.equal(await page.textContent('[data-testid=total-staked]'), sesh(toBase(25_000)));
+    const ratePerYear = await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'ratePerYear');
+    assert.match((await page.textContent('[data-testid=apr]'))!, new RegExp(`^${percent((ratePerYear * 10_000n) / toBase(25_000)).replace('.', '\\.')}`));
     await noSideScroll();
     await screenshot('node-running');
   });
@@ -298,6 +300,75 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     assert.match((await myNode(nodeId).textContent())!, new RegExp(`${sesh(toBase(6_250))} returned to you`));
     await noSideScroll();
     await screenshot('exited');
+  });
+
+  it('an injected EIP-1193 wallet on the wrong network is asked to switch, then registers a solo node', async () => {
+    // A minimal injected wallet: anvil's unlocked account #5 behind window.ethereum, starting on chain 1.
+    const second = await context.newPage();
+    const errors: string[] = [];
+    second.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+    second.on('pageerror', (e) => errors.push(e.message));
+    // (A string, not a function: tsx would wrap a function with helpers the page does not have.)
+    await second.addInitScript(`(() => {
+      const rpcUrl = ${JSON.stringify(sys.anvil.rpcUrl)}, account = ${JSON.stringify(acct(5))}, devnetChain = '0x${sys.anvil.chainId.toString(16)}';
+      let chainId = '0x1';
+      const listeners = {};
+      const emit = (event, arg) => (listeners[event] || []).forEach((f) => f(arg));
+      window.ethereum = {
+        async request({ method, params }) {
+          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account];
+          if (method === 'eth_chainId') return chainId;
+          if (method === 'wallet_switchEthereumChain') {
+            if (params[0].chainId !== devnetChain) throw Object.assign(new Error('Unrecognized chain'), { code: 4902 });
+            chainId = params[0].chainId;
+            emit('chainChanged', chainId);
+            return null;
+          }
+          if (chainId !== devnetChain) throw Object.assign(new Error('wrong chain'), { code: 4901 });
+          const response = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+          const body = await response.json();
+          if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+          return body.result;
+        },
+        on: (event, f) => (listeners[event] = listeners[event] || []).push(f),
+        removeListener: (event, f) => (listeners[event] = (listeners[event] || []).filter((g) => g !== f)),
+      };
+    })();`);
+    try {
+      const admin = await sys.as(0);
+      await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(5), toBase(25_000)]);
+      await second.goto(portal.url);
+      await second.waitForSelector('body[data-ready]');
+      await second.getByRole('button', { name: 'Connect browser wallet' }).click();
+      const prompt = second.getByRole('alert').filter({ hasText: 'Your wallet is on chain 1' });
+      await prompt.waitFor();
+      await second.screenshot({ path: join(ARTIFACTS, '10-wrong-network.png'), fullPage: true });
+      await prompt.getByRole('button', { name: 'Switch network' }).click();
+      await prompt.waitFor({ state: 'detached' });
+      await second.locator('[data-testid=connected]', { hasText: 'Browser wallet' }).waitFor();
+      await second.locator('[data-testid=balance]', { hasText: sesh(toBase(25_000)) }).waitFor();
+
+      const solo = prepareRegistration({ keyPair: blsKeyPairFromSecret(0x5e55_5010n), operator: acct(5), ed25519PublicKey: `0x${'cd'.repeat(32)}` as Hex, chainId: sys.anvil.chainId, contract: c().SessionStaking! });
+      await second.fill('#payload', JSON.stringify(solo));
+      await second.locator('input[name=mode][value=solo]').check();
+      await second.getByRole('button', { name: 'Register solo node' }).click();
+      const done = second.locator('.tx', { hasText: 'Register solo node' }).and(second.locator('[data-status=confirmed], [data-status=failed]'));
+      await done.waitFor({ timeout: 60_000 });
+      assert.equal(await done.getAttribute('data-status'), 'confirmed', (await done.textContent())!);
+      const id = await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId');
+      const record = await node(id);
+      assert.equal(record.status, 'Active');
+      assert.equal(record.operator, acct(5));
+      assert.equal(await balance(5), 0n);
+      await second.locator(`#my-stakes [data-node="${id}"][data-state=running]`).waitFor();
+      await second.screenshot({ path: join(ARTIFACTS, '11-injected-solo-node.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } catch (error) {
+      await second.screenshot({ path: join(ARTIFACTS, 'failed-injected.png'), fullPage: true });
+      throw new Error(`${(error as Error).message}\nconsole: ${errors.join('\n')}`);
+    } finally {
+      await second.close();
+    }
   });
 
   it('logged no console error during the journey', () => {

@@ -1,6 +1,6 @@
 /** The network at a glance: active nodes, stake, the reward pool and an APR estimate. */
 import type { Data } from '../App.tsx';
-import { percent, sesh } from '../format.ts';
+import { percent, sesh, seshRounded } from '../format.ts';
 
 export function OverviewPanel({ data }: { data?: Data }) {
   const o = data?.overview;
@@ -9,8 +9,8 @@ export function OverviewPanel({ data }: { data?: Data }) {
     ? [
         ['Active nodes', String(o.activeNodes), 'active-nodes'],
         ['Total staked', sesh(o.totalStaked), 'total-staked'],
-        ['Reward pool balance', sesh(o.poolBalance), 'pool-balance'],
-        ['Release rate', `${sesh(o.ratePerYear)} / year`, 'release-rate'],
+        ['Reward pool balance', seshRounded(o.poolBalance), 'pool-balance'],
+        ['Release rate', `${seshRounded(o.ratePerYear)} / year`, 'release-rate'],
         ['Estimated APR', `${percent(gatewayApr ?? o.aprBps)}${gatewayApr === null ? ' (before operator fees)' : ''}`, 'apr'],
         ['Node stake', sesh(o.stakingRequirement), 'requirement'],
       ]

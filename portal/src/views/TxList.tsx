@@ -8,7 +8,7 @@ export function TxList({ entries }: { entries: TxEntry[] }) {
     <aside className="txs" aria-label="Transactions" aria-live="polite">
       {entries.length > 0 && (
         <ol>
-          {entries.slice(0, 5).map((e) => (
+          {entries.slice(0, 3).map((e) => (
             <li key={e.id} className={`tx ${e.status}`} data-status={e.status}>
               <strong>{e.label}</strong>: {LABEL[e.status]}
               {e.message && <span className="reason"> {e.message}</span>}
