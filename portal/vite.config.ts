@@ -4,11 +4,20 @@
  */
 import { defineConfig, type Plugin } from 'vite';
 
+const GENERATED = 'sdk/src/generated/contracts.ts';
+
 const stripBytecode: Plugin = {
   name: 'sesh-strip-bytecode',
   enforce: 'pre',
+  // sdk/src/errors.ts reads every contract's ABI (import * as): give it its own copy of the
+  // module, so that copy lands in its lazy chunk and the main bundle keeps only the ABIs it uses.
+  async resolveId(source, importer) {
+    if (!importer?.replace(/\\/g, '/').endsWith('sdk/src/errors.ts') || !source.endsWith('generated/contracts.ts')) return null;
+    const resolved = await this.resolve(source, importer, { skipSelf: true });
+    return resolved ? `${resolved.id}?all-errors` : null;
+  },
   transform(code, id) {
-    if (!id.replace(/\\/g, '/').endsWith('sdk/src/generated/contracts.ts')) return null;
+    if (!id.replace(/\\/g, '/').replace(/\?all-errors$/, '').endsWith(GENERATED)) return null;
     return { code: code.replace(/^ {2}bytecode: '0x[0-9a-fA-F]*'/gm, "  bytecode: '0x'"), map: null };
   },
 };

@@ -37,3 +37,6 @@ export function demoKeys(count = 10): Promise<DemoKey[]> {
   });
   return cache;
 }
+
+/** A viem local account: transactions are signed in the page and sent as raw transactions. */
+export const localAccount = (privateKey: Hex) => privateKeyToAccount(privateKey);

@@ -4,7 +4,6 @@
  * locally through a viem local account.
  */
 import { createWalletClient, custom, getAddress, http, numberToHex, type Account, type Address, type Chain, type EIP1193Provider, type Transport, type WalletClient } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 
 export const DEVNET_CHAIN_ID = 31337;
 
@@ -43,10 +42,10 @@ export async function connectInjected(chain: Chain): Promise<Wallet> {
 /** Demo account `index` of the devnet (the anvil test mnemonic). Never on a real network. */
 export async function connectDemo(chain: Chain, index: number): Promise<Wallet> {
   if (chain.id !== DEVNET_CHAIN_ID) throw new WalletError('Demo accounts exist only on the devnet (chain 31337).');
-  const { demoKeys } = await import('./demo.ts'); // a separate chunk, loaded on the devnet only
+  const { demoKeys, localAccount } = await import('./demo.ts'); // a separate chunk, loaded on the devnet only
   const key = (await demoKeys())[index];
   if (!key) throw new WalletError(`There is no demo account #${index}.`);
-  const account = privateKeyToAccount(key.privateKey);
+  const account = localAccount(key.privateKey);
   const client = createWalletClient({ account, chain, transport: http(chain.rpcUrls.default.http[0]) });
   return { kind: 'demo', label: `Demo account #${index}`, address: account.address, chainId: chain.id, client };
 }

@@ -362,6 +362,17 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
       assert.equal(await balance(5), 0n);
       await second.locator(`#my-stakes [data-node="${id}"][data-state=running]`).waitFor();
       await second.screenshot({ path: join(ARTIFACTS, '11-injected-solo-node.png'), fullPage: true });
+
+      // The same keys again: the contract refuses (DuplicateBlsKey) and the portal says why, in words.
+      await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(5), toBase(25_000)]);
+      await second.locator('[data-testid=balance]', { hasText: sesh(toBase(25_000)) }).waitFor();
+      await second.fill('#payload', JSON.stringify(solo));
+      await second.getByRole('button', { name: 'Register solo node' }).click();
+      const failed = second.locator('.tx[data-status=failed]', { hasText: 'Register solo node' });
+      await failed.waitFor({ timeout: 60_000 });
+      assert.match((await failed.textContent())!, /This node key is already registered\. Generate new keys for a new node\./);
+      assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId'), id, 'no node was added');
+      await second.screenshot({ path: join(ARTIFACTS, '12-refusal-in-words.png'), fullPage: true });
       assert.deepEqual(errors, []);
     } catch (error) {
       await second.screenshot({ path: join(ARTIFACTS, 'failed-injected.png'), fullPage: true });
