@@ -219,6 +219,10 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     await confirmed(`Stake ${sesh(toBase(10_000))} to node ${nodeId}`);
     assert.equal(await balance(2), start.get(2)! - toBase(10_000));
     assert.equal((await node(nodeId)).totalStaked, toBase(16_250));
+    const withdraw = myNode(nodeId).getByRole('button', { name: 'Withdraw' });
+    await withdraw.waitFor();
+    assert.ok(await withdraw.isDisabled(), 'withdrawing waits 1 day after the last contribution');
+    assert.match((await myNode(nodeId).textContent())!, /1 day after your last contribution/);
 
     // Keyboard only: disconnect, pick demo account #3, stake the rest, submit with Enter.
     await tabTo({ button: 'Disconnect' });
