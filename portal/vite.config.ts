@@ -26,6 +26,7 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   plugins: [stripBytecode],
+  resolve: { alias: { 'node:fs': `${import.meta.dirname}/src/shims/node.ts`, 'node:path': `${import.meta.dirname}/src/shims/node.ts` } },
   logLevel: 'warn',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 1500 },
 });

@@ -2,7 +2,7 @@
  * The portal: loads the network from /config.json, keeps chain data fresh (a new block
  * triggers a reload), and lays out the sections.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { connectChain, readAccount, readNodes, readOverview, type AccountState, type Env, type NodeView, type Overview } from './chain.ts';
 import { loadConfig } from './config.ts';
 import { fetchNetwork, fetchRewards, type AccountRewards, type NetworkInfo } from './gateway.ts';
@@ -14,6 +14,8 @@ import { OpenNodes } from './views/OpenNodes.tsx';
 import { RegisterNode } from './views/Register.tsx';
 import { MyStakes } from './views/MyStakes.tsx';
 import { TxList } from './views/TxList.tsx';
+// Names and Pro load as their own chunk (the staking pages do not need their code).
+const NamesAndPro = lazy(() => import('./views/Names.tsx').then((m) => ({ default: m.NamesAndPro })));
 
 export type Data = {
   overview: Overview;
@@ -99,6 +101,7 @@ export function App() {
             <a href="#open-nodes">Open nodes</a>
             <a href="#my-stakes">My stakes</a>
             <a href="#register">Register</a>
+            <a href="#names">Names</a>
           </nav>
         </div>
       </header>
@@ -109,6 +112,11 @@ export function App() {
         <OpenNodes env={env} wallet={wallet} data={data} run={tx.run} />
         <MyStakes env={env} wallet={wallet} data={data} run={tx.run} />
         <RegisterNode env={env} wallet={wallet} data={data} run={tx.run} />
+        {env.contracts.SessionNameRegistrar && (
+          <Suspense fallback={<p aria-busy="true">Loading names…</p>}>
+            <NamesAndPro env={env} wallet={wallet} data={data} run={tx.run} />
+          </Suspense>
+        )}
       </main>
       <TxList entries={tx.entries} />
     </>

@@ -9,7 +9,8 @@ export class ConfigError extends Error {
 }
 
 const NEEDED = ['SESH', 'SessionStaking', 'StakingRewards', 'RewardRatePool'] as const;
-export type Contracts = Record<(typeof NEEDED)[number], Address>;
+/** The staking contracts are required; names and Pro are optional (their page hides without them). */
+export type Contracts = Record<(typeof NEEDED)[number], Address> & Partial<Record<'SessionNameRegistrar' | 'SessionNameRegistry' | 'SessionPro', Address>>;
 
 /** Loads /config.json and checks it has what the portal uses. */
 export async function loadConfig(url = './config.json'): Promise<PortalConfig & { contracts: Contracts }> {

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { erc20Abi, type Address, type Hex } from 'viem';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
 import { blsKeyPairFromSecret } from '../../sdk/src/bls/index.ts';
@@ -26,23 +26,11 @@ import { plainError } from '../src/errors.ts';
 import { percent, sesh, seshRounded } from '../src/format.ts';
 import { startPortal, type Portal } from '../serve.ts';
 import { startNetworkDouble, type NetworkDouble } from './network-double.ts';
+import { launchBrowser, timedLoad } from './browser.ts';
 
 const ARTIFACTS = join('test-artifacts', 'portal');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DAY = 86_400;
 const FUNDING = toBase(100_000);
-
-/** Launches Chromium with a fresh profile at 375 px wide. */
-export async function launchBrowser(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, { executablePath: ensureChromium(), headless: true, args: FLAGS, viewport: { width: 375, height: 812 } });
-}
-
-/** Navigates and returns navigation start → app ready (first chain data rendered), in ms. */
-export async function timedLoad(page: Page, url: string): Promise<number> {
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
-  return page.evaluate(() => performance.getEntriesByName('portal-ready')[0]!.startTime);
-}
 
 describe('staking portal journey (headless Chromium, real chain)', { timeout: 600_000 }, () => {
   let sys: LocalSystem;
