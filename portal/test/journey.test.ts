@@ -14,18 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { erc20Abi, type Address, type Hex } from 'viem';
+import { erc20Abi, type Address } from 'viem';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { blsKeyPairFromSecret } from '../../sdk/src/bls/index.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
 import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
-import { contributeCall, decodeNodeRecord, prepareRegistration, type NodeRecord } from '../../sdk/src/staking/index.ts';
+import { contributeCall, decodeNodeRecord, type NodeRecord } from '../../sdk/src/staking/index.ts';
 import { sesh as toBase } from '../../sdk/src/units.ts';
 import { ensureChromium } from '../../tools/ensure-chromium.ts';
 import { plainError } from '../src/errors.ts';
 import { percent, sesh, seshRounded } from '../src/format.ts';
 import { startPortal, type Portal } from '../serve.ts';
-import { startNetworkDouble, type NetworkDouble } from './network-double.ts';
+import { startNetworkDouble, type TestNetwork } from './network-double.ts';
 import { launchBrowser, timedLoad } from './browser.ts';
 
 const ARTIFACTS = join('test-artifacts', 'portal');
@@ -34,7 +33,7 @@ const FUNDING = toBase(100_000);
 
 describe('staking portal journey (headless Chromium, real chain)', { timeout: 600_000 }, () => {
   let sys: LocalSystem;
-  let network: NetworkDouble;
+  let network: TestNetwork;
   let portal: Portal;
   let context: BrowserContext;
   let page: Page;
@@ -44,9 +43,8 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
   const acct = (i: number) => sys.accounts[i]!.address;
   const c = () => sys.deployments.contracts as Record<string, Address>;
   const start = new Map<number, bigint>();
-  const keyPair = blsKeyPairFromSecret(0x5e55_1011_2026n);
   let nodeId = 0n;
-  let rewardOf = new Map<Address, bigint>();
+  let reward = 0n; // contributor #3's claimable rewards, as the network reports them
 
   const read = async <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
     (await (await sys.as(0)).publicClient.readContract({ address, abi, functionName, args } as never)) as T;
@@ -96,7 +94,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'sesh-portal-'));
     sys = await startLocalSystem();
-    network = await startNetworkDouble(sys); // the real gateway replaces this line once the devnet runs it
+    network = await startNetworkDouble(sys); // ← the one line to change for the real devnet network (nodes + gateway)
     const admin = await sys.as(0);
     for (const i of [1, 2, 3]) await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(i), FUNDING]);
     for (const i of [1, 2, 3]) start.set(i, await balance(i));
@@ -153,19 +151,18 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
 
   it('1. an operator opens a multi-contributor node; bad payloads are refused before sending', async () => {
     await useAccount(1);
-    const payload = (operator: Address) =>
-      JSON.stringify(prepareRegistration({ keyPair, operator, ed25519PublicKey: `0x${'ab'.repeat(32)}` as Hex, chainId: sys.anvil.chainId, contract: c().SessionStaking! }));
+    const payload = async (operator: Address) => JSON.stringify(await network.registration(operator));
     const errors = page.locator('[data-testid=register-errors]');
     await page.fill('#payload', '{ not json');
     await page.getByRole('button', { name: 'Open node' }).click();
     await errors.filter({ hasText: 'not valid JSON' }).waitFor();
-    await page.fill('#payload', payload(acct(2)));
+    await page.fill('#payload', await payload(acct(2)));
     await page.getByRole('button', { name: 'Open node' }).click();
     await errors.filter({ hasText: `prepared for operator ${acct(2)}` }).waitFor();
     assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId'), 0n, 'nothing was sent');
     await screenshot('register-refused');
 
-    await page.fill('#payload', payload(acct(1)));
+    await page.fill('#payload', await payload(acct(1)));
     await page.fill('#fee', '5');
     await page.fill('#operator-amount', '6250');
     await page.getByRole('button', { name: 'Open node' }).click();
@@ -234,7 +231,6 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     assert.equal(record.status, 'Active');
     assert.equal(record.totalStaked, toBase(25_000));
     assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'activeNodeCount'), 1n);
-    network.keys.set(nodeId, keyPair);
     await myNode(nodeId).and(page.locator('[data-state=running]')).waitFor();
     await page.locator('[data-testid=active-nodes]', { hasText: '1' }).waitFor();
     assert.equal(await page.textContent('[data-testid=total-staked]'), sesh(toBase(25_000)));
@@ -246,16 +242,15 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
 
   it('4. time advances and the network checkpoints the rewards', async () => {
     await sys.increaseTime(DAY);
-    const available = await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'releasable');
-    assert.ok(available > 0n);
-    // Stake-weighted shares; the operator also takes the 5% fee. Rounded down (the pool keeps dust).
-    const fee = (available * 500n) / 10_000n;
-    const rest = available - fee;
-    const stakes: [number, bigint][] = [[1, toBase(6_250)], [2, toBase(10_000)], [3, toBase(8_750)]];
-    rewardOf = new Map(stakes.map(([i, s]) => [acct(i), (rest * s) / toBase(25_000) + (i === 1 ? fee : 0n)]));
-    await network.checkpoint([...rewardOf].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount })));
+    await network.checkpoint();
     assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'epoch'), 1n);
-    await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(rewardOf.get(acct(3))!) }).waitFor({ timeout: 20_000 });
+    const api = (await (await fetch(`${network.url}/api/accounts/${acct(3)}`)).json()) as { rewards: { claimable: string } };
+    reward = BigInt(api.rewards.claimable);
+    // Stake-weighted: contributor #3 holds 8,750 of 25,000 after the 5% fee, of about a day of release.
+    const ratePerSecond = await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'ratePerSecond');
+    const expected = (ratePerSecond * BigInt(DAY) * 95n * toBase(8_750)) / (100n * toBase(25_000));
+    assert.ok(reward > (expected * 99n) / 100n && reward < (expected * 102n) / 100n, `reward ${reward} is not about ${expected}`);
+    await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(reward) }).waitFor({ timeout: 20_000 });
     await screenshot('rewards-claimable');
   });
 
@@ -263,8 +258,8 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     const before = await balance(3);
     await page.getByRole('button', { name: 'Claim rewards' }).click();
     await confirmed('rewards');
-    assert.equal(await balance(3), before + rewardOf.get(acct(3))!);
-    assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'claimed', [acct(3)]), rewardOf.get(acct(3))!);
+    assert.equal(await balance(3), before + reward);
+    assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'claimed', [acct(3)]), reward);
     await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(0n) }).waitFor();
     await screenshot('rewards-claimed');
   });
@@ -287,7 +282,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     // Every stake came back; only the claimed rewards changed a balance.
     assert.equal(await balance(1), start.get(1)!);
     assert.equal(await balance(2), start.get(2)!);
-    assert.equal(await balance(3), start.get(3)! + rewardOf.get(acct(3))!);
+    assert.equal(await balance(3), start.get(3)! + reward);
     await myNode(nodeId).and(page.locator('[data-state=exited]')).waitFor();
     assert.match((await myNode(nodeId).textContent())!, new RegExp(`${sesh(toBase(6_250))} returned to you`));
     await noSideScroll();
@@ -340,7 +335,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
       await second.locator('[data-testid=connected]', { hasText: 'Browser wallet' }).waitFor();
       await second.locator('[data-testid=balance]', { hasText: sesh(toBase(25_000)) }).waitFor();
 
-      const solo = prepareRegistration({ keyPair: blsKeyPairFromSecret(0x5e55_5010n), operator: acct(5), ed25519PublicKey: `0x${'cd'.repeat(32)}` as Hex, chainId: sys.anvil.chainId, contract: c().SessionStaking! });
+      const solo = await network.registration(acct(5));
       await second.fill('#payload', JSON.stringify(solo));
       await second.locator('input[name=mode][value=solo]').check();
       await second.getByRole('button', { name: 'Register solo node' }).click();

@@ -1,44 +1,71 @@
 /**
- * A stand-in for the gateway's portal API, for the browser journey until the real gateway
- * runs in tests. It is not a mock of the chain: it reads the real contracts, and does what the
- * network would — signs reward checkpoints and exits with the active nodes' BLS keys (which the
- * test created) and submits checkpoints to StakingRewards.authoriseRewards.
- * Serves: GET /api/network, GET /api/accounts/:address, POST /api/exits/:nodeId/signature.
+ * The network as the portal tests need it, behind one small interface (`TestNetwork`), so the
+ * browser journey can switch to the real devnet network (session nodes + gateway) by changing
+ * the one line that starts it.
+ *
+ * `startNetworkDouble` is the stand-in used until the gateway runs in tests. It does not model
+ * the chain: it reads the real contracts and does what the network does — hands out node keys
+ * (`prepare-registration`), keeps a stake-weighted reward ledger, signs reward checkpoints and
+ * exits with the active nodes' BLS keys and submits checkpoints to StakingRewards — and serves
+ * the gateway's portal API: GET /api/network, GET /api/accounts/:address,
+ * POST /api/exits/:nodeId/signature.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import { getAddress, isAddress, type Address, type Hex } from 'viem';
+import { encodeAbiParameters, getAddress, isAddress, keccak256, type Address, type Hex } from 'viem';
 import { G2 } from '../../sdk/src/bls/curve.ts';
-import { GROUP_ORDER, networkSignatureArgs, signNetworkMessage, type BlsKeyPair, type NetworkSignatureArgs } from '../../sdk/src/bls/index.ts';
-import { StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { blsKeyPairFromSecret, GROUP_ORDER, networkSignatureArgs, signNetworkMessage, type BlsKeyPair, type NetworkSignatureArgs } from '../../sdk/src/bls/index.ts';
+import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { authoriseRewardsCall } from '../../sdk/src/staking/calls.ts';
+import { BPS } from '../../sdk/src/staking/constants.ts';
+import { decodeNodeRecord } from '../../sdk/src/staking/node-record.ts';
 import { exitMessage, rewardsMessage } from '../../sdk/src/staking/payloads.ts';
-import { buildRewardsTree, proofFor, rewardsTotal, type RewardsEntry, type RewardsTree } from '../../sdk/src/staking/rewards-tree.ts';
+import { prepareRegistration, type RegistrationPayload } from '../../sdk/src/staking/registration.ts';
+import { buildRewardsTree, proofFor, rewardsTotal, type RewardsTree } from '../../sdk/src/staking/rewards-tree.ts';
 import type { LocalSystem } from '../../devnet/testkit.ts';
 
-export type NetworkDouble = {
+export type TestNetwork = {
+  /** The gateway URL the portal is configured with. */
   url: string;
-  /** BLS key pairs of the active nodes, by node id (the test adds its nodes' keys). */
-  keys: Map<bigint, BlsKeyPair>;
-  /** Signs and submits a checkpoint of cumulative rewards (as the network's checkpointer would). */
-  checkpoint: (entries: RewardsEntry[]) => Promise<void>;
+  /** A new node's `prepare-registration` output for `operator`. */
+  registration: (operator: Address) => Promise<RegistrationPayload>;
+  /** Makes the network checkpoint the rewards accrued so far (and waits until it is on chain). */
+  checkpoint: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
 
-export async function startNetworkDouble(sys: LocalSystem): Promise<NetworkDouble> {
-  const { StakingRewards: rewards, SessionStaking: staking } = sys.deployments.contracts as Record<string, Address>;
+export async function startNetworkDouble(sys: LocalSystem): Promise<TestNetwork> {
+  const { StakingRewards: rewards, SessionStaking: staking, RewardRatePool: pool } = sys.deployments.contracts as Record<string, Address>;
   const chainId = sys.anvil.chainId;
-  const keys = new Map<bigint, BlsKeyPair>();
+  const keys: BlsKeyPair[] = [];
+  const ledger = new Map<Address, bigint>(); // cumulative rewards per account
   let tree: RewardsTree | undefined;
-  let entries: RewardsEntry[] = [];
   let epoch = 0n;
   let submittedAt = 0;
+  const read = async <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
+    (await (await sys.as(0)).publicClient.readContract({ address, abi, functionName, args } as never)) as T;
 
-  /** Every known key signs (the test knows all active nodes), so the quorum is 100%. */
-  const sign = (message: { purpose: Hex; payloadHash: Hex }): NetworkSignatureArgs => {
+  /** The active nodes (status Active or ExitRequested) with their records. */
+  const activeNodes = async () => {
+    const last = await read<bigint>(staking!, SessionStaking.abi, 'lastNodeId');
+    const nodes = [];
+    for (let id = 1n; id <= last; id++) {
+      const record = decodeNodeRecord(await read(staking!, SessionStaking.abi, 'nodeRecord', [id]));
+      if (record.status === 'Active' || record.status === 'ExitRequested') nodes.push({ id, record });
+    }
+    return nodes;
+  };
+
+  /** Every active node signs (the double runs them all: their keys came from `registration`). */
+  const sign = async (message: { purpose: Hex; payloadHash: Hex }): Promise<NetworkSignatureArgs> => {
     let secret = 0n;
-    for (const pair of keys.values()) secret = (secret + pair.secretKey) % GROUP_ORDER;
+    for (const { id } of await activeNodes()) {
+      const key = await read<{ x: bigint; y: bigint }>(staking!, SessionStaking.abi, 'nodeKey', [id]);
+      const pair = keys.find((k) => k.publicKeyG1.toAffine().x === key.x);
+      if (!pair) throw new Error(`node ${id} was not registered through this network double; it cannot sign for it`);
+      secret = (secret + pair.secretKey) % GROUP_ORDER;
+    }
     const sigma = signNetworkMessage({ chainId, contract: staking!, ...message, secretKey: secret });
     return networkSignatureArgs({ sigma, apkG2: G2.BASE.multiply(secret), nonSigners: [] });
   };
@@ -56,16 +83,14 @@ export async function startNetworkDouble(sys: LocalSystem): Promise<NetworkDoubl
       const account = /^\/api\/accounts\/([^/]+)$/.exec(path);
       const exit = /^\/api\/exits\/(\d+)\/signature$/.exec(path);
       if (req.method === 'GET' && path === '/api/network') {
-        return reply(res, 200, { chainId, estimatedAprBps: null, lastCheckpoint: tree ? { epoch, root: tree.root, total: rewardsTotal(entries), ledgerBlock: 0, submittedAt } : null });
+        return reply(res, 200, { chainId, estimatedAprBps: null, lastCheckpoint: tree ? { epoch, root: tree.root, total: rewardsTotal([...ledger].map(([a, c]) => ({ account: a, cumulativeAmount: c }))), ledgerBlock: 0, submittedAt } : null });
       }
       if (req.method === 'GET' && account) {
         if (!isAddress(account[1]!)) return reply(res, 400, { error: 'BadAddress', reason: `${account[1]} is not an address` });
         const who = getAddress(account[1]!);
-        const d = await sys.as(0);
-        const claimed = (await d.publicClient.readContract({ address: rewards!, abi: StakingRewards.abi, functionName: 'claimed', args: [who] })) as bigint;
-        const entry = entries.find((e) => e.account === who);
-        const earned = entry?.cumulativeAmount ?? 0n;
-        const claim = tree && entry ? proofFor(tree, who) : null;
+        const claimed = await read<bigint>(rewards!, StakingRewards.abi, 'claimed', [who]);
+        const earned = ledger.get(who) ?? 0n;
+        const claim = tree && ledger.has(who) ? proofFor(tree, who) : null;
         return reply(res, 200, {
           stakes: [],
           rewards: { earned, claimed, claimable: earned - claimed, claim: claim ? { cumulativeAmount: claim.cumulativeAmount, proof: claim.proof } : null },
@@ -73,8 +98,7 @@ export async function startNetworkDouble(sys: LocalSystem): Promise<NetworkDoubl
       }
       if (req.method === 'POST' && exit) {
         const signedAt = await sys.now();
-        const signature = sign(exitMessage(BigInt(exit[1]!), signedAt));
-        return reply(res, 200, { signedAt, signature });
+        return reply(res, 200, { signedAt, signature: await sign(exitMessage(BigInt(exit[1]!), signedAt)) });
       }
       reply(res, 404, { error: 'NotFound', reason: `no route ${req.method} ${path}` });
     } catch (error) {
@@ -87,15 +111,33 @@ export async function startNetworkDouble(sys: LocalSystem): Promise<NetworkDoubl
 
   return {
     url,
-    keys,
-    async checkpoint(next) {
-      const nextTree = buildRewardsTree(next);
+    async registration(operator) {
+      const seed = BigInt(keccak256(encodeAbiParameters([{ type: 'string' }, { type: 'uint256' }], ['sesh-portal-test-node', BigInt(keys.length)])));
+      const keyPair = blsKeyPairFromSecret((seed % (GROUP_ORDER - 1n)) + 1n);
+      keys.push(keyPair);
+      const ed25519PublicKey = keccak256(encodeAbiParameters([{ type: 'uint256' }], [keyPair.secretKey]));
+      return prepareRegistration({ keyPair, operator, ed25519PublicKey, chainId, contract: staking! });
+    },
+    async checkpoint() {
+      // The ledger: what the pool releases now, split over active nodes by stake; in each node the
+      // operator takes the fee, contributors share the rest by stake. Rounded down (dust stays).
+      const released = await read<bigint>(pool!, RewardRatePool.abi, 'releasable');
+      const nodes = await activeNodes();
+      const total = nodes.reduce((sum, n) => sum + n.record.stake, 0n);
+      if (total === 0n) throw new Error('no active node to reward');
+      for (const { record } of nodes) {
+        const share = (released * record.stake) / total;
+        const fee = (share * BigInt(record.feeBps)) / BPS;
+        ledger.set(record.operator, (ledger.get(record.operator) ?? 0n) + fee);
+        for (const c of record.contributors) ledger.set(c.contributor, (ledger.get(c.contributor) ?? 0n) + ((share - fee) * c.amount) / record.stake);
+      }
+      const entries = [...ledger].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount }));
+      const nextTree = buildRewardsTree(entries);
       const d = await sys.as(0);
-      const c = { stakingRewards: rewards!, epoch: epoch + 1n, root: nextTree.root as Hex, cumulativeTotal: rewardsTotal(next), ledgerBlock: BigInt(await d.publicClient.getBlockNumber()), signedAt: await sys.now() };
-      const call = authoriseRewardsCall(rewards!, { epoch: c.epoch, root: c.root, cumulativeTotal: c.cumulativeTotal, ledgerBlock: c.ledgerBlock, signedAt: c.signedAt, sig: sign(rewardsMessage(c)) });
+      const c = { stakingRewards: rewards!, epoch: epoch + 1n, root: nextTree.root as Hex, cumulativeTotal: rewardsTotal(entries), ledgerBlock: await d.publicClient.getBlockNumber(), signedAt: await sys.now() };
+      const call = authoriseRewardsCall(rewards!, { ...c, sig: await sign(rewardsMessage(c)) });
       await d.send(call.address, call.abi, call.functionName, call.args);
       tree = nextTree;
-      entries = next.map((e) => ({ ...e, account: getAddress(e.account) }));
       epoch = c.epoch;
       submittedAt = Number(c.signedAt);
     },
