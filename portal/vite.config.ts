@@ -11,13 +11,17 @@ const stripBytecode: Plugin = {
   enforce: 'pre',
   // sdk/src/errors.ts reads every contract's ABI (import * as): give it its own copy of the
   // module, so that copy lands in its lazy chunk and the main bundle keeps only the ABIs it uses.
+  // Likewise the names and Pro sdk (the lazy names page) get their own copy.
   async resolveId(source, importer) {
-    if (!importer?.replace(/\\/g, '/').endsWith('sdk/src/errors.ts') || !source.endsWith('generated/contracts.ts')) return null;
+    if (!importer || !source.endsWith('generated/contracts.ts')) return null;
+    const from = importer.replace(/\\/g, '/');
+    const copy = from.endsWith('sdk/src/errors.ts') ? 'all-errors' : /sdk\/src\/(names|pro)\//.test(from) ? 'names' : undefined;
+    if (!copy) return null;
     const resolved = await this.resolve(source, importer, { skipSelf: true });
-    return resolved ? `${resolved.id}?all-errors` : null;
+    return resolved ? `${resolved.id}?${copy}` : null;
   },
   transform(code, id) {
-    if (!id.replace(/\\/g, '/').replace(/\?all-errors$/, '').endsWith(GENERATED)) return null;
+    if (!id.replace(/\\/g, '/').replace(/\?(all-errors|names)$/, '').endsWith(GENERATED)) return null;
     return { code: code.replace(/^ {2}bytecode: '0x[0-9a-fA-F]*'/gm, "  bytecode: '0x'"), map: null };
   },
 };

@@ -68,13 +68,17 @@ export function App() {
   useEffect(() => {
     if (!env) return;
     void refresh();
-    // Reload whenever a block is mined (and at least every 15 s for countdowns).
+    // Reload whenever a block is mined (and at least every 15 s for countdowns). On a real chain
+    // blocks come several times a second: reload at most every 4 s there.
+    const minInterval = /127\.0\.0\.1|localhost/.test(env.config.rpcUrl) ? 0 : 4_000;
     let last = -1n;
+    let lastAt = 0;
     const unwatch = env.client.watchBlockNumber({
       emitOnBegin: false,
       onBlockNumber: (n) => {
-        if (n !== last) {
+        if (n !== last && Date.now() - lastAt >= minInterval) {
           last = n;
+          lastAt = Date.now();
           void refresh();
         }
       },
