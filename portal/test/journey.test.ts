@@ -289,7 +289,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     await screenshot('exited');
   });
 
-  it('an injected EIP-1193 wallet on the wrong network is asked to switch, then registers a solo node', async () => {
+  it('an injected EIP-1193 wallet on the wrong network is asked to switch (adding the chain), then registers a solo node', async () => {
     // A minimal injected wallet: anvil's unlocked account #5 behind window.ethereum, starting on chain 1.
     const second = await context.newPage();
     const errors: string[] = [];
@@ -299,6 +299,7 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
     await second.addInitScript(`(() => {
       const rpcUrl = ${JSON.stringify(sys.anvil.rpcUrl)}, account = ${JSON.stringify(acct(5))}, devnetChain = '0x${sys.anvil.chainId.toString(16)}';
       let chainId = '0x1';
+      const known = ['0x1']; // the devnet is unknown to this wallet until the portal adds it
       const listeners = {};
       const emit = (event, arg) => (listeners[event] || []).forEach((f) => f(arg));
       window.ethereum = {
@@ -306,7 +307,16 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
           if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account];
           if (method === 'eth_chainId') return chainId;
           if (method === 'wallet_switchEthereumChain') {
-            if (params[0].chainId !== devnetChain) throw Object.assign(new Error('Unrecognized chain'), { code: 4902 });
+            if (!known.includes(params[0].chainId)) throw Object.assign(new Error('Unrecognized chain'), { code: 4902 });
+            chainId = params[0].chainId;
+            emit('chainChanged', chainId);
+            return null;
+          }
+          if (method === 'wallet_addEthereumChain') {
+            // Like common wallets: add the chain (its RPC URL must be given), then switch to it.
+            if (!params[0].rpcUrls || !params[0].rpcUrls.length) throw Object.assign(new Error('rpcUrls required'), { code: -32602 });
+            known.push(params[0].chainId);
+            window.addedChain = params[0];
             chainId = params[0].chainId;
             emit('chainChanged', chainId);
             return null;
@@ -333,6 +343,8 @@ describe('staking portal journey (headless Chromium, real chain)', { timeout: 60
       await prompt.getByRole('button', { name: 'Switch network' }).click();
       await prompt.waitFor({ state: 'detached' });
       await second.locator('[data-testid=connected]', { hasText: 'Browser wallet' }).waitFor();
+      const added = await second.evaluate(() => (window as unknown as { addedChain: { chainId: string; rpcUrls: string[] } }).addedChain);
+      assert.deepEqual({ chainId: added.chainId, rpcUrls: added.rpcUrls }, { chainId: `0x${sys.anvil.chainId.toString(16)}`, rpcUrls: [sys.anvil.rpcUrl] }, 'switching to an unknown chain adds it first');
       await second.locator('[data-testid=balance]', { hasText: sesh(toBase(25_000)) }).waitFor();
 
       const solo = await network.registration(acct(5));
