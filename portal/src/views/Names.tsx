@@ -72,7 +72,6 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
   // Re-read the shown name after each block (registration, renewal, transfer…).
   useEffect(() => {
     if (info) void lookup(info.name);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data?.overview.blockNumber]);
 
   const savePending = (p?: Pending) => {
@@ -203,7 +202,6 @@ function Pro({ env, wallet, data, run }: ViewProps) {
   }, [accountId, env, d]);
   useEffect(() => {
     if (status) void check();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data?.overview.blockNumber]);
 
   if (!env.config.contracts.SessionPro) return null;
