@@ -46,10 +46,12 @@ export function App() {
     if (!env) return;
     const mine = ++generation.current;
     try {
-      const nodes = await readNodes(env);
-      const [overview, account, rewards, network] = await Promise.all([
-        readOverview(env, nodes),
-        wallet ? readAccount(env, wallet.address, nodes) : undefined,
+      // Every read starts now (one RPC batch); only the totals wait for the node list.
+      const nodesLoading = readNodes(env);
+      const [nodes, overview, account, rewards, network] = await Promise.all([
+        nodesLoading,
+        readOverview(env, nodesLoading),
+        wallet ? readAccount(env, wallet.address, nodesLoading) : undefined,
         wallet ? fetchRewards(env.config.gatewayUrl, wallet.address).catch(unavailable) : undefined,
         fetchNetwork(env.config.gatewayUrl).catch(unavailable),
       ]);

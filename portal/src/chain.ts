@@ -79,7 +79,8 @@ export async function readNodes(env: Env): Promise<NodeView[]> {
   return records.map((r, i) => nodeView(ids[i]!, decodeNodeRecord(r as readonly [readonly bigint[], readonly bigint[]])));
 }
 
-export async function readOverview(env: Env, nodes: readonly NodeView[]): Promise<Overview> {
+/** `nodes` may still be loading: the other reads go out at once, in the same RPC batch. */
+export async function readOverview(env: Env, nodesLoading: Promise<readonly NodeView[]>): Promise<Overview> {
   const { SessionStaking: s, RewardRatePool: p, StakingRewards: r } = env.contracts;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
     env.client.readContract({ address, abi, functionName } as never) as Promise<T>;
@@ -92,6 +93,7 @@ export async function readOverview(env: Env, nodes: readonly NodeView[]): Promis
     read<bigint>(p, RewardRatePool.abi, 'ratePerSecond'),
     read<bigint>(r, StakingRewards.abi, 'epoch'),
   ]);
+  const nodes = await nodesLoading;
   const totalStaked = nodes.filter((n) => n.status === 'Active' || n.status === 'ExitRequested').reduce((sum, n) => sum + n.stake, 0n);
   return {
     blockNumber: block.number,
@@ -123,10 +125,16 @@ const contributedEvent = parseAbiItem('event Contributed(uint64 indexed nodeId, 
 const returnedEvent = parseAbiItem('event StakeReturned(uint64 indexed nodeId, address indexed contributor, uint64 amount)');
 const withdrawnEvent = parseAbiItem('event ContributionWithdrawn(uint64 indexed nodeId, address indexed contributor, uint64 amount)');
 
-export async function readAccount(env: Env, address: Address, nodes: readonly NodeView[]): Promise<AccountState> {
+export async function readAccount(env: Env, address: Address, nodesLoading: Promise<readonly NodeView[]>): Promise<AccountState> {
   const { SESH: token, SessionStaking: s, StakingRewards: r } = env.contracts;
   const fromBlock = BigInt(env.config.deployBlock);
-  const filling = nodes.filter((n) => n.status === 'AwaitingContributions' && n.reservedCount > 0);
+  // Reservations need the node list; everything else goes out at once.
+  const reservedLoading = nodesLoading.then((nodes) => {
+    const filling = nodes.filter((n) => n.status === 'AwaitingContributions' && n.reservedCount > 0);
+    return Promise.all(
+      filling.map(async (n) => [n.id, await env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'reservationOf', args: [n.id, address] })] as const),
+    );
+  });
   const [balance, allowance, rewardsClaimed, contributed, returnedLogs, withdrawn, reserved] = await Promise.all([
     env.client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] }),
     env.client.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [address, s] }),
@@ -134,14 +142,11 @@ export async function readAccount(env: Env, address: Address, nodes: readonly No
     env.client.getLogs({ address: s, event: contributedEvent, args: { contributor: address }, fromBlock }),
     env.client.getLogs({ address: s, event: returnedEvent, args: { contributor: address }, fromBlock }),
     env.client.getLogs({ address: s, event: withdrawnEvent, args: { contributor: address }, fromBlock }),
-    Promise.all(filling.map((n) => env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'reservationOf', args: [n.id, address] }))),
+    reservedLoading,
   ]);
   const returned = new Map<bigint, bigint>();
   for (const log of [...returnedLogs, ...withdrawn]) returned.set(log.args.nodeId!, (returned.get(log.args.nodeId!) ?? 0n) + log.args.amount!);
-  const reservations = new Map<bigint, bigint>();
-  filling.forEach((n, i) => {
-    if (reserved[i]! > 0n) reservations.set(n.id, reserved[i]!);
-  });
+  const reservations = new Map(reserved.filter(([, amount]) => amount > 0n));
   return { address, balance, allowance, rewardsClaimed, history: new Set(contributed.map((l) => l.args.nodeId!)), returned, reservations };
 }
 

@@ -16,7 +16,7 @@ export type Contracts = Record<(typeof NEEDED)[number], Address> & Partial<Recor
 export async function loadConfig(url = './config.json'): Promise<PortalConfig & { contracts: Contracts }> {
   let response: Response;
   try {
-    response = await fetch(url, { cache: 'no-store' });
+    response = await fetch(url); // the server sends no-store; index.html preloads it
   } catch (error) {
     throw new ConfigError(`could not fetch ${url} (${(error as Error).message}); is the portal server running?`);
   }
