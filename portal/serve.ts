@@ -75,7 +75,11 @@ export async function startPortal(options: { port?: number; deploymentsFile: str
     url: `http://127.0.0.1:${port}/`,
     port,
     server,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // browsers keep connections alive; do not wait for them
+      }),
   };
 }
 

@@ -141,6 +141,10 @@ export async function startNetworkDouble(sys: LocalSystem): Promise<TestNetwork>
       epoch = c.epoch;
       submittedAt = Number(c.signedAt);
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

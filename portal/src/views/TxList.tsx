@@ -9,7 +9,7 @@ export function TxList({ entries }: { entries: TxEntry[] }) {
       {entries.length > 0 && (
         <ol>
           {entries.slice(0, 3).map((e) => (
-            <li key={e.id} className={`tx ${e.status}`} data-status={e.status}>
+            <li key={e.id} className={`tx ${e.status}`} data-status={e.status} data-tx-id={e.id}>
               <strong>{e.label}</strong>: {LABEL[e.status]}
               {e.message && <span className="reason"> {e.message}</span>}
             </li>
