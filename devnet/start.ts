@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   try {
     const { setUpDevnet } = await import('./setup.ts');
     await setUpDevnet({ anvil, accounts: demoAccounts(accountCount) });
+    stops.push(await (await import('../portal/devnet.ts')).startDevnetPortal());
   } catch (error) {
     console.error(`devnet set-up failed: ${(error as Error).message}`);
     return shutdown(1);

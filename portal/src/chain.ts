@@ -1,0 +1,165 @@
+/**
+ * Everything the portal reads straight from the chain (works without the gateway): the network
+ * figures, every node record, the connected account's balance, allowance and stake history.
+ */
+import { createPublicClient, erc20Abi, http, parseAbiItem, type Address, type Chain, type PublicClient, type Transport } from 'viem';
+import { chainFor } from '../../sdk/src/clients.ts';
+import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { decodeNodeRecord, type NodeRecord } from '../../sdk/src/staking/node-record.ts';
+import {
+  BPS,
+  DEREGISTRATION_LOCK,
+  EXIT_REQUEST_DELAY,
+  EXIT_UNLOCK_DELAY,
+  EXIT_WITHOUT_SIGNATURE_DELAY,
+  MAX_CONTRIBUTORS,
+  OPERATOR_MIN_DIVISOR,
+  SMALL_CONTRIBUTOR_EXIT_DELAY,
+  WITHDRAW_DELAY,
+} from '../../sdk/src/staking/constants.ts';
+import type { Contracts, PortalConfig } from './config.ts';
+
+export type Env = { config: PortalConfig & { contracts: Contracts }; chain: Chain; client: PublicClient<Transport, Chain>; contracts: Contracts };
+
+export function connectChain(config: Env['config']): Env {
+  const chain = chainFor(config.chainId, config.rpcUrl);
+  const local = /127\.0\.0\.1|localhost/.test(config.rpcUrl);
+  // batch: concurrent reads (one per node) travel in one HTTP request.
+  const client = createPublicClient({ chain, transport: http(config.rpcUrl, { batch: { wait: 5 } }), pollingInterval: local ? 100 : 4_000 });
+  return { config, chain, client, contracts: config.contracts };
+}
+
+export type NodeView = NodeRecord & {
+  id: bigint;
+  /** Unreserved room left, and what a new contributor must / may put in. */
+  room: bigint;
+  minContribution: bigint;
+  freeSlots: number;
+  unlockAt: bigint;
+  fallbackAt: bigint;
+  releaseAt: bigint;
+};
+
+export function nodeView(id: bigint, record: NodeRecord): NodeView {
+  const filling = record.status === 'AwaitingContributions';
+  const room = filling ? record.stakeRequired - record.totalStaked - record.reservedOutstanding : 0n;
+  const freeSlots = filling ? Number(MAX_CONTRIBUTORS) - record.contributorCount - record.reservedCount : 0;
+  return {
+    ...record,
+    id,
+    room,
+    freeSlots,
+    minContribution: freeSlots > 0 ? room / BigInt(freeSlots) : room,
+    unlockAt: record.exitRequestedAt + EXIT_UNLOCK_DELAY,
+    fallbackAt: record.exitRequestedAt + EXIT_WITHOUT_SIGNATURE_DELAY,
+    releaseAt: record.deregisteredAt + DEREGISTRATION_LOCK,
+  };
+}
+
+export type Overview = {
+  blockNumber: bigint;
+  /** Chain time of the latest block (countdowns use it, not the browser clock). */
+  chainTime: bigint;
+  activeNodes: bigint;
+  stakingRequirement: bigint;
+  totalStaked: bigint;
+  poolBalance: bigint;
+  ratePerYear: bigint;
+  ratePerSecond: bigint;
+  /** Rewards per year over the active stake, before operator fees. */
+  aprBps: bigint;
+  rewardsEpoch: bigint;
+};
+
+export async function readNodes(env: Env): Promise<NodeView[]> {
+  const s = env.contracts.SessionStaking;
+  const last = await env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'lastNodeId' });
+  const ids = Array.from({ length: Number(last) }, (_, i) => BigInt(i + 1));
+  const records = await Promise.all(ids.map((id) => env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'nodeRecord', args: [id] })));
+  return records.map((r, i) => nodeView(ids[i]!, decodeNodeRecord(r as readonly [readonly bigint[], readonly bigint[]])));
+}
+
+/** `nodes` may still be loading: the other reads go out at once, in the same RPC batch. */
+export async function readOverview(env: Env, nodesLoading: Promise<readonly NodeView[]>): Promise<Overview> {
+  const { SessionStaking: s, RewardRatePool: p, StakingRewards: r } = env.contracts;
+  const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
+    env.client.readContract({ address, abi, functionName } as never) as Promise<T>;
+  const [block, activeNodes, stakingRequirement, poolBalance, ratePerYear, ratePerSecond, rewardsEpoch] = await Promise.all([
+    env.client.getBlock({ blockTag: 'latest' }),
+    read<bigint>(s, SessionStaking.abi, 'activeNodeCount'),
+    read<bigint>(s, SessionStaking.abi, 'stakingRequirement'),
+    read<bigint>(p, RewardRatePool.abi, 'balance'),
+    read<bigint>(p, RewardRatePool.abi, 'ratePerYear'),
+    read<bigint>(p, RewardRatePool.abi, 'ratePerSecond'),
+    read<bigint>(r, StakingRewards.abi, 'epoch'),
+  ]);
+  const nodes = await nodesLoading;
+  const totalStaked = nodes.filter((n) => n.status === 'Active' || n.status === 'ExitRequested').reduce((sum, n) => sum + n.stake, 0n);
+  return {
+    blockNumber: block.number,
+    chainTime: block.timestamp,
+    activeNodes,
+    stakingRequirement,
+    totalStaked,
+    poolBalance,
+    ratePerYear,
+    ratePerSecond,
+    aprBps: totalStaked === 0n ? 0n : (ratePerYear * BPS) / totalStaked,
+    rewardsEpoch,
+  };
+}
+
+export type AccountState = {
+  address: Address;
+  balance: bigint;
+  allowance: bigint;
+  rewardsClaimed: bigint;
+  /** Nodes this account ever contributed to (from Contributed events), for exited ones too. */
+  history: Set<bigint>;
+  /** Stake returned per node when it exited or was cancelled. */
+  returned: Map<bigint, bigint>;
+  reservations: Map<bigint, bigint>;
+};
+
+const contributedEvent = parseAbiItem('event Contributed(uint64 indexed nodeId, address indexed contributor, address beneficiary, uint64 amount, uint64 total)');
+const returnedEvent = parseAbiItem('event StakeReturned(uint64 indexed nodeId, address indexed contributor, uint64 amount)');
+const withdrawnEvent = parseAbiItem('event ContributionWithdrawn(uint64 indexed nodeId, address indexed contributor, uint64 amount)');
+
+export async function readAccount(env: Env, address: Address, nodesLoading: Promise<readonly NodeView[]>): Promise<AccountState> {
+  const { SESH: token, SessionStaking: s, StakingRewards: r } = env.contracts;
+  const fromBlock = BigInt(env.config.deployBlock);
+  // Reservations need the node list; everything else goes out at once.
+  const reservedLoading = nodesLoading.then((nodes) => {
+    const filling = nodes.filter((n) => n.status === 'AwaitingContributions' && n.reservedCount > 0);
+    return Promise.all(
+      filling.map(async (n) => [n.id, await env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'reservationOf', args: [n.id, address] })] as const),
+    );
+  });
+  const [balance, allowance, rewardsClaimed, contributed, returnedLogs, withdrawn, reserved] = await Promise.all([
+    env.client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] }),
+    env.client.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [address, s] }),
+    env.client.readContract({ address: r, abi: StakingRewards.abi, functionName: 'claimed', args: [address] }),
+    env.client.getLogs({ address: s, event: contributedEvent, args: { contributor: address }, fromBlock }),
+    env.client.getLogs({ address: s, event: returnedEvent, args: { contributor: address }, fromBlock }),
+    env.client.getLogs({ address: s, event: withdrawnEvent, args: { contributor: address }, fromBlock }),
+    reservedLoading,
+  ]);
+  const returned = new Map<bigint, bigint>();
+  for (const log of [...returnedLogs, ...withdrawn]) returned.set(log.args.nodeId!, (returned.get(log.args.nodeId!) ?? 0n) + log.args.amount!);
+  const reservations = new Map(reserved.filter(([, amount]) => amount > 0n));
+  return { address, balance, allowance, rewardsClaimed, history: new Set(contributed.map((l) => l.args.nodeId!)), returned, reservations };
+}
+
+/** When `account` may request the exit of an active node (operator: 2 h; small contributors: 30 days). */
+export function exitAllowedAt(node: NodeView, account: Address): bigint {
+  if (node.operator === account) return node.activatedAt + EXIT_REQUEST_DELAY;
+  const mine = node.contributors.find((c) => c.contributor === account);
+  if (mine && mine.amount * OPERATOR_MIN_DIVISOR >= node.stake) return node.activatedAt + EXIT_REQUEST_DELAY;
+  return node.activatedAt + SMALL_CONTRIBUTOR_EXIT_DELAY;
+}
+
+/** When `account` may withdraw from a filling node (1 day after its last contribution). */
+export function withdrawAt(node: NodeView, account: Address): bigint | undefined {
+  const mine = node.contributors.find((c) => c.contributor === account);
+  return mine ? mine.lastContributionAt + WITHDRAW_DELAY : undefined;
+}

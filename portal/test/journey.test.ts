@@ -1,0 +1,413 @@
+/**
+ * The staking portal, end to end, in headless Chromium (Debian's package, installed when
+ * missing) against a real local chain with the real contracts:
+ *   1. an operator opens a multi-contributor node (after two refused payloads);
+ *   2. two contributors fill it (the second one with the keyboard only);
+ *   3. it activates;  4. time advances (a reward checkpoint is signed and submitted);
+ *   5. rewards are claimed;  6. an exit is requested, unlocks and is completed.
+ * Balances are read from the chain. Screenshots go to test-artifacts/portal/. The page runs at
+ * 375 px wide throughout, must never scroll sideways, and must log no console error.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { erc20Abi, type Address } from 'viem';
+import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
+import { writeDeployments } from '../../sdk/src/deployments.ts';
+import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { contributeCall, decodeNodeRecord, type NodeRecord } from '../../sdk/src/staking/index.ts';
+import { sesh as toBase } from '../../sdk/src/units.ts';
+import { ensureChromium } from '../../tools/ensure-chromium.ts';
+import { plainError } from '../src/errors.ts';
+import { percent, sesh, seshRounded } from '../src/format.ts';
+import { startPortal, type Portal } from '../serve.ts';
+import { startNetworkDouble, type TestNetwork } from './network-double.ts';
+import { launchBrowser, timedLoad } from './browser.ts';
+
+const ARTIFACTS = join('test-artifacts', 'portal');
+const DAY = 86_400;
+const FUNDING = toBase(100_000);
+
+describe('staking portal journey (headless Chromium, real chain)', { timeout: 600_000 }, () => {
+  let sys: LocalSystem;
+  let network: TestNetwork;
+  let portal: Portal;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let shot = 0;
+  const consoleErrors: string[] = [];
+  const acct = (i: number) => sys.accounts[i]!.address;
+  const c = () => sys.deployments.contracts as Record<string, Address>;
+  const start = new Map<number, bigint>();
+  let nodeId = 0n;
+  let reward = 0n; // contributor #3's claimable rewards, as the network reports them
+
+  const read = async <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
+    (await (await sys.as(0)).publicClient.readContract({ address, abi, functionName, args } as never)) as T;
+  const balance = (i: number) => read<bigint>(c().SESH!, erc20Abi, 'balanceOf', [acct(i)]);
+  const node = async (id: bigint): Promise<NodeRecord> => decodeNodeRecord(await read(c().SessionStaking!, SessionStaking.abi, 'nodeRecord', [id]));
+
+  const screenshot = async (name: string) => {
+    shot += 1;
+    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  const noSideScroll = async () => {
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `the page scrolls sideways at 375 px (${scroll} > ${client})`);
+  };
+  let seenTx = 0;
+  /** Waits for the next transaction labelled `label` (newer than the last one checked) to settle; requires it confirmed. */
+  const confirmed = async (label: string) => {
+    const handle = await page.waitForFunction(
+      ({ text, after }) => {
+        const entry = [...document.querySelectorAll<HTMLElement>('.tx')].find((e) => Number(e.dataset.txId) > after && (e.textContent ?? '').includes(text));
+        return entry && entry.dataset.status !== 'pending' ? { id: Number(entry.dataset.txId), status: entry.dataset.status, text: entry.textContent } : null;
+      },
+      { text: label, after: seenTx },
+      { timeout: 60_000 },
+    );
+    const tx = (await handle.jsonValue()) as { id: number; status: string; text: string };
+    seenTx = tx.id;
+    assert.equal(tx.status, 'confirmed', `"${label}" failed: ${tx.text}`);
+  };
+  const useAccount = async (i: number) => {
+    const disconnect = page.getByRole('button', { name: 'Disconnect' });
+    if (await disconnect.isVisible()) await disconnect.click();
+    await page.selectOption('#demo-account', String(i));
+    await page.getByRole('button', { name: 'Use demo account' }).click();
+    await page.locator('[data-testid=balance]', { hasText: 'SESH' }).waitFor();
+    assert.match((await page.textContent('[data-testid=connected]'))!, new RegExp(`${acct(i).slice(0, 6)}`));
+  };
+  /** Presses Tab until the element matching the CSS `selector` (or the button labelled `button`) has the focus. */
+  const tabTo = async (target: string | { button: string }) => {
+    for (let i = 0; i < 150; i++) {
+      await page.keyboard.press('Tab');
+      const reached = await page.evaluate((t) => {
+        const el = document.activeElement;
+        if (!el) return false;
+        return typeof t === 'string' ? el.matches(t) : el.tagName === 'BUTTON' && el.textContent?.trim() === t.button;
+      }, target);
+      if (reached) return;
+    }
+    assert.fail(`Tab never reached ${JSON.stringify(target)}`);
+  };
+  const myNode = (id: bigint) => page.locator(`#my-stakes [data-node="${id}"]`);
+
+  before(async () => {
+    ensureChromium();
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'sesh-portal-'));
+    sys = await startLocalSystem();
+    network = await startNetworkDouble(sys); // ← the one line to change for the real devnet network (nodes + gateway)
+    const admin = await sys.as(0);
+    for (const i of [1, 2, 3]) await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(i), FUNDING]);
+    for (const i of [1, 2, 3]) start.set(i, await balance(i));
+    const deploymentsFile = join(dir, 'deployments.json');
+    writeDeployments(deploymentsFile, { ...sys.deployments, gatewayUrl: network.url });
+    portal = await startPortal({ port: 0, deploymentsFile });
+    context = await launchBrowser(join(dir, 'profile'));
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  });
+
+  after(async () => {
+    await context?.close();
+    await portal?.stop();
+    await network?.stop();
+    await sys?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads (navigation → app ready) within 1 s and shows the network from the chain', async () => {
+    const cold = await timedLoad(page, portal.url);
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push(await timedLoad(page, portal.url));
+    const median = [...warm].sort((a, b) => a - b)[2]!;
+    console.log(`portal load, navigation → app ready: first ${cold.toFixed(0)} ms, then median ${median.toFixed(0)} ms (${warm.map((t) => t.toFixed(0)).join(', ')})`);
+    assert.ok(median <= 1_000, `median load took ${median} ms (goal ≤ 1 s)`);
+    assert.equal(await page.textContent('[data-testid=active-nodes]'), '0');
+    assert.equal(await page.textContent('[data-testid=pool-balance]'), seshRounded(await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'balance')));
+    await noSideScroll();
+    await screenshot('loaded');
+  });
+
+  it('without a reachable gateway, rewards say so and the chain data still shows', async () => {
+    const file = join(dir, 'no-gateway.json');
+    writeDeployments(file, { ...sys.deployments, gatewayUrl: 'http://127.0.0.1:9/' }); // port 9 (discard): nothing listens
+    const other = await startPortal({ port: 0, deploymentsFile: file, build: false });
+    const second = await context.newPage(); // its expected network errors are not the journey's console
+    try {
+      await second.goto(other.url);
+      await second.waitForSelector('body[data-ready]');
+      await second.selectOption('#demo-account', '1');
+      await second.getByRole('button', { name: 'Use demo account' }).click();
+      await second.locator('[data-testid=rewards-unavailable]', { hasText: 'Rewards unavailable: gateway not reachable' }).waitFor();
+      assert.equal(await second.textContent('[data-testid=active-nodes]'), '0');
+      await second.screenshot({ path: join(ARTIFACTS, '00-no-gateway.png'), fullPage: true });
+    } finally {
+      await second.close();
+      await other.stop();
+    }
+  });
+
+  it('1. an operator opens a multi-contributor node; bad payloads are refused before sending', async () => {
+    await useAccount(1);
+    const payload = async (operator: Address) => JSON.stringify(await network.registration(operator));
+    const errors = page.locator('[data-testid=register-errors]');
+    await page.fill('#payload', '{ not json');
+    await page.getByRole('button', { name: 'Open node' }).click();
+    await errors.filter({ hasText: 'not valid JSON' }).waitFor();
+    await page.fill('#payload', await payload(acct(2)));
+    await page.getByRole('button', { name: 'Open node' }).click();
+    await errors.filter({ hasText: `prepared for operator ${acct(2)}` }).waitFor();
+    assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId'), 0n, 'nothing was sent');
+    await screenshot('register-refused');
+
+    await page.fill('#payload', await payload(acct(1)));
+    await page.fill('#fee', '5');
+    await page.fill('#operator-amount', '6250');
+    await page.getByRole('button', { name: 'Open node' }).click();
+    await confirmed('Open multi-contributor node');
+    nodeId = await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId');
+    assert.equal(nodeId, 1n);
+    const record = await node(nodeId);
+    assert.equal(record.status, 'AwaitingContributions');
+    assert.equal(record.operator, acct(1));
+    assert.equal(record.feeBps, 500);
+    assert.equal(record.totalStaked, toBase(6_250));
+    assert.equal(await balance(1), start.get(1)! - toBase(6_250));
+    await myNode(nodeId).and(page.locator('[data-state=awaiting]')).waitFor();
+    await noSideScroll();
+    await screenshot('node-opened');
+  });
+
+  it('contract refusals read as plain sentences (real reverts from the chain)', async () => {
+    const d = await sys.as(4);
+    const attempt = (amount: bigint) =>
+      d.publicClient.simulateContract({ ...contributeCall(c().SessionStaking!, { nodeId, amount }), account: d.account }).then(() => 'no error', plainError);
+    const minimum = (toBase(25_000) - toBase(6_250)) / 9n;
+    assert.equal(await attempt(1n), `The amount is below this node's minimum of ${sesh(minimum)}.`);
+    assert.equal(await attempt(toBase(20_000)), `The amount is more than the ${sesh(toBase(18_750))} of room left in this node.`);
+  });
+
+  it('2. two contributors fill it: one with the mouse (stake, top up, withdraw after a day, stake), one with the keyboard only', async () => {
+    await useAccount(2);
+    const card = page.locator(`#open-nodes [data-node="${nodeId}"]`);
+    assert.equal(await card.locator('[data-testid=fee]').textContent(), '5%');
+    assert.equal(await card.locator('[data-testid=slots]').textContent(), '9');
+    assert.equal(await card.locator('[data-testid=max]').textContent(), sesh(toBase(18_750)));
+    await page.fill('#open-nodes [placeholder="search"]', '1');
+    await page.selectOption('#open-nodes select', 'room');
+    await card.locator(`#amount-${nodeId}`).fill('9000');
+    await screenshot('contributor-1-amount');
+    await card.getByRole('button', { name: 'Stake' }).click();
+    await confirmed(`Stake ${sesh(toBase(9_000))} to node ${nodeId}`);
+    // Top up (an existing contributor may add any amount that fits).
+    await card.getByRole('button', { name: 'Top up' }).waitFor();
+    await card.locator(`#amount-${nodeId}`).fill('1000');
+    await card.getByRole('button', { name: 'Top up' }).click();
+    await confirmed(`Top up ${sesh(toBase(1_000))} to node ${nodeId}`);
+    assert.equal(await balance(2), start.get(2)! - toBase(10_000));
+    assert.equal((await node(nodeId)).totalStaked, toBase(16_250));
+    // Withdraw: refused for a day after the last contribution, then allowed.
+    const withdraw = myNode(nodeId).getByRole('button', { name: 'Withdraw' });
+    await withdraw.waitFor();
+    assert.ok(await withdraw.isDisabled(), 'withdrawing waits 1 day after the last contribution');
+    assert.match((await myNode(nodeId).textContent())!, /1 day after your last contribution/);
+    await sys.increaseTime(DAY + 1);
+    await myNode(nodeId).getByRole('button', { name: 'Withdraw', disabled: false }).waitFor();
+    await withdraw.click();
+    await confirmed(`Withdraw (node ${nodeId})`);
+    assert.equal(await balance(2), start.get(2)!, 'the whole contribution came back');
+    assert.equal((await node(nodeId)).totalStaked, toBase(6_250));
+    // … and back in with 10,000.
+    await card.locator(`#amount-${nodeId}`).fill('10000');
+    await card.getByRole('button', { name: 'Stake' }).click();
+    await confirmed(`Stake ${sesh(toBase(10_000))} to node ${nodeId}`);
+    assert.equal(await balance(2), start.get(2)! - toBase(10_000));
+    assert.equal((await node(nodeId)).totalStaked, toBase(16_250));
+
+    // Keyboard only: disconnect, pick demo account #3, stake the rest, submit with Enter.
+    await tabTo({ button: 'Disconnect' });
+    await page.keyboard.press('Enter');
+    await tabTo('#demo-account');
+    for (let i = 0; i < 10 && (await page.inputValue('#demo-account')) !== '3'; i++) await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('#demo-account'), '3');
+    await tabTo({ button: 'Use demo account' });
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=connected]', { hasText: acct(3).slice(0, 6) }).waitFor();
+    await page.locator('[data-testid=balance]', { hasText: 'SESH' }).waitFor();
+    await tabTo(`#amount-${nodeId}`);
+    await page.keyboard.type('8750');
+    await page.keyboard.press('Enter');
+    await confirmed(`Stake ${sesh(toBase(8_750))} to node ${nodeId}`);
+    assert.equal(await balance(3), start.get(3)! - toBase(8_750));
+  });
+
+  it('3. it activates when full (auto-activation)', async () => {
+    const record = await node(nodeId);
+    assert.equal(record.status, 'Active');
+    assert.equal(record.totalStaked, toBase(25_000));
+    assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'activeNodeCount'), 1n);
+    await myNode(nodeId).and(page.locator('[data-state=running]')).waitFor();
+    await page.locator('[data-testid=active-nodes]', { hasText: '1' }).waitFor();
+    assert.equal(await page.textContent('[data-testid=total-staked]'), sesh(toBase(25_000)));
+    const ratePerYear = await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'ratePerYear');
+    assert.match((await page.textContent('[data-testid=apr]'))!, new RegExp(`^${percent((ratePerYear * 10_000n) / toBase(25_000)).replace('.', '\\.')}`));
+    await noSideScroll();
+    await screenshot('node-running');
+  });
+
+  it('4. time advances and the network checkpoints the rewards', async () => {
+    await sys.increaseTime(DAY);
+    const releasable = await read<bigint>(c().RewardRatePool!, RewardRatePool.abi, 'releasable');
+    await network.checkpoint();
+    assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'epoch'), 1n);
+    const api = (await (await fetch(`${network.url}/api/accounts/${acct(3)}`)).json()) as { rewards: { claimable: string } };
+    reward = BigInt(api.rewards.claimable);
+    // At most contributor #3's stake share (8,750 of 25,000) after the 5% fee of what the pool released.
+    const ceiling = (releasable * 95n * toBase(8_750)) / (100n * toBase(25_000));
+    assert.ok(reward > 0n && reward <= (ceiling * 101n) / 100n, `reward ${reward} is outside (0, ${ceiling}]`);
+    await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(reward) }).waitFor({ timeout: 20_000 });
+    await screenshot('rewards-claimable');
+  });
+
+  it('5. rewards are claimed', async () => {
+    const before = await balance(3);
+    await page.getByRole('button', { name: 'Claim rewards' }).click();
+    await confirmed('rewards');
+    assert.equal(await balance(3), before + reward);
+    assert.equal(await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'claimed', [acct(3)]), reward);
+    await page.locator('[data-testid=rewards-claimable]', { hasText: sesh(0n) }).waitFor();
+    await screenshot('rewards-claimed');
+  });
+
+  it('6. an exit is requested, unlocks after 15 days and is completed with the network signature', async () => {
+    await useAccount(1);
+    await myNode(nodeId).getByRole('button', { name: 'Request exit' }).click();
+    await confirmed('Request exit');
+    assert.equal((await node(nodeId)).status, 'ExitRequested');
+    await myNode(nodeId).and(page.locator('[data-state=unlocking]')).waitFor();
+    assert.match((await myNode(nodeId).locator('[data-testid=state-detail]').textContent())!, /^1[45] d \d+ h left/);
+    assert.ok(await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).isDisabled());
+    await screenshot('exit-unlocking');
+
+    await sys.increaseTime(15 * DAY + 1);
+    await myNode(nodeId).and(page.locator('[data-state=exit-requested]')).waitFor();
+    await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).click();
+    await confirmed('Complete exit');
+    assert.equal((await node(nodeId)).status, 'Exited');
+    // Every stake came back; only the claimed rewards changed a balance.
+    assert.equal(await balance(1), start.get(1)!);
+    assert.equal(await balance(2), start.get(2)!);
+    assert.equal(await balance(3), start.get(3)! + reward);
+    await myNode(nodeId).and(page.locator('[data-state=exited]')).waitFor();
+    assert.match((await myNode(nodeId).textContent())!, new RegExp(`${sesh(toBase(6_250))} returned to you`));
+    await noSideScroll();
+    await screenshot('exited');
+  });
+
+  it('an injected EIP-1193 wallet on the wrong network is asked to switch (adding the chain), then registers a solo node', async () => {
+    // A minimal injected wallet: anvil's unlocked account #5 behind window.ethereum, starting on chain 1.
+    const second = await context.newPage();
+    const errors: string[] = [];
+    second.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+    second.on('pageerror', (e) => errors.push(e.message));
+    // (A string, not a function: tsx would wrap a function with helpers the page does not have.)
+    await second.addInitScript(`(() => {
+      const rpcUrl = ${JSON.stringify(sys.anvil.rpcUrl)}, account = ${JSON.stringify(acct(5))}, devnetChain = '0x${sys.anvil.chainId.toString(16)}';
+      let chainId = '0x1';
+      const known = ['0x1']; // the devnet is unknown to this wallet until the portal adds it
+      const listeners = {};
+      const emit = (event, arg) => (listeners[event] || []).forEach((f) => f(arg));
+      window.ethereum = {
+        async request({ method, params }) {
+          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account];
+          if (method === 'eth_chainId') return chainId;
+          if (method === 'wallet_switchEthereumChain') {
+            if (!known.includes(params[0].chainId)) throw Object.assign(new Error('Unrecognized chain'), { code: 4902 });
+            chainId = params[0].chainId;
+            emit('chainChanged', chainId);
+            return null;
+          }
+          if (method === 'wallet_addEthereumChain') {
+            // Like common wallets: add the chain (its RPC URL must be given), then switch to it.
+            if (!params[0].rpcUrls || !params[0].rpcUrls.length) throw Object.assign(new Error('rpcUrls required'), { code: -32602 });
+            known.push(params[0].chainId);
+            window.addedChain = params[0];
+            chainId = params[0].chainId;
+            emit('chainChanged', chainId);
+            return null;
+          }
+          if (chainId !== devnetChain) throw Object.assign(new Error('wrong chain'), { code: 4901 });
+          const response = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+          const body = await response.json();
+          if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+          return body.result;
+        },
+        on: (event, f) => (listeners[event] = listeners[event] || []).push(f),
+        removeListener: (event, f) => (listeners[event] = (listeners[event] || []).filter((g) => g !== f)),
+      };
+    })();`);
+    try {
+      const admin = await sys.as(0);
+      await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(5), toBase(25_000)]);
+      await second.goto(portal.url);
+      await second.waitForSelector('body[data-ready]');
+      await second.getByRole('button', { name: 'Connect browser wallet' }).click();
+      const prompt = second.getByRole('alert').filter({ hasText: 'Your wallet is on chain 1' });
+      await prompt.waitFor();
+      await second.screenshot({ path: join(ARTIFACTS, '10-wrong-network.png'), fullPage: true });
+      await prompt.getByRole('button', { name: 'Switch network' }).click();
+      await prompt.waitFor({ state: 'detached' });
+      await second.locator('[data-testid=connected]', { hasText: 'Browser wallet' }).waitFor();
+      const added = await second.evaluate(() => (window as unknown as { addedChain: { chainId: string; rpcUrls: string[] } }).addedChain);
+      assert.deepEqual({ chainId: added.chainId, rpcUrls: added.rpcUrls }, { chainId: `0x${sys.anvil.chainId.toString(16)}`, rpcUrls: [sys.anvil.rpcUrl] }, 'switching to an unknown chain adds it first');
+      await second.locator('[data-testid=balance]', { hasText: sesh(toBase(25_000)) }).waitFor();
+
+      const solo = await network.registration(acct(5));
+      await second.fill('#payload', JSON.stringify(solo));
+      await second.locator('input[name=mode][value=solo]').check();
+      await second.getByRole('button', { name: 'Register solo node' }).click();
+      const done = second.locator('.tx', { hasText: 'Register solo node' }).and(second.locator('[data-status=confirmed], [data-status=failed]'));
+      await done.waitFor({ timeout: 60_000 });
+      assert.equal(await done.getAttribute('data-status'), 'confirmed', (await done.textContent())!);
+      const id = await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId');
+      const record = await node(id);
+      assert.equal(record.status, 'Active');
+      assert.equal(record.operator, acct(5));
+      assert.equal(await balance(5), 0n);
+      await second.locator(`#my-stakes [data-node="${id}"][data-state=running]`).waitFor();
+      await second.screenshot({ path: join(ARTIFACTS, '11-injected-solo-node.png'), fullPage: true });
+
+      // The same keys again: the contract refuses (DuplicateBlsKey) and the portal says why, in words.
+      await admin.send(c().SESH!, erc20Abi, 'transfer', [acct(5), toBase(25_000)]);
+      await second.locator('[data-testid=balance]', { hasText: sesh(toBase(25_000)) }).waitFor();
+      await second.fill('#payload', JSON.stringify(solo));
+      await second.getByRole('button', { name: 'Register solo node' }).click();
+      const failed = second.locator('.tx[data-status=failed]', { hasText: 'Register solo node' });
+      await failed.waitFor({ timeout: 60_000 });
+      assert.match((await failed.textContent())!, /This node key is already registered\. Generate new keys for a new node\./);
+      assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId'), id, 'no node was added');
+      await second.screenshot({ path: join(ARTIFACTS, '12-refusal-in-words.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } catch (error) {
+      await second.screenshot({ path: join(ARTIFACTS, 'failed-injected.png'), fullPage: true });
+      throw new Error(`${(error as Error).message}\nconsole: ${errors.join('\n')}`);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('logged no console error during the journey', () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
