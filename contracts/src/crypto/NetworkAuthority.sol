@@ -20,6 +20,16 @@ import {BN254} from "./BN254.sol";
  * The message point is BN254.hashToG1(digest). Expiry and replay protection live inside the
  * caller's payload.
  *
+ * Why the check is sound: with H = hashToG1(digest) and gamma = keccak(H, sigma, apk1, apk2) mod r
+ * (Fiat–Shamir over every input), e(sigma + gamma·apk1, −G2) · e(H + gamma·G1, apk2) == 1 is a
+ * random linear combination of e(sigma, G2) == e(H, apk2) (the signature is valid under apk2)
+ * and e(apk1, G2) == e(G1, apk2) (apk2 has the same secret as apk1). Passing it without both
+ * holding needs a gamma chosen after the inputs to hit one value: probability ~1/r. apk1 is
+ * computed here from stored keys (aggregate minus named non-signers), never taken from the
+ * caller, so the caller can only supply apk2 consistent with the real signer set. Hashing to
+ * G1 by try-and-increment (512-bit reduction, hashed sign bit) is a random oracle into G1
+ * (cofactor 1); it is not constant-time, which is harmless because messages are public.
+ *
  * Gas (bench/gas/crypto.ts, 2,000 active keys): ~143k execution for the check itself; each
  * non-signer adds ~2,840 execution gas (one cold SLOAD 2,100 + one ecAdd 150 + checks) plus
  * ~660 calldata gas (its id and y).
