@@ -75,7 +75,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
     routes: [
-      ...signingRoutes({ chainId, contracts, network, identities, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       route('GET', '/ledger/root', () => {
         const v = network.view();
@@ -88,7 +88,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
         ed25519PublicKey: ed.identity.nodeId,
         blsPublicKey: g1ToHex(bls.keyPair.publicKeyG1),
         blsPublicKeyG2: identities[0]!.g2,
-        nodeIds: [...ownNodeIds(network, identities).values()].map(String),
+        nodeIds: [...ownNodeIds(network, identities, ed.identity.nodeId).values()].map(String),
         identities: identities.length,
         height: network.view().height,
       })),

@@ -27,6 +27,8 @@ export type SigningContext = {
   identities: readonly SignerIdentity[];
   /** Chain time now as this node sees it (latest block timestamp). */
   chainNow: () => Promise<number>;
+  /** This node's ed25519 key (its identity on-chain). */
+  ed25519?: string;
   /** Active nodes this node votes to deregister (its peer tests keep failing them). */
   candidates: () => ReadonlySet<bigint>;
   reasonFor?: (nodeId: bigint) => string | undefined;
@@ -45,22 +47,31 @@ const NodeBody = object({ nodeId: bigintString({ min: 1n, max: MAX_U64 }), signe
 const word = (v: bigint) => v.toString(16).padStart(64, '0');
 
 /** The registered, active node ids of our identities (G1 key → node id from NodeOpened). */
-export function ownNodeIds(network: NetworkConsumer, identities: readonly SignerIdentity[]): Map<string, bigint> {
+export function ownNodeIds(network: NetworkConsumer, identities: readonly SignerIdentity[], ed25519?: string): Map<string, bigint> {
   const byKey = new Map<string, bigint>();
+  let byEd: bigint | undefined;
   for (const node of network.view().state.nodes.values()) {
-    if (isActive(node)) byKey.set(`0x${word(node.blsKey.x)}${word(node.blsKey.y)}`, node.nodeId);
+    if (!isActive(node)) continue;
+    byKey.set(`0x${word(node.blsKey.x)}${word(node.blsKey.y)}`, node.nodeId);
+    if (ed25519 && node.ed25519Key === ed25519.toLowerCase()) byEd = node.nodeId;
   }
   const own = new Map<string, bigint>();
   for (const id of identities) {
     const nodeId = byKey.get(id.g1);
     if (nodeId !== undefined) own.set(id.g1, nodeId);
   }
+  // The node's identity is its ed25519 key: if its BLS key file no longer matches the key it
+  // registered (replaced, restored from the wrong backup), it still answers as that node, and
+  // the gateway's signature check catches it and benches it, which is what an operator needs
+  // to see. Never silently stop answering.
+  const primary = identities[0];
+  if (primary && byEd !== undefined && own.size === 0) own.set(primary.g1, byEd);
   return own;
 }
 
 function sign(ctx: SigningContext, message: { purpose: Hex; payloadHash: Hex }) {
   const digest = networkDigest({ chainId: ctx.chainId, contract: ctx.contracts.staking, ...message });
-  const own = ownNodeIds(ctx.network, ctx.identities);
+  const own = ownNodeIds(ctx.network, ctx.identities, ctx.ed25519);
   if (own.size === 0) return reply(409, { error: 'not_registered', reason: 'none of this node\'s BLS keys belongs to an active registered node yet' });
   const shares = ctx.identities.flatMap((id) => {
     const nodeId = own.get(id.g1);

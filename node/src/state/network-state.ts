@@ -10,7 +10,7 @@ import type { LedgerEvent, Position } from '../ledger/types.ts';
 
 export type NodeStatus = 'awaitingContributions' | 'running' | 'exitRequested' | 'deregistered' | 'exited' | 'cancelled';
 
-export type Contribution = { address: Address; beneficiary: Address; amount: bigint };
+export type Contribution = { address: Address; beneficiary: Address; amount: bigint; lastContributionAt: number };
 
 export type NodeState = {
   nodeId: bigint;
@@ -130,8 +130,9 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
       if (existing) {
         existing.amount = big(a.total);
         existing.beneficiary = a.beneficiary as Address;
+        existing.lastContributionAt = time;
       } else {
-        node.contributors.push({ address: a.contributor as Address, beneficiary: a.beneficiary as Address, amount: big(a.total) });
+        node.contributors.push({ address: a.contributor as Address, beneficiary: a.beneficiary as Address, amount: big(a.total), lastContributionAt: time });
         node.reserved = node.reserved.filter((r) => lower(r.address) !== who);
       }
       return [];
