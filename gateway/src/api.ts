@@ -30,7 +30,9 @@ function nodeIdParam(raw: string | undefined): bigint {
 
 export function portalRoutes(ctx: {
   chainId: number;
-  contracts: ContractAddresses & Record<string, Address>;
+  contracts: ContractAddresses;
+  /** Every contract of the deployments file, as /api/network lists them. */
+  deploymentContracts: Record<string, Address>;
   network: NetworkConsumer;
   tracker: Tracker;
   service: GatewayService;
@@ -93,7 +95,7 @@ export function portalRoutes(ctx: {
       const last = view.state.lastCheckpoint;
       return {
         chainId: ctx.chainId,
-        contracts: Object.fromEntries(Object.entries(ctx.contracts).map(([k, v]) => [k, getAddress(v)])),
+        contracts: Object.fromEntries(Object.entries(ctx.deploymentContracts).map(([k, v]) => [k, getAddress(v)])),
         activeNodes: active.length,
         totalStaked: s(totalStaked),
         stakingRequirement: s(requirement),

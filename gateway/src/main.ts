@@ -53,7 +53,7 @@ async function run(config: GatewayConfig): Promise<void> {
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
-    routes: portalRoutes({ chainId: deployments.chainId, contracts: { ...deployments.contracts, ...contracts }, network, tracker, service, cooldowns, read }),
+    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read }),
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).
