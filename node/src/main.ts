@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { isAddress, type Address, type Hex } from 'viem';
 import { g1ToHex } from '../../sdk/src/bls/index.ts';
 import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
-import { readDeployments } from '../../sdk/src/deployments.ts';
+import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
 import { createRpcPool } from './chain/rpc.ts';
 import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from './http/server.ts';
@@ -19,7 +19,7 @@ import { loadOrCreateEd25519Key } from './keys/ed25519.ts';
 import { peerTestRoute } from './peers/http.ts';
 import { createPeerTester, ledgerRootString } from './peers/loop.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
-import { followNetwork, stakingContracts } from './state/follow.ts';
+import { followNetwork } from './state/follow.ts';
 import { join, resolve } from 'node:path';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -43,7 +43,7 @@ function prepareRegistrationCommand(argv: string[]): void {
     operator: operator as Address,
     ed25519PublicKey: identity.nodeId,
     chainId: deployments.chainId,
-    contract: stakingContracts(deployments).staking,
+    contract: contractAddress(deployments, 'SessionStaking'),
   });
   process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
 }
