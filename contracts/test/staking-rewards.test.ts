@@ -59,6 +59,11 @@ describe('StakingRewards checkpoints and claims', () => {
       { account: b, cumulativeAmount: available / 8n },
       { account: c, cumulativeAmount: 1n },
     ]);
+    assert.equal(
+      await readRewards(f, 'rewardsPayloadHash', [cp.epoch, cp.root, cp.cumulativeTotal, cp.ledgerBlock, cp.signedAt]),
+      rewardsPayloadHash({ stakingRewards: f.rewards, ...cp }),
+      'the sdk payload hash is the contract one',
+    );
     await submit(cp);
     assert.equal(await readRewards(f, 'epoch'), 1n);
     assert.equal(await readRewards(f, 'currentRoot'), cp.root);

@@ -209,8 +209,11 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     event NodeDeregistered(uint64 indexed nodeId, address indexed liquidator, uint64 penalty, uint64 liquidatorReward, uint64 releaseAt);
     /// @notice `amount` of the node's stake went back to `contributor`.
     event StakeReturned(uint64 indexed nodeId, address indexed contributor, uint64 amount);
+    /// @notice New registrations and pool openings were paused (true) or resumed.
     event RegistrationsPausedSet(bool paused);
+    /// @notice The owner set the stake of new nodes and the deregistration penalty split.
     event ParametersSet(uint64 stakingRequirement, uint16 penaltyBps, uint16 liquidatorRewardBps);
+    /// @notice Registrations opened; seeding is closed for good.
     event Started();
 
     /// @param token_ the SESH token
@@ -250,8 +253,8 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         node.contributorCount = 1;
         node.activatedAt = uint48(block.timestamp);
         _contributors[nodeId][0] = _packContribution(msg.sender, amount);
-        emit NodeOpened(nodeId, msg.sender, keys.blsKey, keys.ed25519Key, 0, required, true);
-        emit Contributed(nodeId, msg.sender, _orSelf(beneficiary), amount, amount);
+        _emitOpened(nodeId, msg.sender, keys, 0, required, true);
+        _emitContributed(nodeId, msg.sender, beneficiary, amount, amount);
         emit NodeActivated(nodeId, uint64(block.timestamp));
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -290,7 +293,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         node.reservedCount = uint8(reserved.length);
         node.autoActivate = autoActivate;
         _fill(nodeId, node, keys, required, operatorAmount, _reserve(nodeId, reserved, required - operatorAmount));
-        emit Contributed(nodeId, msg.sender, _orSelf(beneficiary), operatorAmount, operatorAmount);
+        _emitContributed(nodeId, msg.sender, beneficiary, operatorAmount, operatorAmount);
         token.safeTransferFrom(msg.sender, address(this), operatorAmount);
         if (operatorAmount == required && autoActivate) _activate(nodeId, node);
     }
@@ -335,7 +338,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         }
         total += amount;
         node.totalStaked = total;
-        emit Contributed(nodeId, msg.sender, _orSelf(beneficiary), amount, current);
+        _emitContributed(nodeId, msg.sender, beneficiary, amount, current);
         token.safeTransferFrom(msg.sender, address(this), amount);
         if (total == required && node.autoActivate) _activate(nodeId, node);
     }
@@ -530,7 +533,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
             _verifyKeys(seed.keys, seed.operator);
             ++nodeId;
             _addNodeKey(nodeId, seed.keys.blsKey);
-            emit NodeOpened(nodeId, seed.operator, seed.keys.blsKey, seed.keys.ed25519Key, seed.feeBps, required, true);
+            _emitOpened(nodeId, seed.operator, seed.keys, seed.feeBps, required, true);
             uint256 total;
             for (uint256 j; j < list.length; ++j) {
                 SeedContribution calldata c = list[j];
@@ -538,7 +541,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
                 if (c.amount == 0) revert ZeroAmount();
                 total += c.amount;
                 _contributors[nodeId][j] = _packContribution(c.contributor, c.amount);
-                emit Contributed(nodeId, c.contributor, _orSelf(c.beneficiary, c.contributor), c.amount, c.amount);
+                _emitContributed(nodeId, c.contributor, c.beneficiary, c.amount, c.amount);
             }
             if (total != required) revert SeedStakeMismatch(i, total, required);
             pulled += total;
@@ -592,7 +595,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         node.reservedOutstanding = reservedTotal;
         node.pendingKey = keys.blsKey.x | ((keys.blsKey.y & 1) << 255);
         _contributors[nodeId][0] = _packContribution(msg.sender, operatorAmount);
-        emit NodeOpened(nodeId, msg.sender, keys.blsKey, keys.ed25519Key, node.feeBps, required, node.autoActivate);
+        _emitOpened(nodeId, msg.sender, keys, node.feeBps, required, node.autoActivate);
     }
 
     function _checkOperatorAmount(uint64 amount, uint64 required) private pure {
@@ -711,12 +714,23 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
             | (uint256(uint32(block.timestamp)) << _TIME_SHIFT);
     }
 
-    function _orSelf(address beneficiary) private view returns (address) {
-        return beneficiary == address(0) ? msg.sender : beneficiary;
+    // One emitting function per event keeps the contract under the EIP-170 size limit.
+    function _emitOpened(
+        uint64 nodeId,
+        address operator,
+        NodeKeys calldata keys,
+        uint16 feeBps,
+        uint64 stakeRequired,
+        bool autoActivate
+    ) private {
+        emit NodeOpened(nodeId, operator, keys.blsKey, keys.ed25519Key, feeBps, stakeRequired, autoActivate);
     }
 
-    function _orSelf(address beneficiary, address contributor) private pure returns (address) {
-        return beneficiary == address(0) ? contributor : beneficiary;
+    /// @dev The beneficiary defaults to the contributor.
+    function _emitContributed(uint64 nodeId, address contributor, address beneficiary, uint64 amount, uint64 total)
+        private
+    {
+        emit Contributed(nodeId, contributor, beneficiary == address(0) ? contributor : beneficiary, amount, total);
     }
 
     function _ceilDiv(uint256 a, uint256 b) private pure returns (uint256) {
