@@ -62,6 +62,27 @@ export function createGatewayService(options: {
     }
   };
 
+  /** Until every endpoint has processed `block` (nodes poll the chain on their own clock), at most `ms`. */
+  const waitForNodes = async (block: number, ms = 5_000) => {
+    const { refs } = endpointsOf(network.view(), urls());
+    const deadline = Date.now() + ms;
+    let pending = refs;
+    while (pending.length > 0 && Date.now() < deadline) {
+      const heights = await Promise.all(
+        pending.map(async (ref) => {
+          try {
+            const response = await fetch(joinUrl('/ledger/root', ref.url), { signal: AbortSignal.timeout(1_000) });
+            return ((await response.json()) as { ledgerBlock?: number }).ledgerBlock ?? -1;
+          } catch {
+            return -1; // down: the round will list it as a non-signer
+          }
+        }),
+      );
+      pending = pending.filter((_, i) => heights[i]! >= 0 && heights[i]! < block);
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
   const signNode: GatewayService['signNode'] = async (kind, nodeId) => {
     const signedAt = await chainNow();
     const report = await round(kind === 'exit' ? '/sign/exit' : '/sign/deregistration', { nodeId: nodeId.toString(), signedAt });
@@ -80,6 +101,7 @@ export function createGatewayService(options: {
       const ledgerBlock = network.view().height;
       const mine = network.checkpointAt(ledgerBlock);
       const epoch = (network.view().state.lastCheckpoint?.epoch ?? 0n) + 1n;
+      await waitForNodes(ledgerBlock);
       let report: RoundReport | undefined;
       // Nodes a block or two behind refuse with "behind"; give them a moment and ask again.
       for (let attempt = 0; attempt < 5; attempt++) {

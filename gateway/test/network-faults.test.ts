@@ -59,13 +59,15 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
   let gatewayUrl: string;
   let gatewayPort: number;
   let proxy: RpcProxy;
+  /** Node 1's RPC: lets the test hold a signing request inside the node (its chain-time read). */
+  let proxy0: RpcProxy;
   let stopTicker = () => {};
   let deploymentsFile: string;
   let nodesFile: string;
   let keyFile: string;
 
   const startNode = (i: number) => {
-    const extra = i === 4 ? ['--rpc-url', proxy.url] : [];
+    const extra = i === 4 ? ['--rpc-url', proxy.url] : i === 0 ? ['--rpc-url', proxy0.url] : [];
     procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: [...extra, '--peer-fail-threshold', '4'] });
     return procs[i]!.ready;
   };
@@ -100,6 +102,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     nodesFile = join(dir, 'nodes.json');
     writeNodesFile(nodesFile, nodes);
     proxy = await startRpcProxy(sys.anvil.rpcUrl);
+    proxy0 = await startRpcProxy(sys.anvil.rpcUrl);
     stopTicker = startTicker(sys.rpc, 1);
     keyFile = join(dir, 'submitter.key');
     await gatewaySubmitter(sys.rpc, keyFile);
@@ -112,6 +115,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     stopTicker();
     await Promise.all([...procs.map((p) => p?.stop()), gateway?.stop()]);
     await proxy?.close();
+    await proxy0?.close();
     await sys?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -176,10 +180,31 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     assert.equal((await getJson(`${gatewayUrl}/health`)).status, 200);
   });
 
-  it('kill -9 of a node during rounds: the rounds complete with it listed as a non-signer; restarted, it computes the same ledger root and signs again', async () => {
+  it('kill -9 of a node mid-round: the round completes with it listed as a non-signer; restarted, it computes the same ledger root and signs again', async () => {
+    // Hold node 1's next signing request inside the node (its chain-time read: the only
+    // "latest" block query a node makes), and kill it there.
+    let inRound!: () => void;
+    const held = new Promise<void>((resolve) => (inRound = resolve));
+    proxy0.setHook(async (method, params) => {
+      if (method === 'eth_getBlockByNumber' && params[0] === 'latest') {
+        inRound();
+        await sleep(3_000);
+      }
+      return undefined;
+    });
+    const seen = (await rounds()).length;
+    await held;
     await procs[0]!.kill9();
-    const round = await nextGoodRound('a round without node 1', (r) => r.nonSigners.includes('1'));
-    assert.deepEqual(round.nonSigners, ['1']);
+    proxy0.setHook(undefined);
+    const died = await until('the round node 1 died in', async () => {
+      const all = await rounds();
+      const i = all.findIndex((r, j) => j >= seen && r.unreachable.some((u: any) => u.url === nodes[0]!.url));
+      return i >= 0 ? { index: i, round: all[i] } : undefined;
+    });
+    assert.ok(died.round.nonSigners.includes('1'));
+    // That round completes (or, if other nodes were a block behind, its immediate retry does).
+    const round = died.round.ok ? died.round : await until('the retry of that round', async () => (await rounds()).slice(died.index + 1).find((r) => r.ok));
+    assert.deepEqual(round.nonSigners, ['1'], JSON.stringify(round));
     assert.equal(round.signers.length, 4);
     await startNode(0);
     const [restarted, other] = await until('node 0 catching up', async () => {
