@@ -28,6 +28,15 @@ function nodeIdParam(raw: string | undefined): bigint {
   return BigInt(raw);
 }
 
+/**
+ * The status the portal shows: the registry's, with an exit request split in two by chain
+ * time: `unlocking` until unlockAt, `exitRequested` (ready to complete) after it.
+ */
+export function apiStatus(node: NodeState, chainTime: number): string {
+  if (node.status === 'exitRequested' && node.unlockAt !== null && chainTime < node.unlockAt) return 'unlocking';
+  return node.status;
+}
+
 export function portalRoutes(ctx: {
   chainId: number;
   contracts: ContractAddresses;
@@ -47,7 +56,7 @@ export function portalRoutes(ctx: {
   const nodeJson = (n: NodeState, urls: Map<string, string>) => ({
     nodeId: s(n.nodeId),
     operator: getAddress(n.operator),
-    status: n.status,
+    status: apiStatus(n, network.view().time),
     feeBps: n.feeBps,
     stake: s(stakeOf(n)),
     contributors: n.contributors.map((c) => ({ address: getAddress(c.address), beneficiary: getAddress(c.beneficiary), amount: s(c.amount) })),
@@ -142,7 +151,7 @@ export function portalRoutes(ctx: {
           .map((c) => ({
             nodeId: s(n.nodeId),
             amount: s(c.amount),
-            status: n.status,
+            status: apiStatus(n, view.time),
             canWithdrawAt:
               n.status === 'awaitingContributions' ? (c.address.toLowerCase() === n.operator.toLowerCase() ? null : c.lastContributionAt + Number(WITHDRAW_DELAY)) :
               n.status === 'exitRequested' ? n.unlockAt :
@@ -172,7 +181,7 @@ export function portalRoutes(ctx: {
       const fallbackAt = node.exitRequestedAt === null ? null : node.exitRequestedAt + Number(EXIT_WITHOUT_SIGNATURE_DELAY);
       const requested = node.status === 'exitRequested';
       return {
-        status: node.status,
+        status: apiStatus(node, now),
         unlockAt: node.unlockAt,
         fallbackAt,
         canExitWithSignature: requested && node.unlockAt !== null && now >= node.unlockAt,

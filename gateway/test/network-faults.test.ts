@@ -307,14 +307,20 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     await admin.send(sys.deployments.contracts.SessionStaking!, SessionStaking.abi as Abi, 'requestExit', [2n]);
     const requested = await until('the exit request seen', async () => {
       const e = (await getJson(`${gatewayUrl}/api/exits/2`)).body;
-      return e.status === 'exitRequested' ? e : undefined;
+      return e.status === 'unlocking' ? e : undefined;
     });
     assert.equal(requested.canExitWithSignature, false);
     const locked = await postJson(`${gatewayUrl}/api/exits/2/signature`, {});
     assert.equal(locked.status, 409);
     assert.match(locked.body.reason, /not unlocked/);
     await sys.increaseTime(15 * 24 * 3600);
-    await until('unlocked', async () => (await getJson(`${gatewayUrl}/api/exits/2`)).body.canExitWithSignature);
+    const unlocked = await until('unlocked', async () => {
+      const e = (await getJson(`${gatewayUrl}/api/exits/2`)).body;
+      return e.canExitWithSignature ? e : undefined;
+    });
+    assert.equal(unlocked.status, 'exitRequested');
+    assert.equal(unlocked.canExitWithoutSignature, false);
+    assert.equal(unlocked.fallbackAt, requested.unlockAt + 15 * 24 * 3600);
     const signed = await until('an exit signature', async () => {
       const r = await postJson(`${gatewayUrl}/api/exits/2/signature`, {});
       return r.status === 200 ? r.body : undefined;
