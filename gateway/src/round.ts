@@ -29,7 +29,9 @@ export type RoundReport = {
   unreachable: { url: string; reason: string }[];
   skipped: { url: string; reason: string }[];
   signature?: NetworkSignatureArgs;
+  /** Whole round, and the part spent waiting for the slowest answer (the rest is our checking). */
   ms: number;
+  answersMs: number;
 };
 
 /** Active node ids → their endpoint URL (via the ed25519 key each registered), and the endpoints. */
@@ -100,6 +102,7 @@ export async function runRound(options: {
     unreachable: round.nonResponders.map((r) => ({ url: r.node.url, reason: r.reason })),
     skipped: round.skipped.map((r) => ({ url: r.node.url, reason: r.reason })),
     ms: 0,
+    answersMs: Date.now() - started,
   };
   // Every answer must be for the same digest; we never trust a node's digest, only compare.
   const digests = new Map<string, number>();
