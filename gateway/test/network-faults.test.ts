@@ -123,11 +123,15 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
   it('checkpoints are signed by all 5 nodes; every node holds the same root; a user claims with the proof the gateway serves', async () => {
     await nextGoodRound('a 5/5 checkpoint', (r) => r.signers.length === 5);
     await until('two authorised epochs', async () => (await epoch()) >= 2n);
-    const all = await roots([0, 1, 2, 3, 4]);
-    const block = Math.min(...all.map((r) => r.checkpointBlock));
-    const same = all.filter((r) => r.checkpointBlock === all[0].checkpointBlock);
-    assert.ok(same.length >= 1 && block > 0);
-    for (const r of same) assert.equal(r.root, same[0].root, 'nodes at the same checkpoint block hold byte-identical roots');
+    const all = await until('all 5 nodes at the same checkpoint', async () => {
+      const r = await roots([0, 1, 2, 3, 4]);
+      return r.every((x) => x.checkpointBlock === r[0].checkpointBlock) ? r : undefined;
+    });
+    assert.ok(all[0].checkpointBlock > 0 && all[0].total !== '0');
+    for (const r of all) {
+      assert.equal(r.root, all[0].root, 'five processes, byte-identical roots');
+      assert.equal(r.total, all[0].total);
+    }
     const user = sys.accounts[1]!.address;
     const account = await until('a claim proof', async () => {
       const a = (await getJson(`${gatewayUrl}/api/accounts/${user}`)).body;
