@@ -158,7 +158,10 @@ export function portalRoutes(ctx: {
               n.status === 'deregistered' ? n.releaseAt : null,
           })),
       );
-      const earned = ledgerBalances(view.ledger).find((b) => b.account === account)?.amount ?? 0n;
+      // Balances change only when the pool releases, and every release adds a history entry
+      // with its tree: the latest tree is the ledger now (no 100,000-entry walk per request).
+      const latest = view.history.at(-1);
+      const earned = latest?.tree ? (latest.tree.amountOf(account as Address) ?? 0n) : (ledgerBalances(view.ledger).find((b) => b.account === account)?.amount ?? 0n);
       const claimed = view.state.claimed.get(account) ?? 0n;
       const last = view.state.lastCheckpoint;
       const entry = last ? view.history.find((h) => h.root === last.root && h.tree) : undefined;
