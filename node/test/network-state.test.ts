@@ -113,3 +113,16 @@ describe('signing checks', () => {
     assert.equal(checkDeregistration(v, { nodeId: 2n, signedAt: now }, { chainNow: now, candidates: new Set([2n]) }).ok, true);
   });
 });
+
+describe('peer ledger-root judgement', () => {
+  it('passes a peer that matches our checkpoint at its block or is ahead of us; fails a different root or a malformed one', async () => {
+    const { judgeLedgerRoot, ledgerRootString } = await import('../src/peers/loop.ts');
+    const c = feed(history());
+    assert.deepEqual(judgeLedgerRoot(c, ledgerRootString(c)), { ok: true });
+    assert.deepEqual(judgeLedgerRoot(c, `45:${c.checkpointAt(45).root}`), { ok: true }, 'a peer behind us, consistent');
+    assert.deepEqual(judgeLedgerRoot(c, `9999:0x${'00'.repeat(32)}`), { ok: true }, 'ahead of us: cannot judge yet');
+    const wrong = judgeLedgerRoot(c, `45:0x${'12'.repeat(32)}`);
+    assert.equal(wrong.ok, false);
+    assert.equal(judgeLedgerRoot(c, 'garbage').ok, false);
+  });
+});
