@@ -4,7 +4,7 @@
  * real BN254 aggregate signatures. Every row is the receipt's gasUsed of the real call.
  */
 import { erc20Abi, type Hex } from 'viem';
-import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import {
   DEREGISTER_PURPOSE,
@@ -39,6 +39,15 @@ export const stakingGas: GasSuite = {
     const active = await seedNodes(net, NODES, { log: progress });
     process.stderr.write('\n');
     await startStaking(admin, { SessionStaking: net.staking, StakingRewards: net.rewards, RewardRatePool: net.pool });
+    // A fixed clock for the signed steps: their digests (so the hash-to-curve tries) and the
+    // pool's release schedule are then the same on every run, and so is the gas.
+    const T0 = 3_000_000_000n;
+    const at = async (time: bigint) => {
+      await sys.setNextTimestamp(time);
+      return time;
+    };
+    await at(T0);
+    await sys.rpc('evm_mine');
 
     // Users hold SESH already (steady state: their balance slot is warm-able, not fresh).
     const users = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => sys.as(i)));
@@ -75,18 +84,20 @@ export const stakingGas: GasSuite = {
     active.push(manualId);
 
     // Rewards: checkpoints over NODES + 1 accounts (a realistic tree depth for the claim proof).
-    await sys.increaseTime(DAY);
-    const released = (await admin.publicClient.readContract({ address: net.pool, abi: RewardRatePool.abi, functionName: 'releasable' })) as bigint;
+    await at(T0 + DAY);
+    await sys.rpc('evm_mine');
     const entries: RewardsEntry[] = Array.from({ length: NODES }, (_, i) => ({
       account: `0x${(0x1000 + i).toString(16).padStart(40, '0')}` as Hex,
-      cumulativeAmount: released / BigInt(NODES * 2),
+      cumulativeAmount: sesh(1) + BigInt(i), // fixed amounts: the same root (and gas) on every run
     }));
     entries.push({ account: claimer.account.address, cumulativeAmount: sesh(1) });
     let epoch = 0n;
+    let clock = T0 + DAY;
     const authorise = async (nonSigners: bigint[]) => {
       epoch += 1n;
       const tree = buildRewardsTree(entries);
-      const now = await sys.now();
+      clock += 3600n; // an hour of pool release before each checkpoint
+      const now = await at(clock);
       const checkpoint = { stakingRewards: net.rewards, epoch, root: tree.root as Hex, cumulativeTotal: rewardsTotal(entries), ledgerBlock: 1n, signedAt: now };
       const sig = networkSignature(net, active, REWARDS_PURPOSE, rewardsPayloadHash(checkpoint), nonSigners);
       const hash = await admin.send(net.rewards, StakingRewards.abi, 'authoriseRewards', [epoch, checkpoint.root, checkpoint.cumulativeTotal, 1n, now, sig]);
@@ -95,15 +106,11 @@ export const stakingGas: GasSuite = {
     // The first two checkpoints fill empty slots (current, then previous root); every later
     // epoch costs what the third does: that steady state is the row.
     await authorise([]);
-    await sys.increaseTime(3600);
     await authorise([]);
-    await sys.increaseTime(3600);
     const authoriseRewards = (await authorise([])).gas;
     const nonSigners = (n: number) => active.slice(0, n);
     // Same conditions for both (an hour of pool release each), so only the non-signers differ.
-    await sys.increaseTime(3600);
     const with10 = (await authorise(nonSigners(10))).gas;
-    await sys.increaseTime(3600);
     const with100 = await authorise(nonSigners(100));
     const perNonSigner = (with100.gas - with10) / 90n;
 
@@ -113,17 +120,16 @@ export const stakingGas: GasSuite = {
     if ((await balanceOf(net, claimer.account.address)) - claimBefore !== sesh(1)) throw new Error('claim paid the wrong amount');
 
     // Exit and deregistration of seeded nodes (operator: account 0).
-    await sys.increaseTime(3 * 3600);
     const exiting = active[active.length - 3]!; // a seeded node
+    await at(clock + 3n * 3600n);
     const requestExit = await gasOf(await admin.send(net.staking, SessionStaking.abi, 'requestExit', [exiting]));
-    await sys.increaseTime(15n * DAY);
-    let now = await sys.now();
+    let now = await at(clock + 3n * 3600n + 15n * DAY + 60n);
     const exitSig = networkSignature(net, active, EXIT_PURPOSE, exitPayloadHash(exiting, now));
     const exitWithSignature = await gasOf(await liquidator.send(net.staking, SessionStaking.abi, 'exitWithSignature', [exiting, now, exitSig]));
     active.splice(active.indexOf(exiting), 1);
 
     const bad = active[5]!;
-    now = await sys.now();
+    now = await at(now + 60n);
     const deregSig = networkSignature(net, active, DEREGISTER_PURPOSE, deregisterPayloadHash(bad, now));
     const deregisterWithSignature = await gasOf(await liquidator.send(net.staking, SessionStaking.abi, 'deregisterWithSignature', [bad, now, deregSig]));
 

@@ -117,9 +117,7 @@ contract StakingRewards {
         if (block.timestamp > expiredAt) revert SignatureExpired(signedAt, expiredAt);
         uint256 authorised = authorisedTotal;
         if (cumulativeTotal < authorised) revert TotalDecreased(cumulativeTotal, authorised);
-        staking.verifyNetworkSignature(
-            REWARDS_PURPOSE, rewardsPayloadHash(epoch_, root, cumulativeTotal, ledgerBlock_, signedAt), sig
-        );
+        _verifyNetworkSignature(rewardsPayloadHash(epoch_, root, cumulativeTotal, ledgerBlock_, signedAt), sig);
         rewardPool.release();
         uint256 received = token.balanceOf(address(this)) + totalClaimed;
         if (cumulativeTotal > received) revert TotalExceedsReceived(cumulativeTotal, received);
@@ -149,6 +147,29 @@ contract StakingRewards {
         totalClaimed = uint128(newTotal);
         emit RewardsClaimed(account, amount, cumulativeAmount);
         token.safeTransfer(account, amount);
+    }
+
+    /// @dev staking.verifyNetworkSignature(REWARDS_PURPOSE, payloadHash, sig), forwarding the
+    /// signature's calldata as is (its offsets are relative to its own start) instead of
+    /// re-encoding it element by element: ~150 gas less per non-signer. The registry decodes
+    /// and checks it exactly as it would a re-encoded copy.
+    function _verifyNetworkSignature(bytes32 payloadHash, NetworkAuthority.NetworkSignature calldata sig) private view {
+        address target = address(staking);
+        bytes4 selector = INetworkVerifier.verifyNetworkSignature.selector;
+        bytes32 purpose = REWARDS_PURPOSE;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let length := sub(calldatasize(), sig)
+            mstore(m, selector)
+            mstore(add(m, 0x04), purpose)
+            mstore(add(m, 0x24), payloadHash)
+            mstore(add(m, 0x44), 0x60)
+            calldatacopy(add(m, 0x64), sig, length)
+            if iszero(staticcall(gas(), target, m, add(0x64, length), 0, 0)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+        }
     }
 
     /// @notice The payload hash the network signs for a checkpoint (mirrored by the sdk).
