@@ -5,16 +5,22 @@ import { erc20Abi } from 'viem';
 import { deploySystem, connectDeployer } from '../contracts/deploy/deploy.ts';
 import type { Deployments } from '../sdk/src/deployments.ts';
 import { formatSesh, sesh } from '../sdk/src/units.ts';
+import { startStaking } from '../contracts/deploy/steps/staking.ts';
 import type { Anvil } from './anvil.ts';
 import type { DemoAccount } from './accounts.ts';
+import { prepareNodes, seedPreparedNodes, type PreparedNode } from './network.ts';
 
 export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
 /** SESH given to each demo account (index ≥ 1) from the treasury. */
 export const DEMO_FUNDING = sesh(200_000);
 
-export type DevnetContext = { anvil: Anvil; accounts: DemoAccount[] };
+export type DevnetContext = { anvil: Anvil; accounts: DemoAccount[]; nodes: number; dir: string };
 
-export async function setUpDevnet({ anvil, accounts }: DevnetContext): Promise<Deployments> {
+/**
+ * Deploys, registers `nodes` Session nodes at genesis (seedNodes, then start), funds the
+ * demo accounts. The nodes' keys live in `<dir>/node-<i>/keys`.
+ */
+export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
   const [deployer, ...demo] = accounts;
   const deployments = await deploySystem({
     rpcUrl: anvil.rpcUrl,
@@ -22,8 +28,13 @@ export async function setUpDevnet({ anvil, accounts }: DevnetContext): Promise<D
     network: 'local',
     outFile: DEVNET_DEPLOYMENTS_FILE,
     replace: true, // the local chain is new on every start, so its old file is stale
+    startStaking: false,
   });
   const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
+  const nodes = await prepareNodes({ dir, count: nodeCount, deployments, operator: d.account.address });
+  await seedPreparedNodes(d, deployments, nodes, demo.slice(0, 3).map((a) => a.address));
+  const c = deployments.contracts;
+  await startStaking(d, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
   for (const account of demo) {
     await d.send(deployments.contracts.SESH!, erc20Abi, 'transfer', [account.address, DEMO_FUNDING]);
   }
@@ -45,5 +56,6 @@ export async function setUpDevnet({ anvil, accounts }: DevnetContext): Promise<D
     const role = account.index === 0 ? 'deployer/treasury' : 'demo';
     console.log(`  #${account.index} ${account.address} ${account.privateKey}  ${formatSesh(balance)} SESH (${role})`);
   }
-  return deployments;
+  console.log(`\n${nodes.length} Session nodes registered at genesis (operator #0, co-staked by demo #1–#3)`);
+  return { deployments, nodes };
 }

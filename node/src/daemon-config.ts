@@ -20,9 +20,16 @@ export type DaemonConfig = {
   /** Undefined: 500 ms on a loopback chain, 1 min elsewhere. */
   pollIntervalMs?: number;
   chunkSize: number;
+  /** JSON file listing nodes' HTTP URLs by ed25519 key (peer testing); undefined: no peer tests. */
+  nodesFile?: string;
+  peerTestIntervalMs: number;
+  /** Consecutive failed peer tests before this node votes a peer out. */
+  peerFailThreshold: number;
+  /** Extra BLS key files this process signs with too (a host running several node identities). */
+  extraBlsKeys: string[];
 };
 
-export type ResolvedDaemonConfig = Required<DaemonConfig> & { deployments: Deployments };
+export type ResolvedDaemonConfig = Required<Omit<DaemonConfig, 'nodesFile'>> & { nodesFile?: string; deployments: Deployments };
 
 export class DaemonConfigError extends Error {
   override name = 'DaemonConfigError';
@@ -48,10 +55,20 @@ Options:
   --poll-interval T      how often to poll the chain: 500ms, 15s, 1m or seconds
                          (default: 500ms on a local chain, 1m elsewhere)
   --chunk-size N         max blocks per eth_getLogs request, 1..10000 (default: 1000)
+  --nodes-file FILE      JSON { "nodes": [{ "ed25519PublicKey", "url" }] }: where peers answer
+                         (enables peer testing; re-read on every round)
+  --peer-test-interval T how often to test every peer (default: 10s)
+  --peer-fail-threshold N consecutive failed tests before voting a peer out (default: 3)
+  --extra-bls-key FILE   also sign with this BLS key file (repeatable; hosts several identities)
   --help                 show this text
+
+Commands:
+  session-node prepare-registration --operator 0x… --deployments FILE (--data-dir DIR | --key-dir DIR)
+                         prints the registration payload JSON for the portal or the CLI
+                         (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--nodes-file', '--peer-test-interval', '--peer-fail-threshold', '--extra-bls-key'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 const fail = (message: string): never => {
@@ -100,7 +117,7 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       if (value === undefined || value.startsWith('--')) fail(`${arg} needs a value`);
     }
     const option = arg as ValueOption;
-    if (option !== '--rpc-url' && values.has(option)) fail(`${option} given twice`);
+    if (option !== '--rpc-url' && option !== '--extra-bls-key' && values.has(option)) fail(`${option} given twice`);
     values.set(option, [...(values.get(option) ?? []), value!]);
   }
   const one = (o: ValueOption) => values.get(o)?.[0];
@@ -127,6 +144,10 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       ...(confirmations !== undefined ? { confirmations: integer('--confirmations', confirmations, 0, 10_000) } : {}),
       ...(poll !== undefined ? { pollIntervalMs: parseDuration('--poll-interval', poll) } : {}),
       chunkSize: chunk !== undefined ? integer('--chunk-size', chunk, 1, 10_000) : 1_000,
+      ...(one('--nodes-file') !== undefined ? { nodesFile: path(one('--nodes-file')!) } : {}),
+      peerTestIntervalMs: one('--peer-test-interval') !== undefined ? parseDuration('--peer-test-interval', one('--peer-test-interval')!) : 10_000,
+      peerFailThreshold: one('--peer-fail-threshold') !== undefined ? integer('--peer-fail-threshold', one('--peer-fail-threshold')!, 1, 1_000) : 3,
+      extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),
     },
   };
 }

@@ -33,7 +33,15 @@ describe('daemon config', () => {
       httpHost: '127.0.0.1',
       httpPort: 7001,
       chunkSize: 1000,
+      peerTestIntervalMs: 10_000,
+      peerFailThreshold: 3,
+      extraBlsKeys: [],
     });
+    const peers = parse('--nodes-file', 'nodes.json', '--peer-test-interval', '2s', '--peer-fail-threshold', '5', '--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
+    assert.equal(peers.nodesFile, '/srv/node/nodes.json');
+    assert.equal(peers.peerTestIntervalMs, 2_000);
+    assert.equal(peers.peerFailThreshold, 5);
+    assert.deepEqual(peers.extraBlsKeys, ['/srv/node/a.key', '/k/b.key']);
     const full = parse('--rpc-url', 'https://a.example/rpc,https://b.example', '--rpc-url=http://127.0.0.1:8545', '--key-dir', '/keys', '--confirmations', '12', '--poll-interval', '15s', '--chunk-size', '500', '--http-host', '0.0.0.0');
     assert.deepEqual(full.rpcUrls, ['https://a.example/rpc', 'https://b.example', 'http://127.0.0.1:8545']);
     assert.equal(full.keyDir, '/keys');

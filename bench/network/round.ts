@@ -1,0 +1,105 @@
+/**
+ * Signing-round benchmark: `identities` nodes seeded on a local chain, served by `hosts`
+ * session-node processes (each holds a share of the BLS keys, `--extra-bls-key`), and the
+ * gateway's real checkpoint path in this process: release → fan-out to every host → each
+ * host checks the checkpoint against its own ledger and signs with every identity → the
+ * gateway verifies the aggregate, names non-signers → authoriseRewards on-chain.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalSystem } from '../../devnet/testkit.ts';
+import { freePort } from '../../devnet/anvil.ts';
+import { superviseScript, type Supervised } from '../../devnet/processes.ts';
+import { startTicker } from '../../devnet/ticker.ts';
+import { writeNodesFile } from '../../devnet/network.ts';
+import { startStaking } from '../../contracts/deploy/steps/staking.ts';
+import { approveMax, bulkNodeKeys, readStaking, stakingNet } from '../../contracts/test/staking-kit.ts';
+import { seedNodesCall, type SeedNodeInput } from '../../sdk/src/staking/calls.ts';
+import { writeDeployments } from '../../sdk/src/deployments.ts';
+import { createBlsKeyFile } from '../../node/src/keys/bls.ts';
+import { loadOrCreateEd25519Key } from '../../node/src/keys/ed25519.ts';
+import { createRpcPool } from '../../node/src/chain/rpc.ts';
+import { followNetwork } from '../../node/src/state/follow.ts';
+import { createCooldownRegistry } from '../../gateway/src/cooldown.ts';
+import { createGatewayService } from '../../gateway/src/service.ts';
+
+export type RoundBench = { identities: number; hosts: number; rounds: { ms: number; answersMs: number; signers: number; ok: boolean; submitMs: number }[] };
+
+export async function benchSigningRound(options: { identities: number; hosts: number; rounds: number; log: (line: string) => void }): Promise<RoundBench> {
+  const { identities, hosts, log } = options;
+  const sys = await startLocalSystem({ startStaking: false });
+  const dir = mkdtempSync(join(tmpdir(), 'sesh-bench-network-'));
+  const procs: Supervised[] = [];
+  let stopTicker = () => {};
+  try {
+    const net = stakingNet(sys);
+    const admin = await sys.as(0);
+    const operator = admin.account.address;
+    await approveMax(admin, net);
+    const requirement = await readStaking<bigint>(net, 'stakingRequirement');
+    const hostDirs = Array.from({ length: hosts }, (_, h) => join(dir, `host-${h}`));
+    const eds = hostDirs.map((d) => loadOrCreateEd25519Key(join(d, 'keys')).identity.nodeId);
+    const extra: string[][] = hostDirs.map(() => []);
+    log(`seeding ${identities} nodes (${hosts} hosts)…`);
+    const batch = 50;
+    for (let start = 0; start < identities; start += batch) {
+      const seeds: SeedNodeInput[] = [];
+      for (let i = start; i < Math.min(identities, start + batch); i++) {
+        const h = i % hosts;
+        const { keyPair, keys } = bulkNodeKeys(net, operator);
+        const first = i < hosts;
+        createBlsKeyFile(join(hostDirs[h]!, 'keys', first ? 'bls.key' : `extra-${i}.key`), keyPair);
+        if (!first) extra[h]!.push(join(hostDirs[h]!, 'keys', `extra-${i}.key`));
+        seeds.push({ keys: { ...keys, ed25519Key: eds[h]! }, operator, feeBps: 500, contributors: [{ contributor: operator, amount: requirement }] });
+      }
+      const gas = 400_000n * BigInt(seeds.length) + 200_000n;
+      const hash = await admin.walletClient.writeContract({ ...seedNodesCall(net.staking, seeds), gas } as never);
+      const receipt = await admin.publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== 'success') throw new Error(`seedNodes batch at ${start} reverted`);
+    }
+    await startStaking(admin, { SessionStaking: net.staking, StakingRewards: net.rewards, RewardRatePool: net.pool });
+    await sys.increaseTime(25 * 3600);
+    const deploymentsFile = join(dir, 'deployments.json');
+    writeDeployments(deploymentsFile, sys.deployments);
+    const ports = await Promise.all(hostDirs.map(() => freePort()));
+    const nodesFile = join(dir, 'nodes.json');
+    writeNodesFile(nodesFile, eds.map((ed, h) => ({ ed25519: ed, url: `http://127.0.0.1:${ports[h]}` })));
+    stopTicker = startTicker(sys.rpc, 1);
+    log(`starting ${hosts} session-node processes…`);
+    for (const [h, d] of hostDirs.entries()) {
+      procs.push(superviseScript(`host-${h}`, 'node/src/main.ts', ['--deployments', deploymentsFile, '--data-dir', d, '--http-port', String(ports[h]), ...extra[h]!.flatMap((f) => ['--extra-bls-key', f])], { timeoutMs: 300_000 }));
+    }
+    await Promise.all(procs.map((p) => p.ready));
+
+    const { tracker, network, contracts } = await followNetwork({ deployments: sys.deployments, rpc: createRpcPool({ urls: [sys.anvil.rpcUrl] }), dataDir: join(dir, 'gateway'), confirmations: 1 });
+    await tracker.syncOnce();
+    tracker.start();
+    const service = createGatewayService({
+      network,
+      tracker,
+      contracts,
+      submitter: admin,
+      nodesFile,
+      cooldowns: createCooldownRegistry({ durationMs: 60_000 }),
+      roundTimeoutMs: 120_000,
+      log,
+    });
+    const rounds: RoundBench['rounds'] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      const started = performance.now();
+      const result = await service.checkpoint();
+      const total = performance.now() - started;
+      if (!result.report.ok || !result.txHash) throw new Error(`round ${r + 1} failed: ${JSON.stringify({ signers: result.report.signers.length, refusals: result.report.refusals.slice(0, 3), unreachable: result.report.unreachable })}`);
+      rounds.push({ ms: result.report.ms, answersMs: result.report.answersMs, signers: result.report.signers.length, ok: true, submitMs: Math.round(total - result.report.ms) });
+      log(`round ${r + 1}: ${result.report.signers.length}/${result.report.activeNodes} signed in ${result.report.ms} ms (answers ${result.report.answersMs} ms; release + wait + submit ${Math.round(total - result.report.ms)} ms)`);
+    }
+    await tracker.stop();
+    return { identities, hosts, rounds };
+  } finally {
+    stopTicker();
+    await Promise.all(procs.map((p) => p.stop()));
+    await sys.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

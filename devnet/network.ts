@@ -1,0 +1,109 @@
+/**
+ * The devnet's Session network: node keys and registration payloads (through the same
+ * prepare-registration path operators use), seeding them at genesis, the nodes file that
+ * says where each node answers, and the node / gateway processes. Used by `npm run devnet`
+ * and by the network fault tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { erc20Abi, type Address, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { SessionStaking } from '../sdk/src/generated/contracts.ts';
+import { prepareRegistration, parseRegistrationPayload, nodeKeysArgs, type NodeKeysArgs } from '../sdk/src/staking/registration.ts';
+import { seedNodesCall, type SeedNodeInput } from '../sdk/src/staking/calls.ts';
+import type { Deployments } from '../sdk/src/deployments.ts';
+import type { Deployer } from '../contracts/deploy/deploy.ts';
+import { loadOrCreateBlsKey } from '../node/src/keys/bls.ts';
+import { loadOrCreateEd25519Key } from '../node/src/keys/ed25519.ts';
+import { writeKeyFile } from '../node/src/keys/key-file.ts';
+import { superviseScript, type Supervised } from './processes.ts';
+import { freePort } from './anvil.ts';
+
+export type PreparedNode = { index: number; dataDir: string; ed25519: Hex; keys: NodeKeysArgs; port: number; url: string };
+
+/** Creates each node's keys in `<dir>/node-<i>/keys` and its registration payload for `operator`. */
+export async function prepareNodes(args: { dir: string; count: number; deployments: Deployments; operator: Address }): Promise<PreparedNode[]> {
+  const nodes: PreparedNode[] = [];
+  for (let i = 0; i < args.count; i++) {
+    const dataDir = join(args.dir, `node-${i}`);
+    const keyDir = join(dataDir, 'keys');
+    const { keyPair } = loadOrCreateBlsKey(keyDir);
+    const { identity } = loadOrCreateEd25519Key(keyDir);
+    const payload = prepareRegistration({ keyPair, operator: args.operator, ed25519PublicKey: identity.nodeId, chainId: args.deployments.chainId, contract: args.deployments.contracts.SessionStaking! });
+    const keys = nodeKeysArgs(parseRegistrationPayload(JSON.stringify(payload), { chainId: args.deployments.chainId, contract: args.deployments.contracts.SessionStaking! }));
+    const port = await freePort();
+    nodes.push({ index: i, dataDir, ed25519: identity.nodeId, keys, port, url: `http://127.0.0.1:${port}` });
+  }
+  return nodes;
+}
+
+/**
+ * Registers the nodes at genesis (SessionStaking.seedNodes, before start): the operator (the
+ * sender) stakes half, and `coStakers[i % n]` the other half, so demo accounts own stakes and
+ * earn rewards from the first checkpoint.
+ */
+export async function seedPreparedNodes(admin: Deployer, deployments: Deployments, nodes: readonly PreparedNode[], coStakers: readonly Address[] = []): Promise<void> {
+  const staking = deployments.contracts.SessionStaking!;
+  const requirement = (await admin.publicClient.readContract({ address: staking, abi: SessionStaking.abi, functionName: 'stakingRequirement' })) as bigint;
+  await admin.send(deployments.contracts.SESH!, erc20Abi, 'approve', [staking, requirement * BigInt(nodes.length)]);
+  const operator = admin.account.address;
+  const inputs: SeedNodeInput[] = nodes.map((n, i) => {
+    const co = coStakers.length > 0 ? coStakers[i % coStakers.length] : undefined;
+    const contributors = co
+      ? [{ contributor: operator, amount: requirement / 2n }, { contributor: co, amount: requirement - requirement / 2n }]
+      : [{ contributor: operator, amount: requirement }];
+    return { keys: n.keys, operator, feeBps: 1_000, contributors };
+  });
+  for (let i = 0; i < inputs.length; i += 25) {
+    const call = seedNodesCall(staking, inputs.slice(i, i + 25));
+    await admin.send(call.address, call.abi, call.functionName, call.args as unknown as readonly unknown[]);
+  }
+}
+
+export function writeNodesFile(path: string, nodes: readonly { ed25519: Hex; url: string }[]): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, `${JSON.stringify({ nodes: nodes.map((n) => ({ ed25519PublicKey: n.ed25519, url: n.url })) }, null, 2)}\n`);
+}
+
+export function spawnNode(node: PreparedNode, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
+  return superviseScript(`node-${node.index}`, 'node/src/main.ts', [
+    '--deployments', args.deploymentsFile,
+    '--data-dir', node.dataDir,
+    '--http-port', String(node.port),
+    '--nodes-file', args.nodesFile,
+    '--peer-test-interval', '2s',
+    ...(args.extra ?? []),
+  ], { logFile: args.logFile, echo: args.echo });
+}
+
+/** A fresh account for the gateway's transactions (so it never races a demo account's nonce). */
+export async function gatewaySubmitter(rpc: <T>(method: string, params?: unknown[]) => Promise<T>, keyFile: string): Promise<Address> {
+  const key = generatePrivateKey();
+  writeKeyFile(keyFile, { type: 'secp256k1', secret: key });
+  const address = privateKeyToAccount(key).address;
+  await rpc('anvil_setBalance', [address, '0x3635C9ADC5DEA00000']); // 1,000 ETH
+  return address;
+}
+
+export function spawnGateway(args: {
+  deploymentsFile: string;
+  dataDir: string;
+  nodesFile: string;
+  keyFile: string;
+  port: number;
+  checkpointInterval: string;
+  extra?: readonly string[];
+  logFile?: string;
+  echo?: boolean;
+}): Supervised {
+  return superviseScript('gateway', 'gateway/src/main.ts', [
+    '--deployments', args.deploymentsFile,
+    '--data-dir', args.dataDir,
+    '--nodes-file', args.nodesFile,
+    '--submitter-key-file', args.keyFile,
+    '--http-port', String(args.port),
+    '--checkpoint-interval', args.checkpointInterval,
+    '--round-timeout', '5s',
+    ...(args.extra ?? []),
+  ], { logFile: args.logFile, echo: args.echo });
+}

@@ -1,0 +1,97 @@
+/**
+ * gateway: the Session network gateway process (see config.ts for the options).
+ * Prints "gateway listening <url>" on stdout once it serves.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Address } from 'viem';
+import { readDeployments } from '../../sdk/src/deployments.ts';
+import { connectDeployer } from '../../contracts/deploy/deploy.ts';
+import { readKeyFile } from '../../node/src/keys/key-file.ts';
+import { createRpcPool } from '../../node/src/chain/rpc.ts';
+import { followNetwork } from '../../node/src/state/follow.ts';
+import { createJsonServer } from '../../node/src/http/server.ts';
+import { createCooldownRegistry } from './cooldown.ts';
+import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
+import { createGatewayService } from './service.ts';
+import { portalRoutes } from './api.ts';
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/;
+
+function every(ms: number | null, what: string, run: () => Promise<unknown>): NodeJS.Timeout | undefined {
+  if (ms === null) return undefined;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    run()
+      .catch((e) => log(`gateway: ${what} failed: ${(e as Error).message.split('\n')[0]}`))
+      .finally(() => (busy = false));
+  }, ms);
+  return timer;
+}
+
+async function run(config: GatewayConfig): Promise<void> {
+  const deployments = readDeployments(config.deploymentsFile);
+  const rpcUrls = config.rpcUrls.length > 0 ? config.rpcUrls : [deployments.rpcUrl];
+  const local = rpcUrls.every((u) => LOOPBACK.test(u));
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = readKeyFile(config.submitterKeyFile, 'secp256k1');
+  const submitter = await connectDeployer(rpcUrls[0]!, key.secret, deployments.chainId);
+  const { tracker, network, contracts } = await followNetwork({
+    deployments,
+    rpc: createRpcPool({ urls: rpcUrls }),
+    dataDir: config.dataDir,
+    confirmations: config.confirmations ?? (local ? 1 : 20),
+    pollIntervalMs: config.pollIntervalMs,
+    log,
+  });
+  const cooldowns = createCooldownRegistry({ durationMs: config.cooldownMs, maxMs: config.cooldownMs * 16 });
+  const service = createGatewayService({ network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log });
+  const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
+    submitter.publicClient.readContract({ address, abi, functionName } as never) as Promise<T>;
+  const api = createJsonServer({
+    log,
+    rateLimit: { capacity: 120, refillPerSecond: 40 },
+    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read }),
+  });
+  // CORS for the portal: headers on every answer, and preflights answered here (the JSON
+  // server then sees headers already sent and stays silent).
+  api.server.prependListener('request', (req, res) => {
+    res.setHeader('access-control-allow-origin', config.corsOrigin);
+    res.setHeader('vary', 'origin');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
+      res.end();
+    }
+  });
+  const { url } = await api.listen(config.httpPort, config.httpHost);
+  await tracker.syncOnce().catch((e) => log(`gateway: first sync failed: ${(e as Error).message}`));
+  tracker.start((e) => log(`gateway tracker: ${e.message}`));
+  const timers = [
+    every(config.checkpointIntervalMs, 'checkpoint', () => service.checkpoint()),
+    every(config.deregistrationIntervalMs, 'deregistration', () => service.deregisterFailing()),
+  ];
+  process.stdout.write(`gateway listening ${url}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const t of timers) clearInterval(t);
+    await tracker.stop();
+    await api.close(2_000);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+try {
+  const parsed = parseGatewayArgs(process.argv.slice(2));
+  if ('help' in parsed) process.stdout.write(parsed.help);
+  else await run(parsed.config);
+} catch (error) {
+  const e = error as Error;
+  process.stderr.write(`gateway: ${e instanceof GatewayConfigError ? e.message : (e.stack ?? e.message)}\n`);
+  process.exit(1);
+}

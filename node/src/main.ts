@@ -1,0 +1,137 @@
+/**
+ * session-node: one Session node. Loads (or creates) its keys, follows the staking contracts,
+ * keeps the reward ledger, tests its peers and answers signing requests over HTTP.
+ *
+ *   session-node --deployments FILE --data-dir DIR --http-port PORT [options]   (run)
+ *   session-node prepare-registration --operator 0x… --deployments FILE --data-dir DIR
+ *   session-node --help
+ */
+import { mkdirSync } from 'node:fs';
+import { isAddress, type Address, type Hex } from 'viem';
+import { g1ToHex } from '../../sdk/src/bls/index.ts';
+import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
+import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
+import { createRpcPool } from './chain/rpc.ts';
+import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
+import { createJsonServer, route } from './http/server.ts';
+import { loadOrCreateBlsKey, loadBlsKeyFile } from './keys/bls.ts';
+import { loadOrCreateEd25519Key } from './keys/ed25519.ts';
+import { peerTestRoute } from './peers/http.ts';
+import { createPeerTester, ledgerRootString } from './peers/loop.ts';
+import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
+import { followNetwork } from './state/follow.ts';
+import { join, resolve } from 'node:path';
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+function prepareRegistrationCommand(argv: string[]): void {
+  const get = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  };
+  const operator = get('--operator');
+  const deploymentsFile = get('--deployments');
+  const keyDir = get('--key-dir') ?? (get('--data-dir') ? join(get('--data-dir')!, 'keys') : undefined);
+  if (!operator || !isAddress(operator)) throw new DaemonConfigError('prepare-registration: --operator 0x… (the wallet that will send the registration) is required');
+  if (!deploymentsFile) throw new DaemonConfigError('prepare-registration: --deployments FILE is required (the PoP is bound to the chain and contract)');
+  if (!keyDir) throw new DaemonConfigError('prepare-registration: --data-dir DIR or --key-dir DIR is required');
+  const deployments = readDeployments(resolve(deploymentsFile));
+  const { keyPair } = loadOrCreateBlsKey(resolve(keyDir));
+  const { identity } = loadOrCreateEd25519Key(resolve(keyDir));
+  const payload = prepareRegistration({
+    keyPair,
+    operator: operator as Address,
+    ed25519PublicKey: identity.nodeId,
+    chainId: deployments.chainId,
+    contract: contractAddress(deployments, 'SessionStaking'),
+  });
+  process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+}
+
+async function run(config: ResolvedDaemonConfig): Promise<void> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const bls = loadOrCreateBlsKey(config.keyDir);
+  const ed = loadOrCreateEd25519Key(config.keyDir);
+  if (bls.created || ed.created) log(`created new keys in ${config.keyDir} (ed25519 ${ed.identity.nodeId})`);
+  const identities = [signerIdentity(bls.keyPair), ...config.extraBlsKeys.map((p) => signerIdentity(loadBlsKeyFile(p)))];
+
+  const rpc = createRpcPool({ urls: config.rpcUrls });
+  const { tracker, network, contracts } = await followNetwork({
+    deployments: config.deployments,
+    rpc,
+    dataDir: config.dataDir,
+    confirmations: config.confirmations,
+    chunkSize: config.chunkSize,
+    pollIntervalMs: config.pollIntervalMs,
+    log,
+  });
+  const chainId = config.deployments.chainId;
+  const peers = config.nodesFile
+    ? createPeerTester({ network, chainId, ownEd25519: ed.identity.nodeId, nodesFile: config.nodesFile, intervalMs: config.peerTestIntervalMs, threshold: config.peerFailThreshold, log })
+    : undefined;
+  const chainNow = async () => Number(BigInt((await rpc.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp));
+
+  const api = createJsonServer({
+    log,
+    rateLimit: { capacity: 200, refillPerSecond: 100 },
+    routes: [
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor }),
+      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
+      route('GET', '/ledger/root', () => {
+        const v = network.view();
+        const c = network.checkpointAt(v.height);
+        return { ledgerBlock: v.height, checkpointBlock: c.block, root: c.root, total: c.total.toString(), released: c.released.toString(), leaves: c.leaves, lastEpoch: (v.state.lastCheckpoint?.epoch ?? 0n).toString() };
+      }),
+      route('GET', '/info', () => ({
+        chainId,
+        contracts,
+        ed25519PublicKey: ed.identity.nodeId,
+        blsPublicKey: g1ToHex(bls.keyPair.publicKeyG1),
+        blsPublicKeyG2: identities[0]!.g2,
+        nodeIds: [...ownNodeIds(network, identities, ed.identity.nodeId).values()].map(String),
+        identities: identities.length,
+        height: network.view().height,
+      })),
+      route('GET', '/health', () => {
+        const s = tracker.status();
+        return { ok: !s.lastError, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null };
+      }),
+      route('GET', '/peer/candidates', () => ({
+        candidates: [...(peers?.state() ?? new Map())].map(([nodeId, f]) => ({ nodeId, consecutive: f.consecutive, lastReason: f.lastReason ?? null, candidate: f.consecutive >= config.peerFailThreshold })),
+      })),
+    ],
+  });
+  const { url } = await api.listen(config.httpPort, config.httpHost);
+  await tracker.syncOnce().catch((e) => log(`tracker: first sync failed: ${(e as Error).message}`));
+  tracker.start((e) => log(`tracker: ${e.message}`));
+  peers?.start();
+  // One line on stdout that a supervisor (the devnet, tests) can wait for.
+  process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    peers?.stop();
+    await tracker.stop();
+    await api.close(2_000);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'prepare-registration') {
+    if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
+    return prepareRegistrationCommand(argv.slice(1));
+  }
+  const parsed = parseDaemonArgs(argv);
+  if ('help' in parsed) return void process.stdout.write(parsed.help);
+  await run(resolveDaemonConfig(parsed.config));
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`session-node: ${error instanceof DaemonConfigError ? error.message : (error.stack ?? error.message)}\n`);
+  process.exit(1);
+});

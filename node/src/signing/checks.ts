@@ -1,0 +1,77 @@
+/**
+ * What a node checks before it signs: the request against its OWN state. Each check is pure
+ * (view + request + chain time in, verdict out); a refusal lists every differing value so
+ * an operator can see at once why the node disagrees.
+ */
+import type { Hex } from 'viem';
+import type { LedgerCheckpoint, NetworkView } from '../state/consumer.ts';
+import { isActive } from '../state/network-state.ts';
+
+/** A signature time must be within this of the node's view of chain time (DESIGN §5). */
+export const MAX_SIGNED_AT_SKEW = 180;
+
+export type Difference = { field: string; requested: string; mine: string };
+export type Verdict = { ok: true } | { ok: false; status: number; error: string; reason: string; differences: Difference[] };
+
+const refuse = (error: string, reason: string, differences: Difference[] = [], status = 422): Verdict => ({ ok: false, status, error, reason, differences });
+
+function checkSignedAt(signedAt: number, chainNow: number): Verdict {
+  if (Math.abs(signedAt - chainNow) > MAX_SIGNED_AT_SKEW) {
+    return refuse('bad_time', `signedAt is ${signedAt - chainNow} s from the chain time this node sees (limit ±${MAX_SIGNED_AT_SKEW} s)`, [
+      { field: 'signedAt', requested: String(signedAt), mine: String(chainNow) },
+    ]);
+  }
+  return { ok: true };
+}
+
+export type CheckpointRequest = { epoch: bigint; root: Hex; cumulativeTotal: bigint; ledgerBlock: number; signedAt: number };
+
+export function checkCheckpoint(
+  view: NetworkView,
+  request: CheckpointRequest,
+  ctx: { chainNow: number; checkpointAt: (block: number) => LedgerCheckpoint },
+): Verdict {
+  if (request.ledgerBlock > view.height) {
+    return refuse('behind', `this node has processed the chain up to block ${view.height}, not yet ${request.ledgerBlock}; retry shortly`, [
+      { field: 'ledgerBlock', requested: String(request.ledgerBlock), mine: String(view.height) },
+    ], 409);
+  }
+  const mine = ctx.checkpointAt(request.ledgerBlock);
+  const differences: Difference[] = [];
+  if (mine.root !== request.root.toLowerCase()) differences.push({ field: 'root', requested: request.root, mine: mine.root });
+  if (mine.total !== request.cumulativeTotal) differences.push({ field: 'cumulativeTotal', requested: String(request.cumulativeTotal), mine: String(mine.total) });
+  const latest = view.state.lastCheckpoint?.epoch ?? 0n;
+  if (request.epoch <= latest) differences.push({ field: 'epoch', requested: String(request.epoch), mine: `> ${latest}` });
+  if (differences.length > 0) return refuse('disagree', `the checkpoint differs from this node's ledger at block ${request.ledgerBlock}`, differences);
+  return checkSignedAt(request.signedAt, ctx.chainNow);
+}
+
+export type NodeRequest = { nodeId: bigint; signedAt: number };
+
+export function checkExit(view: NetworkView, request: NodeRequest, ctx: { chainNow: number }): Verdict {
+  const node = view.state.nodes.get(request.nodeId);
+  if (!node) return refuse('unknown_node', `node ${request.nodeId} is not registered as far as this node knows (block ${view.height})`, [], 404);
+  if (node.status !== 'exitRequested') {
+    return refuse('wrong_status', `node ${request.nodeId} has not requested an exit`, [{ field: 'status', requested: 'exitRequested', mine: node.status }], 409);
+  }
+  if (node.unlockAt === null || ctx.chainNow < node.unlockAt) {
+    return refuse('not_unlocked', `node ${request.nodeId} unlocks at ${node.unlockAt} (chain time now ${ctx.chainNow})`, [
+      { field: 'unlockAt', requested: `≤ ${ctx.chainNow}`, mine: String(node.unlockAt) },
+    ], 409);
+  }
+  return checkSignedAt(request.signedAt, ctx.chainNow);
+}
+
+export function checkDeregistration(view: NetworkView, request: NodeRequest, ctx: { chainNow: number; candidates: ReadonlySet<bigint>; reasonFor?: (nodeId: bigint) => string | undefined }): Verdict {
+  const node = view.state.nodes.get(request.nodeId);
+  if (!node) return refuse('unknown_node', `node ${request.nodeId} is not registered as far as this node knows (block ${view.height})`, [], 404);
+  if (!isActive(node)) {
+    return refuse('wrong_status', `node ${request.nodeId} is not active`, [{ field: 'status', requested: 'running or exitRequested', mine: node.status }], 409);
+  }
+  if (!ctx.candidates.has(request.nodeId)) {
+    return refuse('no_grounds', `this node's peer tests have not failed node ${request.nodeId} enough to vote it out`, [
+      { field: 'peerTest', requested: 'failing', mine: ctx.reasonFor?.(request.nodeId) ?? 'passing' },
+    ]);
+  }
+  return checkSignedAt(request.signedAt, ctx.chainNow);
+}

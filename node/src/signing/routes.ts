@@ -1,0 +1,109 @@
+/**
+ * The signing API: POST /sign/checkpoint, /sign/exit, /sign/deregistration. Each request is
+ * checked against the node's own state (signing/checks.ts); the answer is one share per BLS
+ * identity this process holds that is registered and active:
+ *   { shares: [{ nodeId, signature, blsPublicKeyG2 }] }   (a normal node holds one identity)
+ * A refusal is `{ error, reason, differences: [{ field, requested, mine }] }`.
+ */
+import type { Address, Hex } from 'viem';
+import { g1ToHex, g2ToHex, networkDigest, signDigest, type BlsKeyPair } from '../../../sdk/src/bls/index.ts';
+import { deregisterMessage, exitMessage, rewardsMessage } from '../../../sdk/src/staking/payloads.ts';
+import { reply, route, type Route } from '../http/server.ts';
+import { bigintString, hex, integer, object, parseBody } from '../http/validate.ts';
+import type { NetworkConsumer } from '../state/consumer.ts';
+import { isActive, type ContractAddresses } from '../state/network-state.ts';
+import { checkCheckpoint, checkDeregistration, checkExit, type Verdict } from './checks.ts';
+
+export type SignerIdentity = { keyPair: BlsKeyPair; g1: string; g2: Hex };
+
+export function signerIdentity(keyPair: BlsKeyPair): SignerIdentity {
+  return { keyPair, g1: g1ToHex(keyPair.publicKeyG1).toLowerCase(), g2: g2ToHex(keyPair.publicKeyG2) };
+}
+
+export type SigningContext = {
+  chainId: number;
+  contracts: ContractAddresses;
+  network: NetworkConsumer;
+  identities: readonly SignerIdentity[];
+  /** Chain time now as this node sees it (latest block timestamp). */
+  chainNow: () => Promise<number>;
+  /** This node's ed25519 key (its identity on-chain). */
+  ed25519?: string;
+  /** Active nodes this node votes to deregister (its peer tests keep failing them). */
+  candidates: () => ReadonlySet<bigint>;
+  reasonFor?: (nodeId: bigint) => string | undefined;
+};
+
+const MAX_U64 = 2n ** 64n - 1n;
+const CheckpointBody = object({
+  epoch: bigintString({ min: 1n, max: MAX_U64 }),
+  root: hex({ bytes: 32 }),
+  cumulativeTotal: bigintString({ min: 0n, max: 2n ** 256n - 1n }),
+  ledgerBlock: integer({ min: 0 }),
+  signedAt: integer({ min: 0 }),
+});
+const NodeBody = object({ nodeId: bigintString({ min: 1n, max: MAX_U64 }), signedAt: integer({ min: 0 }) });
+
+const word = (v: bigint) => v.toString(16).padStart(64, '0');
+
+/** The registered, active node ids of our identities (G1 key → node id from NodeOpened). */
+export function ownNodeIds(network: NetworkConsumer, identities: readonly SignerIdentity[], ed25519?: string): Map<string, bigint> {
+  const byKey = new Map<string, bigint>();
+  let byEd: bigint | undefined;
+  for (const node of network.view().state.nodes.values()) {
+    if (!isActive(node)) continue;
+    byKey.set(`0x${word(node.blsKey.x)}${word(node.blsKey.y)}`, node.nodeId);
+    if (ed25519 && node.ed25519Key === ed25519.toLowerCase()) byEd = node.nodeId;
+  }
+  const own = new Map<string, bigint>();
+  for (const id of identities) {
+    const nodeId = byKey.get(id.g1);
+    if (nodeId !== undefined) own.set(id.g1, nodeId);
+  }
+  // The node's identity is its ed25519 key: if its BLS key file no longer matches the key it
+  // registered (replaced, restored from the wrong backup), it still answers as that node, and
+  // the gateway's signature check catches it and benches it, which is what an operator needs
+  // to see. Never silently stop answering.
+  const primary = identities[0];
+  if (primary && byEd !== undefined && own.size === 0) own.set(primary.g1, byEd);
+  return own;
+}
+
+function sign(ctx: SigningContext, message: { purpose: Hex; payloadHash: Hex }) {
+  const digest = networkDigest({ chainId: ctx.chainId, contract: ctx.contracts.staking, ...message });
+  const own = ownNodeIds(ctx.network, ctx.identities, ctx.ed25519);
+  if (own.size === 0) return reply(409, { error: 'not_registered', reason: 'none of this node\'s BLS keys belongs to an active registered node yet' });
+  const shares = ctx.identities.flatMap((id) => {
+    const nodeId = own.get(id.g1);
+    return nodeId === undefined ? [] : [{ nodeId: nodeId.toString(), signature: g1ToHex(signDigest(id.keyPair.secretKey, digest)), blsPublicKeyG2: id.g2 }];
+  });
+  return { digest, shares };
+}
+
+const refusal = (v: Exclude<Verdict, { ok: true }>) => reply(v.status, { error: v.error, reason: v.reason, differences: v.differences });
+
+export function signingRoutes(ctx: SigningContext): Route[] {
+  return [
+    route('POST', '/sign/checkpoint', async ({ body }) => {
+      const r = parseBody(CheckpointBody, body);
+      const verdict = checkCheckpoint(ctx.network.view(), r, { chainNow: await ctx.chainNow(), checkpointAt: ctx.network.checkpointAt });
+      if (!verdict.ok) return refusal(verdict);
+      return sign(
+        ctx,
+        rewardsMessage({ stakingRewards: ctx.contracts.rewards as Address, epoch: r.epoch, root: r.root, cumulativeTotal: r.cumulativeTotal, ledgerBlock: BigInt(r.ledgerBlock), signedAt: BigInt(r.signedAt) }),
+      );
+    }),
+    route('POST', '/sign/exit', async ({ body }) => {
+      const r = parseBody(NodeBody, body);
+      const verdict = checkExit(ctx.network.view(), r, { chainNow: await ctx.chainNow() });
+      if (!verdict.ok) return refusal(verdict);
+      return sign(ctx, exitMessage(r.nodeId, BigInt(r.signedAt)));
+    }),
+    route('POST', '/sign/deregistration', async ({ body }) => {
+      const r = parseBody(NodeBody, body);
+      const verdict = checkDeregistration(ctx.network.view(), r, { chainNow: await ctx.chainNow(), candidates: ctx.candidates(), reasonFor: ctx.reasonFor });
+      if (!verdict.ok) return refusal(verdict);
+      return sign(ctx, deregisterMessage(r.nodeId, BigInt(r.signedAt)));
+    }),
+  ];
+}
