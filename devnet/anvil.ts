@@ -55,16 +55,26 @@ export function anvilBinary(): string {
   return binary;
 }
 
+/**
+ * A port that is free now, for a server we are about to start. Picked at random below
+ * Linux's ephemeral range (32768–60999): the OS hands ports in that range to outgoing
+ * connections (every RPC call makes some), so a port it just reported free there can be
+ * taken by a client socket before our server binds it.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canBind(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000 after 50 tries');
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

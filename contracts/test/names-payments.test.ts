@@ -111,7 +111,15 @@ describe('names and Pro payments: conservation over random sequences', () => {
           payments[step.kind] = (payments[step.kind] ?? 0) + 1;
         }
       }),
-      { numRuns: 15 },
+      {
+        numRuns: 15,
+        // One fixed sequence that pays in every way, so coverage never depends on the seed.
+        examples: [[[
+          { kind: 'register', name: 'abc', years: 1, payer: PAYERS[0]! },
+          { kind: 'renew', years: 2, payer: PAYERS[0]!, pick: 0 },
+          { kind: 'pro', tier: 1n, payer: PAYERS[0]!, account: 'aa' },
+        ]]],
+      },
     );
     // The property must have exercised every kind of payment, not only waits and skips.
     assert.ok((payments.register ?? 0) > 0 && (payments.renew ?? 0) > 0 && (payments.pro ?? 0) > 0, JSON.stringify(payments));

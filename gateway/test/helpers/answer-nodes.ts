@@ -1,7 +1,7 @@
 /**
  * Fake session nodes in one process, one HTTP server per mode given in argv:
  *   good   answers { echo: <nonce> }          bad     answers { echo: "wrong" }
- *   refuse 422 { error, reason }              slow    answers after 2 s
+ *   refuse 422 { error, reason }              slow    answers after 10 s
  *   crash  500 not JSON                       good-delay answers after 150 ms
  * GET /stats on any of them: hits per server and the most requests ever in flight at once.
  */
@@ -37,7 +37,7 @@ for (const [index, mode] of modes.entries()) {
       const answer = () => json(200, { echo: nonce, node: name });
       if (mode === 'good') return done(answer)();
       if (mode === 'good-delay') return void setTimeout(done(answer), 150);
-      if (mode === 'slow') return void setTimeout(done(answer), 2_000);
+      if (mode === 'slow') return void setTimeout(done(answer), 10_000);
       if (mode === 'bad') return done(() => json(200, { echo: 'wrong', node: name }))();
       if (mode === 'refuse') return done(() => json(422, { error: 'refused', reason: 'not in my ledger' }))();
       if (mode === 'crash') return done(() => {
