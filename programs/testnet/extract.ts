@@ -27,7 +27,7 @@ export const fundingSource: EventSource = {
   toRecords: () => [], // funding is not an action; see extractFunding
 };
 
-/** The first SESH sender of each address, from Transfer logs in [fromBlock, toBlock]. */
+/** The first SESH sender (not a system contract) of each address, from Transfer logs in [fromBlock, toBlock]. */
 export async function extractFunding(
   client: PublicClient,
   deployments: Deployments,
@@ -37,13 +37,16 @@ export async function extractFunding(
 ): Promise<Map<Address, Address>> {
   const token = deployments.contracts.SESH;
   if (!token) throw new Error('the deployments file has no SESH contract');
+  // The system's own contracts (stake returns, reward claims, fee routing) fund nobody in the
+  // sybil sense: counting them would cluster everyone who ever got a stake back.
+  const system = new Set(Object.values(deployments.contracts).map((a) => a!.toLowerCase()));
   const first = new Map<Address, Address>();
   for (let start = fromBlock; start <= toBlock; start += chunk) {
     const end = start + chunk - 1n < toBlock ? start + chunk - 1n : toBlock;
     const logs = await client.getLogs({ address: token, event: fundingSource.event, fromBlock: start, toBlock: end });
     for (const log of logs) {
       const { from, to } = log.args as { from: Address; to: Address };
-      if (from !== '0x0000000000000000000000000000000000000000' && !first.has(to)) first.set(to, from);
+      if (from !== '0x0000000000000000000000000000000000000000' && !system.has(from.toLowerCase()) && !first.has(to)) first.set(to, from);
     }
   }
   return first;
