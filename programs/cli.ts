@@ -271,6 +271,36 @@ allocates --total SESH by score and writes scores.csv and distribution.json to D
       console.log(`${result.rows} participants; root ${result.root}; wrote ${v.out}/scores.csv and distribution.json`);
     },
   },
+  'testnet-extract': {
+    summary: 'read the testnet contracts and write activity records (JSON lines) for testnet-score',
+    usage: `Usage: npm run programs -- testnet-extract --deployments FILE --out FILE [--from-block N] [--to-block N]
+
+Reads node registrations, contributions, reward claims, exit requests, name payments, Pro
+purchases and node service time (uptime per UTC day, credited to the operator) from the
+contracts' events, from the deployment block by default, and writes one activity record per
+line (see the README's methodology). Records carry fundedBy from the SESH transfers seen.`,
+    options: { deployments: { type: 'string' }, out: { type: 'string' }, 'from-block': { type: 'string' }, 'to-block': { type: 'string' } },
+    async run(v) {
+      required(v, 'deployments', 'out');
+      const { readDeployments } = await import('../sdk/src/deployments.ts');
+      const { publicClientFor } = await import('../sdk/src/clients.ts');
+      const { extractActivity, extractFunding, withFunding } = await import('./testnet/extract.ts');
+      const { chainSources } = await import('./testnet/sources.ts');
+      const { formatActivity } = await import('./testnet/activity.ts');
+      const { writeFileAtomic } = await import('./lib/io.ts');
+      const deployments = readDeployments(v.deployments);
+      const { publicClient } = publicClientFor(deployments.chainId, deployments.rpcUrl);
+      const from = BigInt(v['from-block'] ?? deployments.deployBlock);
+      const to = v['to-block'] !== undefined ? BigInt(v['to-block']) : await publicClient.getBlockNumber();
+      console.log(`reading blocks ${from}–${to}…`);
+      const records = withFunding(
+        await extractActivity(publicClient as never, deployments, chainSources(), from, to),
+        await extractFunding(publicClient as never, deployments, from, to),
+      );
+      writeFileAtomic(v.out, records.map((r) => `${formatActivity(r)}\n`).join(''));
+      console.log(`wrote ${records.length} activity records to ${v.out}`);
+    },
+  },
   'testnet-extract-funding': {
     summary: 'read SESH transfers on the testnet and write each address\'s first funder (for sybil clustering)',
     usage: `Usage: npm run programs -- testnet-extract-funding --deployments FILE --out FILE [--from-block N] [--to-block N]

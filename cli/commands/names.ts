@@ -29,6 +29,7 @@ import {
 } from '../../sdk/src/names/index.ts';
 import type { SignerClients } from '../../sdk/src/clients.ts';
 import { formatSesh } from '../../sdk/src/units.ts';
+import { NODE_USAGE, nodeGet, nodeUrl } from '../node-api.ts';
 import { CliError, COMMON_USAGE, connect, parse, positional, send, signer, sleep, type CliCommand, type CliIo, type Context } from '../lib.ts';
 
 const date = (t: bigint) => (t === 0n ? '—' : new Date(Number(t) * 1000).toISOString());
@@ -157,15 +158,19 @@ ${COMMON_USAGE}`;
 
 const resolveUsage = `Usage: npm run sesh -- names resolve NAME [options]
 
-Prints the Session account ID NAME points to (nothing if it does not resolve).
+Prints the Session account ID NAME points to (nothing if it does not resolve). Reads the
+chain, or asks a session node (GET /names/NAME) with --node.
 
+${NODE_USAGE}
 ${COMMON_USAGE}`;
 
 const reverseUsage = `Usage: npm run sesh -- names reverse ACCOUNT_ID [options]
 
 Prints the primary name of a Session account ID (05 + 64 hex), marked "(verified …)" when
-the account signed the choice with its own key.
+the account signed the choice with its own key. Reads the chain, or asks a session node
+(GET /names/reverse/ACCOUNT_ID) with --node.
 
+${NODE_USAGE}
 ${COMMON_USAGE}`;
 
 const importUsage = `Usage: npm run sesh -- names import-oxen FILE [--batch-size N] [--finish] [options]
@@ -283,9 +288,14 @@ export const command: CliCommand = {
       summary: 'name → Session account ID',
       usage: resolveUsage,
       async run(args, io) {
-        const { values, positionals } = parse(args, {}, resolveUsage);
-        const ctx = connect(values);
-        const accountId = await resolveName(ctx.clients.publicClient, ctx.deployments, positional(positionals, 0, 'NAME', resolveUsage));
+        const { values, positionals } = parse(args, { node: { type: 'string' } }, resolveUsage);
+        const name = normaliseName(positional(positionals, 0, 'NAME', resolveUsage));
+        const accountId = values.node
+          ? (await nodeGet<{ accountId: string }>(nodeUrl(values.node), `/names/${encodeURIComponent(name)}`, ['name_not_found']))?.accountId
+          : await (async () => {
+              const ctx = connect(values);
+              return resolveName(ctx.clients.publicClient, ctx.deployments, name);
+            })();
         if (!accountId) throw new CliError('the name does not resolve (not registered, expired, or no account ID set)');
         io.out(accountId);
       },
@@ -295,10 +305,16 @@ export const command: CliCommand = {
       summary: 'Session account ID → primary name',
       usage: reverseUsage,
       async run(args, io) {
-        const { values, positionals } = parse(args, {}, reverseUsage);
-        const ctx = connect(values);
-        const info = await primaryNameInfo(ctx.clients.publicClient, ctx.deployments, positional(positionals, 0, 'ACCOUNT_ID', reverseUsage));
-        if (!info.name) throw new CliError('this account has no primary name');
+        const { values, positionals } = parse(args, { node: { type: 'string' } }, reverseUsage);
+        const accountId = positional(positionals, 0, 'ACCOUNT_ID', reverseUsage);
+        parseAccountId(accountId);
+        let info: { name?: string | null; verified: boolean } | undefined;
+        if (values.node) info = await nodeGet(nodeUrl(values.node), `/names/reverse/${accountId}`, ['no_primary_name']);
+        else {
+          const ctx = connect(values);
+          info = await primaryNameInfo(ctx.clients.publicClient, ctx.deployments, accountId);
+        }
+        if (!info?.name) throw new CliError('this account has no primary name');
         io.out(info.verified ? `${info.name} (verified by the account's key)` : info.name);
       },
     },

@@ -27,6 +27,8 @@ export type DaemonConfig = {
   peerFailThreshold: number;
   /** Extra BLS key files this process signs with too (a host running several node identities). */
   extraBlsKeys: string[];
+  /** Lifetime of the Session Pro proofs this node signs (ms; whole seconds used). */
+  proProofTtlMs: number;
 };
 
 export type ResolvedDaemonConfig = Required<Omit<DaemonConfig, 'nodesFile'>> & { nodesFile?: string; deployments: Deployments };
@@ -60,6 +62,8 @@ Options:
   --peer-test-interval T how often to test every peer (default: 10s)
   --peer-fail-threshold N consecutive failed tests before voting a peer out (default: 3)
   --extra-bls-key FILE   also sign with this BLS key file (repeatable; hosts several identities)
+  --pro-proof-ttl T      lifetime of the signed Session Pro proofs served at
+                         GET /pro/:accountId/proof, 1m..24h (default: 1h)
   --help                 show this text
 
 Commands:
@@ -68,7 +72,7 @@ Commands:
                          (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--nodes-file', '--peer-test-interval', '--peer-fail-threshold', '--extra-bls-key'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--nodes-file', '--peer-test-interval', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 const fail = (message: string): never => {
@@ -98,6 +102,13 @@ function rpcUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`--rpc-url: "${raw}" must be http:// or https://`);
   return raw;
+}
+
+function proProofTtl(raw: string | undefined): number {
+  if (raw === undefined) return 3_600_000;
+  const ms = parseDuration('--pro-proof-ttl', raw);
+  if (ms < 60_000 || ms > 86_400_000) fail('--pro-proof-ttl must be between 1m and 24h: clients trust a proof until it expires');
+  return ms;
 }
 
 export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): { help: string } | { config: DaemonConfig } {
@@ -148,6 +159,7 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       peerTestIntervalMs: one('--peer-test-interval') !== undefined ? parseDuration('--peer-test-interval', one('--peer-test-interval')!) : 10_000,
       peerFailThreshold: one('--peer-fail-threshold') !== undefined ? integer('--peer-fail-threshold', one('--peer-fail-threshold')!, 1, 1_000) : 3,
       extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),
+      proProofTtlMs: proProofTtl(one('--pro-proof-ttl')),
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
  * session-node: one Session node. Loads (or creates) its keys, follows the staking contracts,
- * keeps the reward ledger, tests its peers and answers signing requests over HTTP.
+ * keeps the reward ledger, tests its peers, answers signing requests over HTTP, and serves
+ * name resolution and signed Session Pro proofs.
  *
  *   session-node --deployments FILE --data-dir DIR --http-port PORT [options]   (run)
  *   session-node prepare-registration --operator 0x… --deployments FILE --data-dir DIR
  *   session-node --help
  */
 import { mkdirSync } from 'node:fs';
-import { isAddress, type Address, type Hex } from 'viem';
+import { createPublicClient, custom, isAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { g1ToHex } from '../../sdk/src/bls/index.ts';
 import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
 import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
@@ -16,6 +17,8 @@ import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, t
 import { createJsonServer, route } from './http/server.ts';
 import { loadOrCreateBlsKey, loadBlsKeyFile } from './keys/bls.ts';
 import { loadOrCreateEd25519Key } from './keys/ed25519.ts';
+import { nameRoutes } from './names/routes.ts';
+import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
 import { createPeerTester, ledgerRootString } from './peers/loop.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
@@ -70,6 +73,8 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     ? createPeerTester({ network, chainId, ownEd25519: ed.identity.nodeId, nodesFile: config.nodesFile, intervalMs: config.peerTestIntervalMs, threshold: config.peerFailThreshold, log })
     : undefined;
   const chainNow = async () => Number(BigInt((await rpc.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp));
+  // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
+  const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
   const api = createJsonServer({
     log,
@@ -77,6 +82,8 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     routes: [
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
+      ...nameRoutes(client, config.deployments),
+      ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: chainNow }),
       route('GET', '/ledger/root', () => {
         const v = network.view();
         const c = network.checkpointAt(v.height);

@@ -36,7 +36,11 @@ describe('daemon config', () => {
       peerTestIntervalMs: 10_000,
       peerFailThreshold: 3,
       extraBlsKeys: [],
+      proProofTtlMs: 3_600_000,
     });
+    assert.equal(parse('--pro-proof-ttl', '10m').proProofTtlMs, 600_000);
+    assert.match(refusal([...base, '--pro-proof-ttl', '30s'])!, /--pro-proof-ttl must be between 1m and 24h/);
+    assert.match(refusal([...base, '--pro-proof-ttl', '2d'])!, /--pro-proof-ttl/);
     const peers = parse('--nodes-file', 'nodes.json', '--peer-test-interval', '2s', '--peer-fail-threshold', '5', '--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
     assert.equal(peers.nodesFile, '/srv/node/nodes.json');
     assert.equal(peers.peerTestIntervalMs, 2_000);

@@ -78,3 +78,8 @@ export async function readActivity(files: string[], skipBadRows = false): Promis
   checkBadRows(bad, skipBadRows);
   return { records, skipped: bad.rows };
 }
+
+/** One JSON line in the format parseActivity reads (amount as a decimal string). */
+export function formatActivity(r: ActivityRecord): string {
+  return JSON.stringify({ ...r, ...(r.amount !== undefined ? { amount: r.amount.toString() } : {}) });
+}

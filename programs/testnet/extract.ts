@@ -1,9 +1,10 @@
 /**
  * Chain events → activity records (activity.ts). The extractor is generic: each source maps
- * one contract event to records. Wired today: funding sources, from SESH Transfer events
- * (the first sender of SESH to an address becomes its `fundedBy`). The staking, names and Pro
- * contracts are built in parallel; their sources are added to `sources` once their ABIs
- * exist (see the README's list), without changing this module.
+ * one contract event to records; sources may share state (sources.ts: node operators and
+ * service time), so every window is fed to them in chain order (block, log index), and a
+ * source's `finish` runs once at the end with the window's last block time. The sources of
+ * the real contracts are in sources.ts (`chainSources()`); funding (the first SESH sender
+ * of each address, which clusters sybils) is extracted separately by extractFunding.
  */
 import { parseAbiItem, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
 import type { Deployments } from '../../sdk/src/deployments.ts';
@@ -15,6 +16,8 @@ export type EventSource = {
   event: AbiEvent;
   /** Records for one decoded log; `time` is the block's timestamp. */
   toRecords: (log: Log & { args: Record<string, unknown> }, time: number) => ActivityRecord[];
+  /** Records computed from everything seen (uptime); `windowEnd` is the last block's time. */
+  finish?: (windowEnd: number) => ActivityRecord[];
 };
 
 /** Funding: each SESH transfer says who funded the receiver (the scorer keeps the first). */
@@ -24,7 +27,7 @@ export const fundingSource: EventSource = {
   toRecords: () => [], // funding is not an action; see extractFunding
 };
 
-/** The first SESH sender of each address, from Transfer logs in [fromBlock, toBlock]. */
+/** The first SESH sender (not a system contract) of each address, from Transfer logs in [fromBlock, toBlock]. */
 export async function extractFunding(
   client: PublicClient,
   deployments: Deployments,
@@ -34,19 +37,25 @@ export async function extractFunding(
 ): Promise<Map<Address, Address>> {
   const token = deployments.contracts.SESH;
   if (!token) throw new Error('the deployments file has no SESH contract');
+  // The system's own contracts (stake returns, reward claims, fee routing) fund nobody in the
+  // sybil sense: counting them would cluster everyone who ever got a stake back.
+  const system = new Set(Object.values(deployments.contracts).map((a) => a!.toLowerCase()));
   const first = new Map<Address, Address>();
   for (let start = fromBlock; start <= toBlock; start += chunk) {
     const end = start + chunk - 1n < toBlock ? start + chunk - 1n : toBlock;
     const logs = await client.getLogs({ address: token, event: fundingSource.event, fromBlock: start, toBlock: end });
     for (const log of logs) {
       const { from, to } = log.args as { from: Address; to: Address };
-      if (from !== '0x0000000000000000000000000000000000000000' && !first.has(to)) first.set(to, from);
+      if (from !== '0x0000000000000000000000000000000000000000' && !system.has(from.toLowerCase()) && !first.has(to)) first.set(to, from);
     }
   }
   return first;
 }
 
-/** Runs every source over [fromBlock, toBlock] in chunks, in block order. */
+/**
+ * Runs every source over [fromBlock, toBlock] in chunks; within a chunk the logs of all
+ * sources are handled in chain order, so stateful sources see events as they happened.
+ */
 export async function extractActivity(
   client: PublicClient,
   deployments: Deployments,
@@ -61,15 +70,21 @@ export async function extractActivity(
     if (!times.has(block)) times.set(block, Number((await client.getBlock({ blockNumber: block })).timestamp));
     return times.get(block)!;
   };
-  for (const source of sources) {
+  const addresses = sources.map((source) => {
     const address = deployments.contracts[source.contract];
     if (!address) throw new Error(`the deployments file has no ${source.contract}; drop its source or deploy it`);
-    for (let start = fromBlock; start <= toBlock; start += chunk) {
-      const end = start + chunk - 1n < toBlock ? start + chunk - 1n : toBlock;
-      const logs = await client.getLogs({ address, event: source.event, fromBlock: start, toBlock: end });
-      for (const log of logs) records.push(...source.toRecords(log as never, await timeOf(log.blockNumber!)));
-    }
+    return address;
+  });
+  for (let start = fromBlock; start <= toBlock; start += chunk) {
+    const end = start + chunk - 1n < toBlock ? start + chunk - 1n : toBlock;
+    const batches = await Promise.all(
+      sources.map((source, i) => client.getLogs({ address: addresses[i], event: source.event, fromBlock: start, toBlock: end }).then((logs) => logs.map((log) => ({ source, log })))),
+    );
+    const ordered = batches.flat().sort((a, b) => Number(a.log.blockNumber! - b.log.blockNumber!) || a.log.logIndex! - b.log.logIndex!);
+    for (const { source, log } of ordered) records.push(...source.toRecords(log as never, await timeOf(log.blockNumber!)));
   }
+  const windowEnd = await timeOf(toBlock);
+  for (const source of sources) if (source.finish) records.push(...source.finish(windowEnd));
   return records;
 }
 

@@ -3,7 +3,7 @@
  * a ValidationError naming the path and what was expected; `parseBody` turns that into a
  * 400 `invalid_body` refusal.
  */
-import { invalidBody } from './errors.ts';
+import { badRequest, invalidBody } from './errors.ts';
 
 export class ValidationError extends Error {
   override name = 'ValidationError';
@@ -115,6 +115,16 @@ export function parseBody<T>(validator: Validator<T>, body: unknown): T {
     return validator(body, 'body');
   } catch (error) {
     if (error instanceof ValidationError) throw invalidBody(error.message);
+    throw error;
+  }
+}
+
+/** Validates a URL path parameter, refusing with 400 invalid_param on a problem. */
+export function parseParam<T>(validator: Validator<T>, value: unknown, name: string): T {
+  try {
+    return validator(value, name);
+  } catch (error) {
+    if (error instanceof ValidationError) throw badRequest(error.message, 'invalid_param');
     throw error;
   }
 }
