@@ -37,6 +37,9 @@ export type DevnetOptions = {
   genesisCoStakers?: number;
 };
 
+/** A session-node process to add: its data dir (keys in `<dataDir>/keys`), HTTP port and identity. */
+export type NodeProcess = Pick<PreparedNode, 'index' | 'dataDir' | 'port' | 'ed25519' | 'url'>;
+
 export type Devnet = {
   anvil: Anvil;
   accounts: DemoAccount[];
@@ -49,7 +52,7 @@ export type Devnet = {
   gatewayUrl: string;
   rpc: <T>(method: string, params?: unknown[]) => Promise<T>;
   /** Starts one more session-node process (e.g. for a node registered later) and lists it in the nodes file. */
-  addNode: (node: PreparedNode) => Promise<string>;
+  addNode: (node: NodeProcess) => Promise<string>;
   /** Stops every process: children first (in parallel), the chain last. */
   stop: () => Promise<void>;
 };
@@ -102,7 +105,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     await rpc('evm_increaseTime', [25 * 3600]);
     await rpc('evm_mine');
     const nodesFile = join(dir, 'nodes.json');
-    const listed: PreparedNode[] = [...nodes];
+    const listed: NodeProcess[] = [...nodes];
     writeNodesFile(nodesFile, listed);
     console.log('\nstarting the Session nodes and the gateway…');
     const children = nodes.map((n) => spawnNode(n, { deploymentsFile, nodesFile, logFile: join(dir, `node-${n.index}`, 'node.log') }));

@@ -67,7 +67,7 @@ export function writeNodesFile(path: string, nodes: readonly { ed25519: Hex; url
   writeFileAtomic(path, `${JSON.stringify({ nodes: nodes.map((n) => ({ ed25519PublicKey: n.ed25519, url: n.url })) }, null, 2)}\n`);
 }
 
-export function spawnNode(node: PreparedNode, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
+export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
   return superviseScript(`node-${node.index}`, 'node/src/main.ts', [
     '--deployments', args.deploymentsFile,
     '--data-dir', node.dataDir,
