@@ -4,7 +4,7 @@
  * says where each node answers, and the node / gateway processes. Used by `npm run devnet`
  * and by the network fault tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { erc20Abi, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -16,6 +16,7 @@ import type { Deployer } from '../contracts/deploy/deploy.ts';
 import { loadOrCreateBlsKey } from '../node/src/keys/bls.ts';
 import { loadOrCreateEd25519Key } from '../node/src/keys/ed25519.ts';
 import { writeKeyFile } from '../node/src/keys/key-file.ts';
+import { writeFileAtomic } from '../node/src/atomic-file.ts';
 import { superviseScript, type Supervised } from './processes.ts';
 import { freePort } from './anvil.ts';
 
@@ -60,12 +61,13 @@ export async function seedPreparedNodes(admin: Deployer, deployments: Deployment
   }
 }
 
+/** Atomic: nodes and the gateway re-read it every round, so they never see half a file. */
 export function writeNodesFile(path: string, nodes: readonly { ed25519: Hex; url: string }[]): void {
   mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ nodes: nodes.map((n) => ({ ed25519PublicKey: n.ed25519, url: n.url })) }, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify({ nodes: nodes.map((n) => ({ ed25519PublicKey: n.ed25519, url: n.url })) }, null, 2)}\n`);
 }
 
-export function spawnNode(node: PreparedNode, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
+export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
   return superviseScript(`node-${node.index}`, 'node/src/main.ts', [
     '--deployments', args.deploymentsFile,
     '--data-dir', node.dataDir,

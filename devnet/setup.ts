@@ -14,25 +14,34 @@ export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
 /** SESH given to each demo account (index ≥ 1) from the treasury. */
 export const DEMO_FUNDING = sesh(200_000);
 
-export type DevnetContext = { anvil: Anvil; accounts: DemoAccount[]; nodes: number; dir: string };
+export type DevnetContext = {
+  anvil: Anvil;
+  accounts: DemoAccount[];
+  nodes: number;
+  dir: string;
+  /** Default DEVNET_DEPLOYMENTS_FILE. */
+  deploymentsFile?: string;
+  /** Demo accounts #1..#n co-stake the genesis nodes (default 3). */
+  genesisCoStakers?: number;
+};
 
 /**
  * Deploys, registers `nodes` Session nodes at genesis (seedNodes, then start), funds the
  * demo accounts. The nodes' keys live in `<dir>/node-<i>/keys`.
  */
-export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
+export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile = DEVNET_DEPLOYMENTS_FILE, genesisCoStakers = 3 }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
   const [deployer, ...demo] = accounts;
   const deployments = await deploySystem({
     rpcUrl: anvil.rpcUrl,
     deployerKey: deployer!.privateKey,
     network: 'local',
-    outFile: DEVNET_DEPLOYMENTS_FILE,
+    outFile: deploymentsFile,
     replace: true, // the local chain is new on every start, so its old file is stale
     startStaking: false,
   });
   const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
   const nodes = await prepareNodes({ dir, count: nodeCount, deployments, operator: d.account.address });
-  await seedPreparedNodes(d, deployments, nodes, demo.slice(0, 3).map((a) => a.address));
+  await seedPreparedNodes(d, deployments, nodes, demo.slice(0, genesisCoStakers).map((a) => a.address));
   const c = deployments.contracts;
   await startStaking(d, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
   for (const account of demo) {
@@ -41,7 +50,7 @@ export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir }: De
 
   console.log(`\nSession devnet — chain ${deployments.chainId}`);
   console.log(`  RPC URL      ${anvil.rpcUrl}`);
-  console.log(`  deployments  ${DEVNET_DEPLOYMENTS_FILE}`);
+  console.log(`  deployments  ${deploymentsFile}`);
   for (const [name, address] of Object.entries(deployments.contracts)) console.log(`  ${name.padEnd(22)} ${address}`);
   if (deployments.gatewayUrl) console.log(`  gateway      ${deployments.gatewayUrl}`);
   if (deployments.portalUrl) console.log(`  portal       ${deployments.portalUrl}`);
@@ -56,6 +65,6 @@ export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir }: De
     const role = account.index === 0 ? 'deployer/treasury' : 'demo';
     console.log(`  #${account.index} ${account.address} ${account.privateKey}  ${formatSesh(balance)} SESH (${role})`);
   }
-  console.log(`\n${nodes.length} Session nodes registered at genesis (operator #0, co-staked by demo #1–#3)`);
+  console.log(`\n${nodes.length} Session nodes registered at genesis (operator #0${genesisCoStakers > 0 ? `, co-staked by demo #1–#${genesisCoStakers}` : ''})`);
   return { deployments, nodes };
 }

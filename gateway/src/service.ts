@@ -84,6 +84,9 @@ export function createGatewayService(options: {
   };
 
   const signNode: GatewayService['signNode'] = async (kind, nodeId) => {
+    // The caller judged the node on the gateway's view; nodes judge on theirs, so let them reach
+    // it first (a request just after the unlock would otherwise meet "still running" refusals).
+    await waitForNodes(network.view().height);
     const signedAt = await chainNow();
     const report = await round(kind === 'exit' ? '/sign/exit' : '/sign/deregistration', { nodeId: nodeId.toString(), signedAt });
     return { report, signedAt };
