@@ -8,18 +8,12 @@
 import type { Address, Hex } from 'viem';
 import { badRowSink, checkBadRows, type BadRow } from '../lib/errors.ts';
 import { forEachLine } from '../lib/io.ts';
-import { parseAddress, parseAtomic, parseTime } from '../lib/parse.ts';
+import { parseAddress, parseAtomic, parseJsonObject, parseTime } from '../lib/parse.ts';
 
 export type BurnRecord = { burnTx: Hex; oxen: bigint; recordedAt: number; eth: Address; height?: number; file: string; line: number };
 
 export function parseBurn(text: string): Omit<BurnRecord, 'file' | 'line'> {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new Error('not a JSON object');
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+  const raw = parseJsonObject(text);
   const burnTx = raw.burnTx;
   if (typeof burnTx !== 'string' || !/^[0-9a-f]{64}$/.test(burnTx)) throw new Error('burnTx must be the 64 lowercase hex digits of the Oxen burn transaction');
   if (typeof raw.eth !== 'string') throw new Error('eth must be the ETH address named in the burn');

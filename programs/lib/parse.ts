@@ -51,3 +51,15 @@ export function utc(iso: string): number {
 export function isoTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** Parses one JSON-lines record, refusing anything but a plain JSON object. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error('not a JSON object');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+  return raw as Record<string, unknown>;
+}

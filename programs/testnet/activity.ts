@@ -15,7 +15,7 @@
 import type { Address } from 'viem';
 import { badRowSink, checkBadRows, type BadRow } from '../lib/errors.ts';
 import { forEachLine } from '../lib/io.ts';
-import { parseAddress, parseAtomic, parseTime } from '../lib/parse.ts';
+import { parseAddress, parseAtomic, parseJsonObject, parseTime } from '../lib/parse.ts';
 
 export const ACTIONS = ['register', 'contribute', 'claim', 'exit', 'name', 'pro', 'uptime'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -34,13 +34,7 @@ export type ActivityRecord = {
 const NEEDS_NODE: ReadonlySet<Action> = new Set(['register', 'contribute', 'exit', 'uptime']);
 
 export function parseActivity(text: string): ActivityRecord {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new Error('not a JSON object');
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+  const raw = parseJsonObject(text);
   if (typeof raw.address !== 'string') throw new Error('address is missing');
   const action = raw.action as Action;
   if (!ACTIONS.includes(action)) throw new Error(`action must be one of ${ACTIONS.join(', ')}, got ${JSON.stringify(raw.action)}`);
