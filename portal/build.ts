@@ -2,10 +2,11 @@
  * Builds the portal (Vite) into portal/dist, unless the build is newer than every source.
  * Usage: tsx portal/build.ts [--force]
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { releaseDirLock, tryDirLock } from '../tools/dir-lock.ts';
 
 export const PORTAL_DIR = import.meta.dirname;
 export const PORTAL_DIST = join(PORTAL_DIR, 'dist');
@@ -29,21 +30,11 @@ const LOCK = join(PORTAL_DIR, '.build-lock');
 
 /** One build at a time across processes (parallel test files); a lock older than 5 min is stale. */
 async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > 5 * 60_000) rmSync(LOCK, { recursive: true, force: true });
-      } catch {}
-      await sleep(200);
-    }
-  }
+  while (!tryDirLock(LOCK, 5 * 60_000)) await sleep(200);
   try {
     return await fn();
   } finally {
-    rmSync(LOCK, { recursive: true, force: true });
+    releaseDirLock(LOCK);
   }
 }
 

@@ -4,10 +4,11 @@
  * Usage: tsx tools/ensure-chromium.ts   (or import { ensureChromium })
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { releaseDirLock, tryDirLock } from './dir-lock.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -30,23 +31,15 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 /** Runs `fn` holding a machine-wide lock, so parallel test files do not run apt-get together. */
 function withInstallLock<T>(fn: () => T): T {
   const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      // Another process installs; a lock older than 15 min is left over from a crash.
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > 15 * 60_000) rmSync(LOCK, { recursive: true, force: true });
-      } catch {}
-      if (Date.now() > deadline) throw new ChromiumMissingError(`waited 15 min for ${LOCK}; remove it if no install is running`);
-      sleep(500);
-    }
+  // Another process may be installing; a lock older than 15 min is left over from a crash.
+  while (!tryDirLock(LOCK, 15 * 60_000)) {
+    if (Date.now() > deadline) throw new ChromiumMissingError(`waited 15 min for ${LOCK}; remove it if no install is running`);
+    sleep(500);
   }
   try {
     return fn();
   } finally {
-    rmSync(LOCK, { recursive: true, force: true });
+    releaseDirLock(LOCK);
   }
 }
 
