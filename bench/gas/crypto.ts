@@ -27,7 +27,7 @@ import {
 } from '../../sdk/src/bls/index.ts';
 import { bn254 } from '@noble/curves/bn254.js';
 import type { LocalSystem } from '../../devnet/testkit.ts';
-import type { GasSuite } from './types.ts';
+import { gasUsed, type GasSuite } from './types.ts';
 
 const secretOf = (i: number) => (BigInt(keccak256(toBytes(`bench bls key ${i}`))) % (GROUP_ORDER - 1n)) + 1n;
 
@@ -85,7 +85,7 @@ export const cryptoGas: GasSuite = {
   name: 'crypto (BN254 BLS)',
   async measure(sys) {
     const admin = await sys.as(0);
-    const gasOf = async (hash: Hex) => (await admin.publicClient.getTransactionReceipt({ hash })).gasUsed;
+    const gasOf = (hash: Hex) => gasUsed(admin.publicClient, hash);
     const bn: Address = await admin.deploy('BN254Harness');
     let total = 0n;
     const runs = 32;

@@ -9,7 +9,7 @@ import { erc20Abi, getAddress, keccak256, toHex, type Address, type Hex } from '
 import { MerkleDistributor } from '../../sdk/src/generated/contracts.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import { buildTree, claimsFrom } from '../../programs/lib/merkle.ts';
-import type { GasSuite } from './types.ts';
+import { gasUsed, type GasSuite } from './types.ts';
 
 const LEAVES = 10_000;
 
@@ -34,7 +34,7 @@ export const distributorGas: GasSuite = {
       const c = claims[index]!;
       const proof = tree.getProof([c.index.toString(), c.account, c.amount.toString()]) as Hex[];
       const hash = await relayer.send(distributor, MerkleDistributor.abi, 'claim', [BigInt(c.index), c.account, c.amount, proof]);
-      return (await relayer.publicClient.getTransactionReceipt({ hash })).gasUsed;
+      return gasUsed(relayer.publicClient, hash);
     };
     // Index 0 opens bitmap word 0; index 1 is then a claim in a touched word.
     const first = await claim(0);

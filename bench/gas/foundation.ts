@@ -3,7 +3,7 @@ import { erc20Abi, type Hex } from 'viem';
 import { signPermit } from '../../sdk/src/permit.ts';
 import { RewardRatePool, SESH } from '../../sdk/src/generated/contracts.ts';
 import { sesh } from '../../sdk/src/units.ts';
-import type { GasSuite } from './types.ts';
+import { gasUsed, type GasSuite } from './types.ts';
 
 export const foundationGas: GasSuite = {
   name: 'foundation',
@@ -12,7 +12,7 @@ export const foundationGas: GasSuite = {
     const pool = sys.deployments.contracts.RewardRatePool!;
     const admin = await sys.as(0);
     const user = await sys.as(1);
-    const gasOf = async (hash: Hex) => (await admin.publicClient.getTransactionReceipt({ hash })).gasUsed;
+    const gasOf = (hash: Hex) => gasUsed(admin.publicClient, hash);
 
     // A transfer to an address that already holds SESH: the steady-state cost.
     await admin.send(token, erc20Abi, 'transfer', [user.account.address, sesh(10)]);

@@ -5,7 +5,7 @@ import { OxenNameMigration, SessionNameRegistry } from '../../sdk/src/generated/
 import { buyProCall } from '../../sdk/src/pro/calls.ts';
 import { commitCall, nameHash, nameId, oxenClaimMessage, parseAccountId, registerCall, renewCall, signOxenClaim } from '../../sdk/src/names/index.ts';
 import { sesh } from '../../sdk/src/units.ts';
-import type { GasSuite } from './types.ts';
+import { gasUsed, type GasSuite } from './types.ts';
 
 const ACCOUNT = `05${'5e'.repeat(32)}`;
 
@@ -15,7 +15,7 @@ export const namesGas: GasSuite = {
     const { SESH: token, SessionNameRegistrar: registrar, SessionNameRegistry: registry, SessionPro: pro, OxenNameMigration: migration } = sys.deployments.contracts as Record<string, Hex>;
     const admin = await sys.as(0);
     const user = await sys.as(1);
-    const gasOf = async (hash: Hex) => (await admin.publicClient.getTransactionReceipt({ hash })).gasUsed;
+    const gasOf = (hash: Hex) => gasUsed(admin.publicClient, hash);
     const exec = (c: { address: Hex; abi: Abi; functionName: string; args: readonly unknown[] }) => user.send(c.address, c.abi, c.functionName, c.args);
     await admin.send(token, erc20Abi, 'transfer', [user.account.address, sesh(100_000)]);
     await user.send(token, erc20Abi, 'approve', [registrar, 2n ** 255n]);

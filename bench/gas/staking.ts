@@ -23,7 +23,7 @@ import {
 } from '../../sdk/src/staking/index.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { DAY, approveMax, balanceOf, lastNodeId, networkSignature, nodeKeysFor, readStaking, seedNodes, stakingNet } from '../../contracts/test/staking-kit.ts';
-import type { GasSuite } from './types.ts';
+import { gasUsed, type GasSuite } from './types.ts';
 
 const NODES = Number(process.env.STAKING_BENCH_NODES ?? 2000);
 
@@ -34,7 +34,7 @@ export const stakingGas: GasSuite = {
     const started = Date.now();
     const net = stakingNet(sys);
     const admin = await sys.as(0);
-    const gasOf = async (hash: Hex) => (await admin.publicClient.getTransactionReceipt({ hash })).gasUsed;
+    const gasOf = (hash: Hex) => gasUsed(admin.publicClient, hash);
     const progress = (done: number) => process.stderr.write(`\r  seeded ${done}/${NODES} nodes (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     const active = await seedNodes(net, NODES, { log: progress });
     process.stderr.write('\n');

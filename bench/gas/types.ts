@@ -1,3 +1,4 @@
+import type { Hex, PublicClient } from 'viem';
 import type { LocalSystem } from '../../devnet/testkit.ts';
 
 export type GasRow = { operation: string; gas: number; anchorGas: number | null };
@@ -9,3 +10,8 @@ export type GasSuite = {
   system?: { startStaking?: boolean };
   measure: (sys: LocalSystem) => Promise<Array<{ operation: string; gas: bigint }>>;
 };
+
+/** The gas a mined transaction used, from its receipt (base fee and calldata included). */
+export async function gasUsed(client: PublicClient, hash: Hex): Promise<bigint> {
+  return (await client.getTransactionReceipt({ hash })).gasUsed;
+}
