@@ -21,6 +21,7 @@ import { nameRoutes } from './names/routes.ts';
 import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
 import { createPeerTester, ledgerRootString } from './peers/loop.ts';
+import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { followNetwork } from './state/follow.ts';
 import { join, resolve } from 'node:path';
@@ -72,6 +73,10 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const peers = config.nodesFile
     ? createPeerTester({ network, chainId, ownEd25519: ed.identity.nodeId, nodesFile: config.nodesFile, intervalMs: config.peerTestIntervalMs, threshold: config.peerFailThreshold, log })
     : undefined;
+  // Its own pool with few attempts: a contract without the function reverts, and a revert
+  // must not be retried for seconds by the tracker's patient pool.
+  const minCheckpointInterval = minCheckpointIntervalSource(createRpcPool({ urls: config.rpcUrls, maxAttempts: 2 }).request, contracts.rewards, log);
+  void minCheckpointInterval().catch((e) => log(`signing: ${(e as Error).message}`));
   const chainNow = async () => Number(BigInt((await rpc.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp));
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
@@ -80,7 +85,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
     routes: [
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: chainNow }),
