@@ -5,10 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Address, Hex } from 'viem';
+import { toFunctionSelector, type Address, type Hex } from 'viem';
 import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
 import { createNetworkConsumer } from '../src/state/consumer.ts';
 import { checkCheckpoint, type CheckpointRequest, type Verdict } from '../src/signing/checks.ts';
+import { minCheckpointIntervalSource, readMinCheckpointInterval } from '../src/signing/checkpoint-interval.ts';
+import { RpcResponseError, type RpcRequest } from '../src/chain/rpc.ts';
+import { HttpError } from '../src/http/errors.ts';
 
 const contracts = { staking: '0x00000000000000000000000000000000000000a1' as Address, rewards: '0x00000000000000000000000000000000000000a2' as Address, pool: '0x00000000000000000000000000000000000000a3' as Address };
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address;
@@ -135,5 +138,41 @@ describe('checkpoint signing checks', () => {
     assert.equal(refusal(check({ signedAt: now - 181 })).error, 'bad_time');
     assert.equal(refusal(check({ signedAt: now + 181 })).error, 'bad_time');
     assert.deepEqual(check({ signedAt: now + 180 }), { ok: true });
+  });
+});
+
+describe('StakingRewards.minCheckpointInterval', () => {
+  const rewards = contracts.rewards;
+  const answering = (answer: () => unknown): { rpc: RpcRequest; calls: () => number } => {
+    let calls = 0;
+    const rpc = (async (method: string, params?: readonly unknown[]) => {
+      calls++;
+      assert.equal(method, 'eth_call');
+      assert.deepEqual(params, [{ to: rewards, data: toFunctionSelector('minCheckpointInterval()') }, 'latest']);
+      return answer();
+    }) as RpcRequest;
+    return { rpc, calls: () => calls };
+  };
+  const word = (n: bigint) => `0x${n.toString(16).padStart(64, '0')}`;
+
+  it('reads the interval; a contract without the function (revert, or no code) reads as 0', async () => {
+    assert.equal(await readMinCheckpointInterval(answering(() => word(3_600n)).rpc, rewards), 3_600);
+    assert.equal(await readMinCheckpointInterval(answering(() => { throw new RpcResponseError('http://rpc', 'eth_call', 3, 'execution reverted'); }).rpc, rewards), 0);
+    assert.equal(await readMinCheckpointInterval(answering(() => '0x').rpc, rewards), 0);
+    await assert.rejects(readMinCheckpointInterval(answering(() => word(2n ** 60n)).rpc, rewards), /not a usable number/);
+  });
+
+  it('keeps the value once read; a transport failure is a 503 and asked again next time', async () => {
+    let up = false;
+    const { rpc, calls } = answering(() => {
+      if (!up) throw new Error('connect ECONNREFUSED');
+      return word(600n);
+    });
+    const source = minCheckpointIntervalSource(rpc, rewards);
+    await assert.rejects(source(), (e: unknown) => e instanceof HttpError && e.status === 503 && /cannot read StakingRewards.minCheckpointInterval/.test(e.reason));
+    up = true;
+    assert.equal(await source(), 600);
+    assert.equal(await source(), 600);
+    assert.equal(calls(), 2, 'read once after the failure, then kept');
   });
 });

@@ -106,7 +106,7 @@ export function checkDeregistration(view: NetworkView, request: NodeRequest, ctx
     return refuse('wrong_status', `node ${request.nodeId} is not active`, [{ field: 'status', requested: 'running or exitRequested', mine: node.status }], 409);
   }
   if (!ctx.candidates.has(request.nodeId)) {
-    return refuse('no_grounds', `this node's peer tests have not failed node ${request.nodeId} enough to vote it out`, [
+    return refuse('no_grounds', `this node does not vote node ${request.nodeId} out: its peer tests have not failed it for the whole deregistration window (see GET /peer/candidates)`, [
       { field: 'peerTest', requested: 'failing', mine: ctx.reasonFor?.(request.nodeId) ?? 'passing' },
     ]);
   }
