@@ -73,7 +73,9 @@ export function standingOf(
     const from = Math.max(peer.graceUntil ?? now, now);
     return {
       candidate: false,
-      reason: `failing (${failures.lastReason}), but newly activated: failures count only after its grace period ends at ${peer.graceUntil}`,
+      reason: inGrace
+        ? `failing (${failures.lastReason}), but newly activated: failures count only after its grace period ends at ${peer.graceUntil}`
+        : `failing (${failures.lastReason}); its grace period is over, so the window starts at its next failed test`,
       candidateAt: from + Math.max(policy.deregisterAfterSec, (policy.minFailures - 1) * policy.probeIntervalSec),
     };
   }
