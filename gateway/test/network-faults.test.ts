@@ -68,7 +68,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
 
   const startNode = (i: number) => {
     const extra = i === 4 ? ['--rpc-url', proxy.url] : i === 0 ? ['--rpc-url', proxy0.url] : [];
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: [...extra, '--peer-fail-threshold', '4'] });
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: [...extra, '--peer-fail-threshold', '4', '--deregister-after', '20s'] });
     return procs[i]!.ready;
   };
   const startGateway = async (extra: string[]) => {
