@@ -8,6 +8,9 @@ import { sesh } from '../../sdk/src/units.ts';
 import { gasUsed, type GasSuite } from './types.ts';
 
 const ACCOUNT = `05${'5e'.repeat(32)}`;
+/** maxPrice = the exact price, as the CLI sends it: a year of a 5+ character name, and Pro tier 1. */
+const NAME_PRICE = sesh(10);
+const PRO_PRICE = sesh(5);
 
 export const namesGas: GasSuite = {
   name: 'names',
@@ -28,16 +31,16 @@ export const namesGas: GasSuite = {
       const request = { name, owner: user.account.address, accountId: ACCOUNT, secret: keccak256(toHex(name)) };
       await exec(commitCall(sys.deployments, request).call);
       await sys.increaseTime(60);
-      return gasOf(await exec(registerCall(sys.deployments, request)));
+      return gasOf(await exec(registerCall(sys.deployments, request, NAME_PRICE)));
     };
     await registerOnce('warmupname01');
     const registerName = await registerOnce('session-name');
-    const renewName = await gasOf(await exec(renewCall(sys.deployments, 'session-name', 1)));
+    const renewName = await gasOf(await exec(renewCall(sys.deployments, 'session-name', 1, NAME_PRICE)));
     const transferName = await gasOf(
       await user.send(registry, SessionNameRegistry.abi, 'transferFrom', [user.account.address, sys.accounts[2]!.address, nameId('session-name')]),
     );
-    await exec(buyProCall(sys.deployments, `05${'11'.repeat(32)}`, 1n));
-    const buyPro = await gasOf(await exec(buyProCall(sys.deployments, ACCOUNT, 1n)));
+    await exec(buyProCall(sys.deployments, `05${'11'.repeat(32)}`, 1n, PRO_PRICE));
+    const buyPro = await gasOf(await exec(buyProCall(sys.deployments, ACCOUNT, 1n, PRO_PRICE)));
 
     // Oxen claim with the on-chain ed25519 check.
     const secret = hexToBytes(keccak256(toHex('sesh gas bench oxen key')));
