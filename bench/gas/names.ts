@@ -1,9 +1,24 @@
-/** Gas of the name service and Session Pro: register, renew, transfer a name; buy Pro; claim an Oxen name. */
+/**
+ * Gas of the name service and Session Pro: register, renew, transfer a name; set a primary
+ * name (asserted and verified); buy Pro; claim an Oxen name.
+ */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, erc20Abi, hexToBytes, keccak256, toHex, type Abi, type Hex } from 'viem';
 import { OxenNameMigration, SessionNameRegistry } from '../../sdk/src/generated/contracts.ts';
 import { buyProCall } from '../../sdk/src/pro/calls.ts';
-import { commitCall, nameHash, nameId, oxenClaimMessage, parseAccountId, registerCall, renewCall, signOxenClaim } from '../../sdk/src/names/index.ts';
+import {
+  accountIdFromEd25519,
+  commitCall,
+  nameHash,
+  nameId,
+  oxenClaimMessage,
+  parseAccountId,
+  registerCall,
+  renewCall,
+  setPrimaryNameCall,
+  setVerifiedPrimaryNameCall,
+  signOxenClaim,
+} from '../../sdk/src/names/index.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import { gasUsed, type GasSuite } from './types.ts';
 
@@ -36,6 +51,14 @@ export const namesGas: GasSuite = {
     await registerOnce('warmupname01');
     const registerName = await registerOnce('session-name');
     const renewName = await gasOf(await exec(renewCall(sys.deployments, 'session-name', 1, NAME_PRICE)));
+    const setPrimaryName = await gasOf(await exec(setPrimaryNameCall(sys.deployments, 'session-name')));
+    // A verified primary name for the account of a fixed Session key (on-chain ed25519 check).
+    const sessionKey = hexToBytes(keccak256(toHex('sesh gas bench session key')));
+    const sessionAccount = accountIdFromEd25519(ed25519.getPublicKey(sessionKey));
+    await user.send(registry, SessionNameRegistry.abi, 'setAccountId', [nameId('warmupname01'), parseAccountId(sessionAccount)]);
+    const setVerifiedPrimaryName = await gasOf(
+      await exec(await setVerifiedPrimaryNameCall(user.publicClient, sys.deployments, 'warmupname01', sessionAccount, sessionKey)),
+    );
     const transferName = await gasOf(
       await user.send(registry, SessionNameRegistry.abi, 'transferFrom', [user.account.address, sys.accounts[2]!.address, nameId('session-name')]),
     );
@@ -53,6 +76,8 @@ export const namesGas: GasSuite = {
       { operation: 'registerName', gas: registerName },
       { operation: 'renewName', gas: renewName },
       { operation: 'transferName', gas: transferName },
+      { operation: 'setPrimaryName', gas: setPrimaryName },
+      { operation: 'setVerifiedPrimaryName', gas: setVerifiedPrimaryName },
       { operation: 'buyPro', gas: buyPro },
       { operation: 'claimOxenName', gas: claimOxenName },
     ];
