@@ -25,7 +25,7 @@ import {NameRules} from "./NameRules.sol";
 /// Reverse records come in two strengths. {setPrimaryName}: asserted by the owner of a name
 /// that points to the account — cheap, but anyone can point a name at any account, so it
 /// may be replaced the same way. {setVerifiedPrimaryName}: also signed by the account's own
-/// Session ed25519 key (checked on-chain, ~700k gas); once an account has a verified
+/// Session ed25519 key (checked on-chain, ~750k gas); once an account has a verified
 /// primary name, only another verified one replaces it.
 /// Every reverse record is bound to the name's `version` (bumped by each transfer,
 /// re-registration and import), so it dies for good when the name changes hands or is
