@@ -23,6 +23,7 @@ import { peerTestRoute } from './peers/http.ts';
 import { createPeerTester, ledgerRootString } from './peers/loop.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { followNetwork } from './state/follow.ts';
+import { chainHealth } from './state/health.ts';
 import { join, resolve } from 'node:path';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -101,7 +102,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
       route('GET', '/health', () => {
         const s = tracker.status();
-        return { ok: !s.lastError, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null };
+        return { ...chainHealth(s, network.view().state), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs };
       }),
       route('GET', '/peer/candidates', () => ({
         candidates: [...(peers?.state() ?? new Map())].map(([nodeId, f]) => ({ nodeId, consecutive: f.consecutive, lastReason: f.lastReason ?? null, candidate: f.consecutive >= config.peerFailThreshold })),
