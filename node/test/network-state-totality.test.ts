@@ -102,7 +102,7 @@ describe('network state machine: totality', () => {
 
   it('junk events anywhere leave the ledger and every real node exactly as without them; replays and rollbacks agree (property)', () => {
     const kinds = ['SlotReserved', 'Contributed', 'ContributionWithdrawn', 'NodeActivated', 'PoolCancelled', 'ExitRequested', 'NodeExited', 'NodeDeregistered', 'StakeReturned', 'NodeOpened'] as const;
-    const realBlocks = () => {
+    const real = (() => {
       const chain = chainBuilder();
       chain.add(10, soloNode(1, 1));
       chain.add(11, [opening(2, 2), contributed(2, 2, 50n), contributed(2, 3, 50n), activated(2)]);
@@ -112,7 +112,8 @@ describe('network state machine: totality', () => {
       chain.add(71, [{ address: S, eventName: 'NodeExited', args: { nodeId: 1n, withSignature: true } }, { address: S, eventName: 'StakeReturned', args: { nodeId: 1n, contributor: addr(1), amount: 100n } }]);
       chain.add(72, [released(5n)]);
       return chain.blocks;
-    };
+    })();
+    const realBlocks = () => structuredClone(real);
     const clean = feed(realBlocks());
     const junkArb = fc.record({ at: fc.integer({ min: 0, max: 6 }), kind: fc.constantFrom(...kinds), nodeId: fc.integer({ min: 1, max: 3 }), who: fc.integer({ min: 1, max: 9 }), amount: fc.bigInt({ min: 0n, max: 200n }) });
     fc.assert(

@@ -1,0 +1,594 @@
+/**
+ * Model-based property test of the node's state machine against the real contracts: random
+ * sequences of every public SessionStaking / StakingRewards / RewardRatePool operation (valid
+ * and invalid) run on anvil; after EVERY step the events of the mined receipts, decoded with
+ * the generated ABIs, go through the real consumer (createNetworkConsumer), and its view of
+ * every node, contributor (address, amount, time, order), reservation and stake must equal
+ * what the contracts' own views return. The consumer must never throw nor record an anomaly
+ * (the contracts only emit applicable sequences), refused operations must change nothing, and
+ * two consumers fed the same chain hold byte-identical ledgers.
+ *
+ * Checkpoints are the network's real flow: the pool releases, the node's own ledger checkpoint
+ * (root, total) is signed by the active nodes' aggregate BLS key and authorised (epoch =
+ * latest + 1, 2 h after the previous one); claims use the node's Merkle tree. While no node
+ * earns yet (e.g. before the 24 h eligibility), a synthetic tree over two accounts is
+ * authorised instead so claims still happen.
+ *
+ * MODEL_RUNS (default 1000) sets the number of sequences; MODEL_STATS=1 prints outcome counts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { createPublicClient, decodeEventLog, encodeFunctionData, erc20Abi, getAddress, http, toHex, type Abi, type Address, type Hex } from 'viem';
+import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import {
+  buildRewardsTree,
+  DEREGISTER_PURPOSE,
+  deregisterPayloadHash,
+  EXIT_PURPOSE,
+  exitPayloadHash,
+  nodeKeysArgs,
+  openPoolCall,
+  parseRegistrationPayload,
+  prepareRegistration,
+  proofFor,
+  registerSoloNodeCall,
+  REWARDS_PURPOSE,
+  rewardsPayloadHash,
+  decodeNodeRecord,
+  type NodeKeysArgs,
+  type NodeRecord,
+} from '../../sdk/src/staking/index.ts';
+import { sesh } from '../../sdk/src/units.ts';
+import type { BlsKeyPair } from '../../sdk/src/bls/index.ts';
+import { revertName, startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
+import { startStaking } from '../../contracts/deploy/steps/staking.ts';
+import { approveMax, DAY, networkSignature, nextKeyPair, seedNodes, stakingNet, type StakingNet } from '../../contracts/test/staking-kit.ts';
+import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
+import { createNetworkConsumer, type NetworkConsumer } from '../src/state/consumer.ts';
+import { isActive, isLive, stakeOf, type NodeState, type NodeStatus } from '../src/state/network-state.ts';
+import { serialiseLedger } from '../src/ledger/ledger.ts';
+import { edKey } from './helpers/network-events.ts';
+
+const RUNS = Number(process.env.MODEL_RUNS ?? 1000);
+const BLS_KEYS = 5;
+const ED_KEYS = 5;
+const STAKERS = [1, 2, 3, 4, 5, 6];
+const CLAIMERS = [7, 8];
+const KEEPER = 9;
+const HOUR = 3600;
+/** Above any single operation here (a deregistration with its pairing check is ~300k). */
+const GAS_LIMIT = 3_000_000n;
+/** The contract emits the identity proof only once the ed25519 registration signature lands. */
+const EMITS_ED25519_PROOF = (SessionStaking.abi as Abi).some((e) => e.type === 'event' && e.name === 'NodeOpened' && e.inputs.some((i) => i.name === 'ed25519Signature'));
+
+const STATUS: Record<NodeRecord['status'], NodeStatus | null> = {
+  None: null,
+  AwaitingContributions: 'awaitingContributions',
+  Active: 'running',
+  ExitRequested: 'exitRequested',
+  Deregistered: 'deregistered',
+  Exited: 'exited',
+  Cancelled: 'cancelled',
+};
+
+type Op =
+  | { kind: 'solo'; who: number; bls: number; ed: number }
+  | { kind: 'open'; who: number; bls: number; ed: number; quarters: number; auto: boolean; reserveFor: number | null; reserveEighths: number }
+  | { kind: 'contribute'; who: number; node: number; size: number }
+  | { kind: 'withdraw'; who: number; node: number }
+  | { kind: 'cancel'; node: number; byOperator: boolean }
+  | { kind: 'activate'; node: number; byOperator: boolean }
+  | { kind: 'requestExit'; who: number; node: number }
+  | { kind: 'exitSigned'; node: number; coin: number }
+  | { kind: 'exitUnsigned'; node: number; coin: number }
+  | { kind: 'deregister'; node: number; coin: number }
+  | { kind: 'release'; node: number; coin: number }
+  | { kind: 'checkpoint'; share: number; coin: number }
+  | { kind: 'claim'; who: number }
+  | { kind: 'wait'; seconds: number };
+
+const idx = fc.nat({ max: 1000 });
+const staker = fc.constantFrom(...STAKERS);
+const coin = fc.nat({ max: 7 });
+const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  w(3, fc.record({ kind: fc.constant('solo' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }) })),
+  w(4, fc.record({ kind: fc.constant('open' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }), quarters: fc.integer({ min: 1, max: 4 }), auto: fc.boolean(), reserveFor: fc.option(staker), reserveEighths: fc.integer({ min: 1, max: 3 }) })),
+  w(6, fc.record({ kind: fc.constant('contribute' as const), who: staker, node: idx, size: fc.nat({ max: 4 }) })),
+  w(2, fc.record({ kind: fc.constant('withdraw' as const), who: idx, node: idx })),
+  w(1, fc.record({ kind: fc.constant('cancel' as const), node: idx, byOperator: fc.boolean() })),
+  w(2, fc.record({ kind: fc.constant('activate' as const), node: idx, byOperator: fc.boolean() })),
+  w(2, fc.record({ kind: fc.constant('requestExit' as const), who: idx, node: idx })),
+  w(2, fc.record({ kind: fc.constant('exitSigned' as const), node: idx, coin })),
+  w(1, fc.record({ kind: fc.constant('exitUnsigned' as const), node: idx, coin })),
+  w(1, fc.record({ kind: fc.constant('deregister' as const), node: idx, coin })),
+  w(1, fc.record({ kind: fc.constant('release' as const), node: idx, coin })),
+  w(2, fc.record({ kind: fc.constant('checkpoint' as const), share: fc.integer({ min: 0, max: 100 }), coin })),
+  w(2, fc.record({ kind: fc.constant('claim' as const), who: idx })),
+  w(2, fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(3 * HOUR, 86_401, 16 * 86_400, 31 * 86_400) })),
+);
+
+/** A tree the contract authorised: the node's own checkpoint tree, or a synthetic one. */
+type AuthorisedTree = { accounts: Address[]; claim: (account: Address) => { amount: bigint; proof: Hex[] } };
+
+const stats = new Map<string, number>();
+const count = (key: string) => stats.set(key, (stats.get(key) ?? 0) + 1);
+/** Wall time per part (MODEL_STATS=1), to see where a sequence's time goes. */
+const timings = new Map<string, number>();
+async function timed<T>(part: string, run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await run();
+  } finally {
+    timings.set(part, (timings.get(part) ?? 0) + performance.now() - t0);
+  }
+}
+const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
+
+describe('node state machine vs the real contracts (model-based, fast-check on anvil)', () => {
+  let sys: LocalSystem;
+  let net: StakingNet;
+  let R: bigint;
+  let users: Address[];
+  let clean: Hex;
+  let baseline: { events: TrackedEvent[]; block: TrackedBlock }[];
+  let seededKeys: Map<bigint, BlsKeyPair>;
+  let client: ReturnType<typeof createPublicClient>;
+  const blsKeys: BlsKeyPair[] = [];
+  const decoders = new Map<string, Abi>();
+
+  before(async () => {
+    sys = await startLocalSystem({ startStaking: false });
+    net = stakingNet(sys);
+    const admin = await sys.as(0);
+    // Two migrated nodes: one solo, one where a staker holds 3/4 (seeding is its own event path).
+    await seedNodes(net, 2, { contributors: (i, r) => (i === 0 ? [{ contributor: admin.account.address, amount: r }] : [{ contributor: admin.account.address, amount: r / 4n }, { contributor: sys.accounts[STAKERS[0]!]!.address, amount: r - r / 4n }]) });
+    seededKeys = new Map(net.keyPairs);
+    await startStaking(admin, { SessionStaking: net.staking, StakingRewards: net.rewards, RewardRatePool: net.pool });
+    await admin.send(net.staking, SessionStaking.abi, 'setParameters', [await readStakingRequirement(), 1000, 200]); // 10% penalty: the operator-share cap is reachable
+    R = await readStakingRequirement();
+    users = sys.accounts.map((a) => a.address);
+    for (let i = 1; i < 10; i++) {
+      await admin.send(net.token, erc20Abi, 'transfer', [users[i]!, sesh(500_000)]);
+      await approveMax(await sys.as(i), net);
+    }
+    for (let i = 0; i < BLS_KEYS; i++) blsKeys.push(nextKeyPair());
+    client = createPublicClient({ transport: http(sys.anvil.rpcUrl, { batch: { batchSize: 500, wait: 0 } }) });
+    decoders.set(net.staking.toLowerCase(), SessionStaking.abi as Abi);
+    decoders.set(net.rewards.toLowerCase(), StakingRewards.abi as Abi);
+    decoders.set(net.pool.toLowerCase(), RewardRatePool.abi as Abi);
+    // Everything the chain emitted since the deploy block: each sequence's consumer starts from it.
+    const logs = await sys.rpc<RawLog[]>('eth_getLogs', [{ fromBlock: toHex(sys.deployments.deployBlock), toBlock: 'latest', address: [net.staking, net.rewards, net.pool] }]);
+    baseline = [];
+    for (const n of [...new Set(logs.map((l) => Number(BigInt(l.blockNumber))))].sort((a, b) => a - b)) {
+      const blockLogs = logs.filter((l) => Number(BigInt(l.blockNumber)) === n);
+      baseline.push({ events: decodeLogs(blockLogs), block: await trackedBlock(n) });
+    }
+    clean = await sys.snapshot();
+  });
+  after(async () => {
+    if (process.env.MODEL_STATS) {
+      console.log(Object.fromEntries([...stats].sort()));
+      console.log(Object.fromEntries([...timings].map(([k, ms]) => [k, `${(ms / 1000).toFixed(1)} s`])));
+    }
+    await sys?.stop();
+  });
+
+  async function readStakingRequirement(): Promise<bigint> {
+    const d = await sys.as(0);
+    return (await d.publicClient.readContract({ address: net.staking, abi: SessionStaking.abi, functionName: 'stakingRequirement' })) as bigint;
+  }
+
+  type RawLog = { address: Hex; topics: Hex[]; data: Hex; blockNumber: Hex; blockHash: Hex; logIndex: Hex; transactionHash: Hex };
+
+  /** The receipt's logs as the tracker hands them out: decoded by the generated ABIs. */
+  function decodeLogs(logs: readonly RawLog[]): TrackedEvent[] {
+    const out: TrackedEvent[] = [];
+    for (const l of logs) {
+      const abi = decoders.get(l.address.toLowerCase());
+      if (!abi) continue;
+      const decoded = decodeEventLog({ abi, data: l.data, topics: l.topics as [Hex, ...Hex[]], strict: true });
+      out.push({
+        blockNumber: Number(BigInt(l.blockNumber)),
+        blockHash: l.blockHash,
+        logIndex: Number(BigInt(l.logIndex)),
+        transactionHash: l.transactionHash,
+        address: getAddress(l.address),
+        eventName: String(decoded.eventName),
+        args: (decoded.args ?? {}) as Record<string, unknown>,
+      });
+    }
+    return out;
+  }
+
+  async function trackedBlock(n: number): Promise<TrackedBlock> {
+    const b = await sys.rpc<{ hash: Hex; parentHash: Hex; timestamp: Hex }>('eth_getBlockByNumber', [toHex(n), false]);
+    return { number: n, hash: b.hash, parentHash: b.parentHash, timestamp: Number(BigInt(b.timestamp)) };
+  }
+
+  const registrations = new Map<string, NodeKeysArgs>();
+  /**
+   * THE one place a registration is built, through the sdk's payload path (prepareRegistration
+   * → parseRegistrationPayload → nodeKeysArgs). The ed25519 secret of key `ed` is edKey(`model-${ed}`).secret.
+   */
+  function registrationKeys(bls: number, ed: number, operator: Address): NodeKeysArgs {
+    const memo = `${bls}:${ed}:${operator}`;
+    const cached = registrations.get(memo);
+    if (cached) return cached;
+    const payload = prepareRegistration({ keyPair: blsKeys[bls]!, operator, ed25519PublicKey: edKey(`model-${ed}`).publicKey, chainId: net.chainId, contract: net.staking });
+    const keys = nodeKeysArgs(parseRegistrationPayload(JSON.stringify(payload)));
+    registrations.set(memo, keys);
+    return keys;
+  }
+
+  /** One sequence's world: the consumer under test, and what the test knows besides the chain. */
+  type World = {
+    consumer: NetworkConsumer;
+    delivered: { events: TrackedEvent[]; block: TrackedBlock }[];
+    kinds: Map<bigint, 'seeded' | 'solo' | 'pool'>;
+    /** What identityProblem must be for the nodes this sequence registered: null, or a pattern. */
+    identity: Map<bigint, RegExp | null>;
+    edOf: Map<bigint, number>;
+    trees: AuthorisedTree[];
+    synthetic: Map<Address, bigint>;
+  };
+
+  /** Sends a transaction from an (unlocked) demo account; a custom-error refusal mines nothing. */
+  async function send(world: World, from: number, to: Address, abi: Abi, functionName: string, args: readonly unknown[], label: string): Promise<TrackedEvent[] | undefined> {
+    const account = users[from]!;
+    const data = encodeFunctionData({ abi, functionName, args } as never);
+    // One eth_call says whether it would revert (estimating gas would run it ~20 times).
+    try {
+      await timed('simulate', () => client.call({ account, to, data }));
+    } catch (error) {
+      const name = revertName(error);
+      if (!name) throw error;
+      count(`${label} ${name}`);
+      return undefined;
+    }
+    const hash = await sys.rpc<Hex>('eth_sendTransaction', [{ from: account, to, data, gas: toHex(GAS_LIMIT) }]);
+    type Receipt = { status: Hex; blockNumber: Hex; logs: RawLog[] };
+    type Header = { number: Hex; hash: Hex; parentHash: Hex; timestamp: Hex };
+    let receipt: Receipt | null = null;
+    let header: Header | null = null;
+    for (let tries = 0; !receipt; tries++) {
+      // Automine answers the hash first and mines a moment later.
+      if (tries > 0) await new Promise((r) => setTimeout(r, tries < 5 ? 1 : 20));
+      count(tries === 0 ? 'receipt polls' : 'receipt polls (retry)');
+      if (tries > 500) throw new Error(`${label}: no receipt for ${hash}`);
+      [receipt, header] = await Promise.all([
+        sys.rpc<Receipt | null>('eth_getTransactionReceipt', [hash]),
+        sys.rpc<Header>('eth_getBlockByNumber', ['latest', false]),
+      ]);
+    }
+    if (header!.number !== receipt.blockNumber) header = await sys.rpc<Header>('eth_getBlockByNumber', [receipt.blockNumber, false]);
+    assert.equal(receipt.status, '0x1', `${label}: mined but reverted`);
+    const events = decodeLogs(receipt.logs);
+    const block: TrackedBlock = { number: Number(BigInt(header!.number)), hash: header!.hash, parentHash: header!.parentHash, timestamp: Number(BigInt(header!.timestamp)) };
+    // The consumer under test: it must never throw, whatever the chain emits.
+    world.consumer.apply(events, block);
+    world.delivered.push({ events, block });
+    count(`${label} ok`);
+    return events;
+  }
+
+  async function chainNow(): Promise<bigint> {
+    return BigInt((await sys.rpc<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp);
+  }
+  async function advance(seconds: number | bigint): Promise<void> {
+    await sys.rpc('evm_increaseTime', [Number(seconds)]);
+    await sys.rpc('evm_mine');
+  }
+
+  /** Every node as the contracts report it, and the globals. */
+  async function readChain(world: World) {
+    const v = world.consumer.view();
+    // One batched round trip: the node's ids plus the next one (a node the view missed shows
+    // as a lastNodeId difference, one it invented as a record of status None).
+    const ids = Array.from({ length: v.state.nodes.size + 1 }, (_, i) => BigInt(i + 1));
+    const read = <T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []) => client.readContract({ address, abi, functionName, args } as never) as Promise<T>;
+    const [globals, records, claimed, reservations] = await Promise.all([
+      Promise.all([
+        read<bigint>(net.staking, SessionStaking.abi as Abi, 'lastNodeId'),
+        read<bigint>(net.staking, SessionStaking.abi as Abi, 'activeNodeCount'),
+        read<bigint>(net.rewards, StakingRewards.abi as Abi, 'epoch'),
+        read<Hex>(net.rewards, StakingRewards.abi as Abi, 'currentRoot'),
+      ]),
+      Promise.all(ids.map(async (id) => decodeNodeRecord(await read(net.staking, SessionStaking.abi as Abi, 'nodeRecord', [id])))),
+      Promise.all(users.map((u) => read<bigint>(net.rewards, StakingRewards.abi as Abi, 'claimed', [u]))),
+      Promise.all(ids.map((id) => Promise.all((v.state.nodes.get(id)?.reserved ?? []).map((r) => read<bigint>(net.staking, SessionStaking.abi as Abi, 'reservationOf', [id, r.address]))))),
+    ]);
+    const [lastNodeId, activeNodeCount, epoch, currentRoot] = globals as [bigint, bigint, bigint, Hex];
+    return { lastNodeId, activeNodeCount, epoch, currentRoot, ids, records, claimed, reservations };
+  }
+
+  const lower = (a: string) => a.toLowerCase();
+
+  /** The node's view and the chain's, in one shape, so a difference reads as a diff. */
+  function nodeShapes(world: World, id: bigint, record: NodeRecord, reservationAmounts: bigint[]) {
+    const node = world.consumer.view().state.nodes.get(id);
+    const chain = {
+      exists: record.status !== 'None',
+      operator: lower(record.operator),
+      status: STATUS[record.status],
+      feeBps: record.feeBps,
+      autoActivate: record.autoActivate,
+      activatedAt: record.activatedAt,
+      stakeRequired: record.stakeRequired,
+      totalStaked: record.status === 'AwaitingContributions' ? record.totalStaked : null,
+      reservedCount: record.reservedCount,
+      reservedOutstanding: record.reservedOutstanding,
+      reservations: reservationAmounts,
+      exitRequestedAt: record.exitRequestedAt,
+      deregisteredAt: record.deregisteredAt,
+      pendingKey: record.pendingKey,
+      contributors: record.contributors.map((c) => [lower(c.contributor), c.amount, c.lastContributionAt]),
+    };
+    if (!node) return { chain, mine: { exists: false } };
+    const kind = world.kinds.get(id);
+    const filling = node.status === 'awaitingContributions';
+    const paidOut = node.status === 'exited' || node.status === 'cancelled';
+    const mine = {
+      exists: true,
+      operator: lower(node.operator),
+      status: node.status,
+      // Solo and seeded nodes keep only slot 0 (no fee for solo, no autoActivate, no stakeRequired).
+      feeBps: node.feeBps,
+      autoActivate: kind === 'pool' ? node.autoActivate : false,
+      activatedAt: BigInt(node.activatedAt ?? 0),
+      stakeRequired: kind === 'pool' ? node.stakeRequired : 0n,
+      totalStaked: filling ? stakeOf(node) : null,
+      reservedCount: node.reserved.length,
+      reservedOutstanding: node.reserved.reduce((s, r) => s + r.amount, 0n),
+      reservations: node.reserved.map((r) => r.amount),
+      exitRequestedAt: BigInt(node.exitRequestedAt ?? 0),
+      deregisteredAt: BigInt(node.deregisteredAt ?? 0),
+      pendingKey: filling ? node.blsKey.x | ((node.blsKey.y & 1n) << 255n) : 0n,
+      // Paid-out nodes: the contract clears the list; the node keeps it (and what was returned).
+      contributors: paidOut ? [] : node.contributors.map((c) => [lower(c.address), c.amount, BigInt(c.lastContributionAt)]),
+    };
+    return { chain, mine };
+  }
+
+  async function check(world: World, step: string): Promise<void> {
+    const v = world.consumer.view();
+    const c = await timed('check reads', () => readChain(world));
+    assert.equal(v.state.anomalies.count, 0, `${step}: no anomaly on a real chain: ${json(v.state.anomalies.latest)}`);
+    assert.equal(BigInt(v.state.nodes.size), c.lastNodeId, `${step}: lastNodeId`);
+    c.ids.forEach((id, i) => {
+      const { chain, mine } = nodeShapes(world, id, c.records[i]!, c.reservations[i]!);
+      assert.deepEqual(json(mine), json(chain.exists ? chain : { exists: false }), `${step}: node ${id}`);
+    });
+    const nodes = [...v.state.nodes.values()];
+    assert.equal(BigInt(nodes.filter(isActive).length), c.activeNodeCount, `${step}: activeNodeCount`);
+    for (const node of nodes) {
+      if (node.status === 'exited' || node.status === 'cancelled') {
+        assert.deepEqual(json(node.returned.map((r) => [lower(r.address), r.amount])), json(node.contributors.map((x) => [lower(x.address), x.amount])), `${step}: node ${node.nodeId} returned every stake`);
+      }
+      if (node.unlockAt !== null) assert.equal(node.unlockAt, node.exitRequestedAt! + 15 * 86_400, `${step}: unlockAt`);
+      if (node.releaseAt !== null) assert.equal(node.releaseAt, node.deregisteredAt! + 30 * 86_400, `${step}: releaseAt`);
+      const expected = world.identity.get(node.nodeId);
+      if (expected === null) assert.equal(node.identityProblem, null, `${step}: node ${node.nodeId} identity accepted`);
+      else if (expected) assert.match(node.identityProblem ?? '', expected, `${step}: node ${node.nodeId} identity refused`);
+    }
+    // Only nodes with an accepted identity are in the ledger, exactly while active.
+    const earning = nodes.filter((n) => isActive(n) && n.identityProblem === null).map((n) => n.nodeId).sort((a, b) => (a < b ? -1 : 1));
+    assert.deepEqual(v.ledger.activeIds, earning, `${step}: the ledger's active nodes`);
+    assert.equal(v.state.lastCheckpoint?.epoch ?? 0n, c.epoch, `${step}: epoch`);
+    assert.equal(v.state.lastCheckpoint?.root ?? `0x${'00'.repeat(32)}`, c.currentRoot, `${step}: currentRoot`);
+    users.forEach((u, i) => assert.equal(v.state.claimed.get(lower(u) as Address) ?? 0n, c.claimed[i], `${step}: claimed by account ${i}`));
+  }
+
+  /** Every node, by the node's own view (the test picks its targets from it, like a user would). */
+  const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+  /** Three times in four a target with the right status, else any node or one that does not exist. */
+  function target(world: World, i: number, wanted: (n: NodeState) => boolean): NodeState | { nodeId: bigint; missing: true } | undefined {
+    const all = [...world.consumer.view().state.nodes.values()];
+    if (i % 8 === 7) return { nodeId: BigInt(all.length + 1), missing: true };
+    if (i % 4 === 3) return pick(all, i);
+    return pick(all.filter(wanted), i);
+  }
+  const isNode = (t: ReturnType<typeof target>): t is NodeState => t !== undefined && !('missing' in t);
+  const indexOf = (address: Address) => users.findIndex((u) => lower(u) === lower(address));
+
+  async function signature(world: World, purpose: Hex, payloadHash: Hex, coinFlip: number) {
+    const active = [...world.consumer.view().state.nodes.values()].filter(isActive).map((n) => n.nodeId);
+    // One time in eight more than a third do not sign: the contract refuses (InsufficientSigners).
+    const nonSigners = coinFlip === 0 && active.length > 0 ? active.slice(0, Math.floor(active.length / 3) + 1) : [];
+    return timed('bls signing', async () => networkSignature(net, active, purpose, payloadHash, nonSigners));
+  }
+
+  async function registered(world: World, events: TrackedEvent[] | undefined, kind: 'solo' | 'pool', bls: number, ed: number): Promise<void> {
+    const opened = events?.find((e) => e.eventName === 'NodeOpened');
+    if (!opened) return;
+    const nodeId = BigInt(opened.args.nodeId as bigint);
+    net.keyPairs.set(nodeId, blsKeys[bls]!);
+    world.kinds.set(nodeId, kind);
+    world.edOf.set(nodeId, ed);
+    if (!EMITS_ED25519_PROOF) {
+      world.identity.set(nodeId, /no ed25519 signature/);
+      return;
+    }
+    // The model: refused iff a live node whose identity was accepted holds the same key.
+    const nodes = world.consumer.view().state.nodes;
+    const holder = [...world.edOf].find(([id, e]) => id !== nodeId && e === ed && world.identity.get(id) === null && isLive(nodes.get(id)!));
+    world.identity.set(nodeId, holder ? new RegExp(`already held by live node ${holder[0]}$`) : null);
+  }
+
+  async function run(world: World, op: Op): Promise<void> {
+    const S = SessionStaking.abi as Abi;
+    const warpTo = async (time: bigint, flip: number) => {
+      const now = await chainNow();
+      if (flip % 4 !== 0 && time > now) await advance(time - now);
+    };
+    switch (op.kind) {
+      case 'solo': {
+        const call = registerSoloNodeCall(net.staking, { keys: registrationKeys(op.bls, op.ed, users[op.who]!), amount: R });
+        return registered(world, await send(world, op.who, net.staking, S, call.functionName, call.args, 'solo'), 'solo', op.bls, op.ed);
+      }
+      case 'open': {
+        const reserved = op.reserveFor !== null && op.reserveFor !== op.who ? [{ account: users[op.reserveFor]!, amount: (R * BigInt(op.reserveEighths)) / 8n }] : [];
+        const call = openPoolCall(net.staking, { keys: registrationKeys(op.bls, op.ed, users[op.who]!), feeBps: 700, reserved, autoActivate: op.auto, operatorAmount: (R * BigInt(op.quarters)) / 4n });
+        return registered(world, await send(world, op.who, net.staking, S, call.functionName, call.args, reserved.length ? 'open reserved' : 'open'), 'pool', op.bls, op.ed);
+      }
+      case 'contribute': {
+        const t = target(world, op.node, (n) => n.status === 'awaitingContributions');
+        if (!t) return;
+        let amount = 1n;
+        if (isNode(t)) {
+          const room = t.stakeRequired - stakeOf(t) - t.reserved.reduce((s, r) => s + r.amount, 0n);
+          const reservation = t.reserved.find((r) => lower(r.address) === lower(users[op.who]!))?.amount ?? 0n;
+          const openSlots = BigInt(10 - t.contributors.length - t.reserved.length);
+          const minimum = reservation > 0n ? reservation : openSlots > 0n ? room / openSlots : 1n;
+          amount = [minimum, reservation + room, minimum + (room - minimum) / 2n, 1n, room + 1n][op.size]!;
+        }
+        const existing = isNode(t) && t.contributors.some((c) => lower(c.address) === lower(users[op.who]!));
+        const reservedFor = isNode(t) && t.reserved.some((r) => lower(r.address) === lower(users[op.who]!));
+        await send(world, op.who, net.staking, S, 'contribute', [t.nodeId, amount > 0n ? amount : 1n, users[op.who]!], existing ? 'contribute top-up' : reservedFor ? 'contribute reserved' : 'contribute new');
+        return;
+      }
+      case 'withdraw': {
+        const t = target(world, op.node, (n) => n.status === 'awaitingContributions' && n.contributors.length > 1);
+        if (!t) return;
+        const who = isNode(t) && t.contributors.length > 0 ? indexOf(t.contributors[op.who % t.contributors.length]!.address) : STAKERS[op.who % STAKERS.length]!;
+        if (isNode(t) && op.who % 2 === 0) await warpTo(BigInt(t.contributors[op.who % t.contributors.length]!.lastContributionAt) + DAY, 1);
+        await send(world, who, net.staking, S, 'withdrawContribution', [t.nodeId], 'withdraw');
+        return;
+      }
+      case 'cancel':
+      case 'activate': {
+        const t = target(world, op.node, (n) => n.status === 'awaitingContributions');
+        if (!t) return;
+        const who = isNode(t) && op.byOperator ? indexOf(t.operator) : KEEPER;
+        await send(world, who, net.staking, S, op.kind === 'cancel' ? 'cancelPool' : 'activate', [t.nodeId], op.kind);
+        return;
+      }
+      case 'requestExit': {
+        const t = target(world, op.node, (n) => n.status === 'running');
+        if (!t) return;
+        const who = isNode(t) && t.contributors.length > 0 ? indexOf(t.contributors[op.who % t.contributors.length]!.address) : KEEPER;
+        if (isNode(t) && t.activatedAt !== null && op.who % 3 !== 0) await warpTo(BigInt(t.activatedAt) + (op.who % 3 === 1 ? 2n * 3600n : 30n * DAY), 1);
+        await send(world, who, net.staking, S, 'requestExit', [t.nodeId], 'requestExit');
+        return;
+      }
+      case 'exitSigned':
+      case 'deregister': {
+        const t = target(world, op.node, (n) => (op.kind === 'exitSigned' ? n.status === 'exitRequested' : isActive(n)));
+        if (!t) return;
+        if (op.kind === 'exitSigned' && isNode(t) && t.exitRequestedAt !== null) await warpTo(BigInt(t.exitRequestedAt) + 15n * DAY, op.coin);
+        const now = await chainNow();
+        const [purpose, payload] = op.kind === 'exitSigned' ? [EXIT_PURPOSE, exitPayloadHash(t.nodeId, now)] : [DEREGISTER_PURPOSE, deregisterPayloadHash(t.nodeId, now)];
+        const sig = await signature(world, purpose, payload, op.coin);
+        await send(world, KEEPER, net.staking, S, op.kind === 'exitSigned' ? 'exitWithSignature' : 'deregisterWithSignature', [t.nodeId, now, sig], op.kind);
+        return;
+      }
+      case 'exitUnsigned': {
+        const t = target(world, op.node, (n) => n.status === 'exitRequested');
+        if (!t) return;
+        if (isNode(t) && t.exitRequestedAt !== null) await warpTo(BigInt(t.exitRequestedAt) + 30n * DAY, op.coin);
+        await send(world, KEEPER, net.staking, S, 'exitWithoutSignature', [t.nodeId], 'exitUnsigned');
+        return;
+      }
+      case 'release': {
+        const t = target(world, op.node, (n) => n.status === 'deregistered');
+        if (!t) return;
+        if (isNode(t) && t.deregisteredAt !== null) await warpTo(BigInt(t.deregisteredAt) + 30n * DAY, op.coin);
+        await send(world, KEEPER, net.staking, S, 'releaseDeregisteredStake', [t.nodeId], 'release');
+        return;
+      }
+      case 'checkpoint': {
+        // The contract will require epoch = latest + 1 and a minimum interval: both are met.
+        await advance(2 * HOUR);
+        await send(world, KEEPER, net.pool, RewardRatePool.abi as Abi, 'release', [], 'pool release');
+        const view = world.consumer.view();
+        const mine = world.consumer.checkpointAt(view.height);
+        let root: Hex;
+        let total: bigint;
+        let tree: AuthorisedTree;
+        if (mine.total > 0n && mine.tree && op.coin % 4 !== 0) {
+          const t = mine.tree;
+          root = mine.root;
+          total = mine.total;
+          const accounts = users.filter((u) => t.amountOf(u) !== undefined);
+          tree = { accounts, claim: (a) => ({ amount: t.amountOf(a)!, proof: t.proof(a)! }) };
+          count('checkpoint (node ledger)');
+        } else {
+          // Grow a synthetic ledger over the claimers by a share of what is not yet authorised.
+          const received = view.state.released;
+          const authorised = view.state.lastCheckpoint?.total ?? 0n;
+          const grow = received > authorised ? ((received - authorised) * BigInt(op.share)) / 100n : 0n;
+          const [c1, c2] = CLAIMERS.map((i) => users[i]!) as [Address, Address];
+          world.synthetic.set(c1, (world.synthetic.get(c1) ?? 0n) + grow / 3n);
+          world.synthetic.set(c2, (world.synthetic.get(c2) ?? 0n) + grow - grow / 3n);
+          const entries = [...world.synthetic].map(([account, cumulativeAmount]) => ({ account, cumulativeAmount }));
+          const t = buildRewardsTree(entries);
+          root = t.root as Hex;
+          total = entries.reduce((s, e) => s + e.cumulativeAmount, 0n);
+          tree = { accounts: entries.map((e) => e.account), claim: (a) => { const p = proofFor(t, a); return { amount: p.cumulativeAmount, proof: p.proof }; } };
+          count('checkpoint (synthetic)');
+        }
+        const epoch = (view.state.lastCheckpoint?.epoch ?? 0n) + 1n;
+        const ledgerBlock = BigInt(view.height);
+        const now = await chainNow();
+        const sig = await signature(world, REWARDS_PURPOSE, rewardsPayloadHash({ stakingRewards: net.rewards, epoch, root, cumulativeTotal: total, ledgerBlock, signedAt: now }), op.coin);
+        const events = await send(world, KEEPER, net.rewards, StakingRewards.abi as Abi, 'authoriseRewards', [epoch, root, total, ledgerBlock, now, sig], 'authoriseRewards');
+        if (events) world.trees.push(tree);
+        return;
+      }
+      case 'claim': {
+        const tree = world.trees.at(-1);
+        const account = tree ? pick(tree.accounts, op.who) : undefined;
+        if (!tree || !account) return;
+        const { amount, proof } = tree.claim(account);
+        await send(world, KEEPER, net.rewards, StakingRewards.abi as Abi, 'claim', [account, amount, proof], 'claim');
+        return;
+      }
+      case 'wait':
+        await advance(op.seconds);
+        return;
+    }
+  }
+
+  it(`the node's view equals the contracts' after every step of ${RUNS} random sequences, and nothing throws`, { timeout: 60 * 60_000 }, async () => {
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 10 }), async (ops) => {
+        await timed('revert+snapshot', async () => {
+          await sys.revert(clean);
+          clean = await sys.snapshot();
+        });
+        net.keyPairs = new Map(seededKeys);
+        const world: World = {
+          consumer: createNetworkConsumer({ staking: net.staking, rewards: net.rewards, pool: net.pool }, { deployBlock: sys.deployments.deployBlock, chainId: net.chainId }),
+          delivered: [],
+          kinds: new Map([...seededKeys.keys()].map((id) => [id, 'seeded' as const])),
+          identity: new Map(),
+          edOf: new Map(),
+          trees: [],
+          synthetic: new Map(),
+        };
+        for (const b of baseline) world.consumer.apply(b.events, b.block);
+        await check(world, 'start');
+        for (const [i, op] of ops.entries()) {
+          const before = json({ state: [...world.consumer.view().state.nodes.values()], ledger: serialiseLedger(world.consumer.view().ledger) });
+          const mined = world.delivered.length;
+          await timed('operations', () => run(world, op));
+          if (world.delivered.length === mined) {
+            const after = json({ state: [...world.consumer.view().state.nodes.values()], ledger: serialiseLedger(world.consumer.view().ledger) });
+            assert.equal(after, before, `step ${i} ${op.kind}: a refused operation changes nothing`);
+          }
+          await check(world, `step ${i} ${json(op)}`);
+        }
+        // A second node fed the same chain holds a byte-identical ledger and state.
+        const twin = createNetworkConsumer({ staking: net.staking, rewards: net.rewards, pool: net.pool }, { deployBlock: sys.deployments.deployBlock, chainId: net.chainId });
+        for (const b of [...baseline, ...world.delivered]) twin.apply(b.events, b.block);
+        assert.equal(serialiseLedger(twin.view().ledger), serialiseLedger(world.consumer.view().ledger));
+        assert.equal(json([...twin.view().state.nodes.values()]), json([...world.consumer.view().state.nodes.values()]));
+      }),
+      { numRuns: RUNS },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`model test: ${RUNS} sequences in ${seconds.toFixed(1)} s (${((seconds * 1000) / RUNS).toFixed(0)} ms each)`);
+  });
+});
