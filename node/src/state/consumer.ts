@@ -55,7 +55,7 @@ export type NetworkConsumerOptions = {
   log?: (line: string) => void;
 };
 
-const describe = (error: unknown) => (error instanceof NetworkEventError || error instanceof LedgerEventError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`);
+const reasonOf = (error: unknown) => (error instanceof NetworkEventError || error instanceof LedgerEventError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`);
 
 export function createNetworkConsumer(contracts: ContractAddresses, options: NetworkConsumerOptions): NetworkConsumer {
   const chain = { chainId: options.chainId, contracts };
@@ -74,14 +74,14 @@ export function createNetworkConsumer(contracts: ContractAddresses, options: Net
       try {
         ledgerEvents = applyNetworkEvent(v.state, event, block.timestamp, chain);
       } catch (error) {
-        anomalies.push(recordAnomaly(v.state, event, describe(error)));
+        anomalies.push(recordAnomaly(v.state, event, reasonOf(error)));
         continue;
       }
       for (const ledgerEvent of ledgerEvents) {
         try {
           applyEvent(v.ledger, ledgerEvent);
         } catch (error) {
-          anomalies.push(recordAnomaly(v.state, event, `ledger refused ${ledgerEvent.kind}: ${describe(error)}`));
+          anomalies.push(recordAnomaly(v.state, event, `ledger refused ${ledgerEvent.kind}: ${reasonOf(error)}`));
           continue;
         }
         if (ledgerEvent.kind === 'rewardsReleased') released = true;
