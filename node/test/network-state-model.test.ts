@@ -95,11 +95,11 @@ const coin = fc.nat({ max: 7 });
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   w(3, fc.record({ kind: fc.constant('solo' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }) })),
-  w(4, fc.record({ kind: fc.constant('open' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }), quarters: fc.integer({ min: 1, max: 4 }), auto: fc.boolean(), reserveFor: fc.option(staker), reserveEighths: fc.integer({ min: 1, max: 3 }), joiners: fc.nat({ max: 2 }) })),
-  w(6, fc.record({ kind: fc.constant('contribute' as const), who: staker, node: idx, size: fc.nat({ max: 4 }) })),
+  w(4, fc.record({ kind: fc.constant('open' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }), quarters: fc.integer({ min: 1, max: 4 }), auto: fc.boolean(), reserveFor: fc.option(staker, { freq: 2 }), reserveEighths: fc.integer({ min: 1, max: 3 }), joiners: fc.nat({ max: 2 }) })),
+  w(6, fc.record({ kind: fc.constant('contribute' as const), who: staker, node: idx, size: fc.constantFrom(0, 1, 1, 2, 3, 4) })),
   w(2, fc.record({ kind: fc.constant('withdraw' as const), who: idx, node: idx })),
   w(1, fc.record({ kind: fc.constant('cancel' as const), node: idx, byOperator: fc.boolean() })),
-  w(2, fc.record({ kind: fc.constant('activate' as const), node: idx, byOperator: fc.boolean() })),
+  w(3, fc.record({ kind: fc.constant('activate' as const), node: idx, byOperator: fc.boolean() })),
   w(2, fc.record({ kind: fc.constant('requestExit' as const), who: idx, node: idx })),
   w(2, fc.record({ kind: fc.constant('exitSigned' as const), node: idx, coin })),
   w(1, fc.record({ kind: fc.constant('exitUnsigned' as const), node: idx, coin })),
@@ -494,9 +494,20 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
       }
       case 'cancel':
       case 'activate': {
-        const t = target(world, op.node, (n) => n.status === 'awaitingContributions');
+        // Activation is tried mostly on full pools (the others refuse with PoolNotFull).
+        const full = (n: NodeState) => n.status === 'awaitingContributions' && stakeOf(n) === n.stakeRequired;
+        const fullExists = [...world.consumer.view().state.nodes.values()].some(full);
+        const t = target(world, op.node, op.kind === 'activate' && fullExists ? full : (n) => n.status === 'awaitingContributions');
         if (!t) return;
         const who = isNode(t) && op.byOperator ? indexOf(t.operator) : KEEPER;
+        if (op.kind === 'activate' && isNode(t) && op.byOperator && op.node % 2 === 0) {
+          // Half the time the pool is first filled (full non-auto pools are rare otherwise): the
+          // reserved accounts take their slots, then the operator tops up the rest.
+          for (const r of [...t.reserved]) await send(world, indexOf(r.address), net.staking, S, 'contribute', [t.nodeId, r.amount, r.address], 'contribute reserved (filling)');
+          const now = world.consumer.view().state.nodes.get(t.nodeId)!;
+          const room = now.stakeRequired - stakeOf(now) - now.reserved.reduce((sum, r) => sum + r.amount, 0n);
+          if (room > 0n && now.status === 'awaitingContributions') await send(world, who, net.staking, S, 'contribute', [t.nodeId, room, users[who]!], 'contribute top-up (operator fills)');
+        }
         await send(world, who, net.staking, S, op.kind === 'cancel' ? 'cancelPool' : 'activate', [t.nodeId], op.kind);
         return;
       }
