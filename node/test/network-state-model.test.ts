@@ -17,6 +17,9 @@
  * MODEL_RUNS (default 1000) sets the number of sequences; MODEL_STATS=1 prints outcome counts.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createPublicClient, decodeEventLog, encodeFunctionData, erc20Abi, getAddress, http, toHex, type Abi, type Address, type Hex } from 'viem';
@@ -47,74 +50,20 @@ import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { approveMax, DAY, nextKeyPair, seedNodes, stakingNet, type StakingNet } from '../../contracts/test/staking-kit.ts';
 import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
 import { createNetworkConsumer, type NetworkConsumer } from '../src/state/consumer.ts';
-import { isActive, isLive, stakeOf, type NodeState, type NodeStatus } from '../src/state/network-state.ts';
+import { isActive, isLive, stakeOf, type NodeState } from '../src/state/network-state.ts';
 import { serialiseLedger } from '../src/ledger/ledger.ts';
 import { edKey } from './helpers/network-events.ts';
+import { nodeShapes, type NodeKind } from './helpers/model-compare.ts';
+import { BLS_KEYS, CLAIMERS, KEEPER, opArb, STAKERS, type Op } from './helpers/model-ops.ts';
 import { followNetwork } from '../src/state/follow.ts';
 import { chainHealth } from '../src/state/health.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 1000);
-const BLS_KEYS = 5;
-const ED_KEYS = 5;
-const STAKERS = [1, 2, 3, 4, 5, 6];
-const CLAIMERS = [7, 8];
-const KEEPER = 9;
 const HOUR = 3600;
 /** Above any single operation here (a deregistration with its pairing check is ~300k). */
 const GAS_LIMIT = 3_000_000n;
 /** The contract emits the identity proof only once the ed25519 registration signature lands. */
 const EMITS_ED25519_PROOF = (SessionStaking.abi as Abi).some((e) => e.type === 'event' && e.name === 'NodeOpened' && e.inputs.some((i) => i.name === 'ed25519Signature'));
-
-const STATUS: Record<NodeRecord['status'], NodeStatus | null> = {
-  None: null,
-  AwaitingContributions: 'awaitingContributions',
-  Active: 'running',
-  ExitRequested: 'exitRequested',
-  Deregistered: 'deregistered',
-  Exited: 'exited',
-  Cancelled: 'cancelled',
-};
-
-type Op =
-  | { kind: 'solo'; who: number; bls: number; ed: number }
-  | { kind: 'open'; who: number; bls: number; ed: number; quarters: number; auto: boolean; reserveFor: number | null; reserveEighths: number; joiners: number }
-  | { kind: 'contribute'; who: number; node: number; size: number }
-  | { kind: 'withdraw'; who: number; node: number }
-  | { kind: 'cancel'; node: number; byOperator: boolean }
-  | { kind: 'activate'; node: number; byOperator: boolean }
-  | { kind: 'requestExit'; who: number; node: number }
-  | { kind: 'exitSigned'; node: number; coin: number }
-  | { kind: 'exitUnsigned'; node: number; coin: number }
-  | { kind: 'deregister'; node: number; coin: number }
-  | { kind: 'release'; node: number; coin: number }
-  | { kind: 'checkpoint'; share: number; coin: number }
-  | { kind: 'claim'; who: number }
-  | { kind: 'wait'; seconds: number };
-
-const idx = fc.nat({ max: 1000 });
-const staker = fc.constantFrom(...STAKERS);
-const coin = fc.nat({ max: 7 });
-const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  w(3, fc.record({ kind: fc.constant('solo' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }) })),
-  w(4, fc.record({ kind: fc.constant('open' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }), quarters: fc.integer({ min: 1, max: 4 }), auto: fc.boolean(), reserveFor: fc.option(staker, { freq: 2 }), reserveEighths: fc.integer({ min: 1, max: 3 }), joiners: fc.nat({ max: 2 }) })),
-  w(6, fc.record({ kind: fc.constant('contribute' as const), who: staker, node: idx, size: fc.constantFrom(0, 1, 1, 2, 3, 4) })),
-  w(2, fc.record({ kind: fc.constant('withdraw' as const), who: idx, node: idx })),
-  w(1, fc.record({ kind: fc.constant('cancel' as const), node: idx, byOperator: fc.boolean() })),
-  w(3, fc.record({ kind: fc.constant('activate' as const), node: idx, byOperator: fc.boolean() })),
-  w(2, fc.record({ kind: fc.constant('requestExit' as const), who: idx, node: idx })),
-  w(2, fc.record({ kind: fc.constant('exitSigned' as const), node: idx, coin })),
-  w(1, fc.record({ kind: fc.constant('exitUnsigned' as const), node: idx, coin })),
-  w(1, fc.record({ kind: fc.constant('deregister' as const), node: idx, coin })),
-  w(1, fc.record({ kind: fc.constant('release' as const), node: idx, coin })),
-  w(2, fc.record({ kind: fc.constant('checkpoint' as const), share: fc.integer({ min: 0, max: 100 }), coin })),
-  w(2, fc.record({ kind: fc.constant('claim' as const), who: idx })),
-  w(2, fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(3 * HOUR, 86_401, 16 * 86_400, 31 * 86_400) })),
-);
-
 /** A tree the contract authorised: the node's own checkpoint tree, or a synthetic one. */
 type AuthorisedTree = { accounts: Address[]; claim: (account: Address) => { amount: bigint; proof: Hex[] } };
 
@@ -233,7 +182,7 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
   type World = {
     consumer: NetworkConsumer;
     delivered: { events: TrackedEvent[]; block: TrackedBlock }[];
-    kinds: Map<bigint, 'seeded' | 'solo' | 'pool'>;
+    kinds: Map<bigint, NodeKind>;
     /** What identityProblem must be for the nodes this sequence registered: null, or a pattern. */
     identity: Map<bigint, RegExp | null>;
     edOf: Map<bigint, number>;
@@ -308,59 +257,13 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
   /** Accounts that can have claimed: those in a tree this sequence authorised. */
   const claimants = (world: World) => [...new Set(world.trees.flatMap((t) => t.accounts))];
 
-  /** The node's view and the chain's, in one shape, so a difference reads as a diff. */
-  function nodeShapes(world: World, id: bigint, record: NodeRecord, reservationAmounts: bigint[]) {
-    const node = world.consumer.view().state.nodes.get(id);
-    const chain = {
-      exists: record.status !== 'None',
-      operator: lower(record.operator),
-      status: STATUS[record.status],
-      feeBps: record.feeBps,
-      autoActivate: record.autoActivate,
-      activatedAt: record.activatedAt,
-      stakeRequired: record.stakeRequired,
-      totalStaked: record.status === 'AwaitingContributions' ? record.totalStaked : null,
-      reservedCount: record.reservedCount,
-      reservedOutstanding: record.reservedOutstanding,
-      reservations: reservationAmounts,
-      exitRequestedAt: record.exitRequestedAt,
-      deregisteredAt: record.deregisteredAt,
-      pendingKey: record.pendingKey,
-      contributors: record.contributors.map((c) => [lower(c.contributor), c.amount, c.lastContributionAt]),
-    };
-    if (!node) return { chain, mine: { exists: false } };
-    const kind = world.kinds.get(id);
-    const filling = node.status === 'awaitingContributions';
-    const paidOut = node.status === 'exited' || node.status === 'cancelled';
-    const mine = {
-      exists: true,
-      operator: lower(node.operator),
-      status: node.status,
-      // Solo and seeded nodes keep only slot 0 (no fee for solo, no autoActivate, no stakeRequired).
-      feeBps: node.feeBps,
-      autoActivate: kind === 'pool' ? node.autoActivate : false,
-      activatedAt: BigInt(node.activatedAt ?? 0),
-      stakeRequired: kind === 'pool' ? node.stakeRequired : 0n,
-      totalStaked: filling ? stakeOf(node) : null,
-      reservedCount: node.reserved.length,
-      reservedOutstanding: node.reserved.reduce((s, r) => s + r.amount, 0n),
-      reservations: node.reserved.map((r) => r.amount),
-      exitRequestedAt: BigInt(node.exitRequestedAt ?? 0),
-      deregisteredAt: BigInt(node.deregisteredAt ?? 0),
-      pendingKey: filling ? node.blsKey.x | ((node.blsKey.y & 1n) << 255n) : 0n,
-      // Paid-out nodes: the contract clears the list; the node keeps it (and what was returned).
-      contributors: paidOut ? [] : node.contributors.map((c) => [lower(c.address), c.amount, BigInt(c.lastContributionAt)]),
-    };
-    return { chain, mine };
-  }
-
   async function check(world: World, step: string): Promise<void> {
     const v = world.consumer.view();
     const c = await timed('check reads', () => readChain(world));
     assert.equal(v.state.anomalies.count, 0, `${step}: no anomaly on a real chain: ${json(v.state.anomalies.latest)}`);
     assert.equal(BigInt(v.state.nodes.size), c.lastNodeId, `${step}: lastNodeId`);
     c.ids.forEach((id, i) => {
-      const { chain, mine } = nodeShapes(world, id, c.records[i]!, c.reservations[i]!);
+      const { chain, mine } = nodeShapes(world.consumer.view().state.nodes.get(id), world.kinds.get(id), c.records[i]!, c.reservations[i]!);
       assert.deepEqual(json(mine), json(chain.exists ? chain : { exists: false }), `${step}: node ${id}`);
     });
     const nodes = [...v.state.nodes.values()];
