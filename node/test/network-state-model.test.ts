@@ -360,7 +360,7 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
         const call = openPoolCall(net.staking, { keys: registrationKeys(op.bls, op.ed, users[op.who]!), feeBps: 700, reserved, autoActivate: op.auto, operatorAmount: (R * BigInt(op.quarters)) / 4n });
         const events = await send(world, op.who, net.staking, S, call.functionName, call.args, reserved.length ? 'open reserved' : 'open');
         await registered(world, events, 'pool', op.bls, op.ed);
-        // Up to two other stakers join at the minimum, so later steps find pools to act on.
+        // Up to three other stakers join at the minimum, so later steps find pools to act on.
         const opened = events?.find((e) => e.eventName === 'NodeOpened');
         for (let j = 1; opened && j <= op.joiners; j++) {
           const node = world.consumer.view().state.nodes.get(BigInt(opened.args.nodeId as bigint))!;

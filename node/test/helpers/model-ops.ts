@@ -34,9 +34,9 @@ const coin = fc.nat({ max: 7 });
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   w(3, fc.record({ kind: fc.constant('solo' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }) })),
-  w(4, fc.record({ kind: fc.constant('open' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }), quarters: fc.integer({ min: 1, max: 4 }), auto: fc.boolean(), reserveFor: fc.option(staker, { freq: 2 }), reserveEighths: fc.integer({ min: 1, max: 3 }), joiners: fc.nat({ max: 2 }) })),
+  w(4, fc.record({ kind: fc.constant('open' as const), who: staker, bls: fc.nat({ max: BLS_KEYS - 1 }), ed: fc.nat({ max: ED_KEYS - 1 }), quarters: fc.integer({ min: 1, max: 4 }), auto: fc.boolean(), reserveFor: fc.option(staker, { freq: 2 }), reserveEighths: fc.integer({ min: 1, max: 3 }), joiners: fc.nat({ max: 3 }) })),
   w(6, fc.record({ kind: fc.constant('contribute' as const), who: staker, node: idx, size: fc.constantFrom(0, 1, 1, 2, 3, 4) })),
-  w(2, fc.record({ kind: fc.constant('withdraw' as const), who: idx, node: idx })),
+  w(4, fc.record({ kind: fc.constant('withdraw' as const), who: idx, node: idx })),
   w(1, fc.record({ kind: fc.constant('cancel' as const), node: idx, byOperator: fc.boolean() })),
   w(3, fc.record({ kind: fc.constant('activate' as const), node: idx, byOperator: fc.boolean() })),
   w(2, fc.record({ kind: fc.constant('requestExit' as const), who: idx, node: idx })),
