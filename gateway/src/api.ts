@@ -14,6 +14,7 @@ import { reply, route, type Route } from '../../node/src/http/server.ts';
 import type { NetworkConsumer } from '../../node/src/state/consumer.ts';
 import { isActive, stakeOf, type ContractAddresses, type NodeState } from '../../node/src/state/network-state.ts';
 import type { Tracker } from '../../node/src/chain/tracker.ts';
+import { chainHealth } from '../../node/src/state/health.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { signatureArgsJson } from './aggregate.ts';
 import type { GatewayService } from './service.ts';
@@ -88,8 +89,7 @@ export function portalRoutes(ctx: {
 
   return [
     route('GET', '/health', () => {
-      const st = ctx.tracker.status();
-      return { ok: !st.lastError, height: st.height, lastError: st.lastError ?? null };
+      return chainHealth(ctx.tracker.status(), network.view().state);
     }),
     route('GET', '/api/network', async () => {
       const view = network.view();

@@ -24,6 +24,7 @@ import { createPeerTester, ledgerRootString } from './peers/loop.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { followNetwork } from './state/follow.ts';
+import { chainHealth } from './state/health.ts';
 import { join, resolve } from 'node:path';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -113,7 +114,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
       route('GET', '/health', () => {
         const s = tracker.status();
-        return { ok: !s.lastError, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null };
+        return { ...chainHealth(s, network.view().state), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs };
       }),
       route('GET', '/peer/candidates', () => ({
         now: Math.floor(Date.now() / 1000),
