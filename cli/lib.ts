@@ -70,7 +70,10 @@ export type Call = { address: Hex; abi: Abi; functionName: string; args: readonl
 export async function send(s: SignerClients, call: Call): Promise<{ hash: Hex; gasUsed: bigint }> {
   try {
     const { request } = await s.publicClient.simulateContract({ ...call, account: s.account } as never);
-    const hash = await s.walletClient.writeContract(request as never);
+    // Time-dependent paths (a pool release that grows between estimate and mining) can need
+    // more gas than estimated: add headroom rather than fail out of gas. Only gas used is paid.
+    const estimate = await s.publicClient.estimateContractGas({ ...call, account: s.account } as never);
+    const hash = await s.walletClient.writeContract({ ...(request as object), gas: estimate + (estimate / 2n > 80_000n ? estimate / 2n : 80_000n) } as never);
     const receipt = await s.publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new CliError(`${call.functionName} reverted on-chain (tx ${hash})`);
     return { hash, gasUsed: receipt.gasUsed };

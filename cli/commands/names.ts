@@ -375,7 +375,7 @@ export const command: CliCommand = {
             if (!(error instanceof ContractRefusal) || error.revert.name !== 'ExpiryNotInFuture') throw error;
             const chainNow = error.revert.args[1] as bigint;
             const late = live.slice(i, i + batchSize).filter((row) => row.entry.expiry <= chainNow);
-            throw new CliError([...late.map((row) => expiredRowMessage(file, row.line, row.entry.expiry, chainNow)), `batch from row ${i + 1} refused; nothing in it was imported. Run again to import the rest.`].join('\n'));
+            throw new CliError([...late.map((row) => expiredRowMessage(file, row.line, row.entry.expiry, chainNow)), `the batch starting at ${file}:${live[i]!.line} was refused; nothing in it was imported. Run again to import the rest.`].join('\n'));
           });
           const receipt = await s.publicClient.getTransactionReceipt({ hash });
           const [summary] = parseEventLogs({ abi: OxenNameMigration.abi, logs: receipt.logs, eventName: 'OxenNamesImported' });

@@ -192,4 +192,19 @@ describe('sesh CLI: names and pro', () => {
     assert.equal(refused.err, `${bad}:2: expiry must be unix seconds (a positive integer)`);
     assert.equal((await run('names', 'resolve', 'fine-row', ...common.slice(0, 2))).code, 1, 'nothing imported');
   });
+
+  it('import-oxen: a row that expires between the check and its batch is named as FILE:LINE', async () => {
+    const now = await sys.now();
+    const key = bytesToHex(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+    const line = (name: string, expiry: bigint) => JSON.stringify({ nameHash: nameHash(name), accountId: ACCOUNT, expiry: Number(expiry), ownerKey: key });
+    const file = join(dir, 'oxen-race.jsonl');
+    writeFileSync(file, [line('race-live', now + 86_400n), line('race-late', now + 500n)].join('\n'));
+    // The CLI checks against the latest block; the block its batch lands in is 1,000 s later.
+    await sys.setNextTimestamp(now + 1_000n);
+    const result = await run('names', 'import-oxen', file, ...adminCommon);
+    assert.equal(result.code, 1);
+    assert.match(result.err, new RegExp(`^${file}:2: expiry ${now + 500n} .* is not after chain time ${now + 1_000n} `));
+    assert.match(result.err, new RegExp(`the batch starting at ${file}:1 was refused; nothing in it was imported`));
+    assert.equal((await run('names', 'resolve', 'race-live', ...common.slice(0, 2))).code, 1, 'nothing imported');
+  });
 });
