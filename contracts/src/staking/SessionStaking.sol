@@ -292,7 +292,10 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         node.contributorCount = 1;
         node.reservedCount = uint8(reserved.length);
         node.autoActivate = autoActivate;
-        _fill(nodeId, node, keys, required, operatorAmount, _reserve(nodeId, reserved, required - operatorAmount));
+        // NodeOpened first, then the reservations (SlotReserved), then the operator's
+        // Contributed: every node follows the chain by events and needs the node before its slots.
+        _fill(nodeId, node, keys, required, operatorAmount);
+        node.reservedOutstanding = _reserve(nodeId, reserved, required - operatorAmount);
         _emitContributed(nodeId, msg.sender, beneficiary, operatorAmount, operatorAmount);
         token.safeTransferFrom(msg.sender, address(this), operatorAmount);
         if (operatorAmount == required && autoActivate) _activate(nodeId, node);
@@ -581,18 +584,13 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         if (total > room) revert ContributionTooHigh(total, room);
     }
 
-    /// @dev The filling part of a new pool: stake accounting, pending key, operator's slot.
-    function _fill(
-        uint64 nodeId,
-        Node storage node,
-        NodeKeys calldata keys,
-        uint64 required,
-        uint64 operatorAmount,
-        uint64 reservedTotal
-    ) private {
+    /// @dev The filling part of a new pool: stake accounting, pending key, operator's slot, and
+    /// the NodeOpened event (emitted before any SlotReserved/Contributed of the node).
+    function _fill(uint64 nodeId, Node storage node, NodeKeys calldata keys, uint64 required, uint64 operatorAmount)
+        private
+    {
         node.stakeRequired = required;
         node.totalStaked = operatorAmount;
-        node.reservedOutstanding = reservedTotal;
         node.pendingKey = keys.blsKey.x | ((keys.blsKey.y & 1) << 255);
         _contributors[nodeId][0] = _packContribution(msg.sender, operatorAmount);
         _emitOpened(nodeId, msg.sender, keys, node.feeBps, required, node.autoActivate);
