@@ -49,6 +49,15 @@ describe('StakingRewards checkpoints and claims', () => {
   };
   const users = () => [1, 2, 3, 4, 5].map((i) => f.users[i]!.account.address);
   const releasable = () => read<bigint>(f, f.pool, RewardRatePool.abi, 'releasable');
+  /** Every stored field of StakingRewards a checkpoint writes, and its token balance. */
+  const rewardsState = async () => ({
+    epoch: await readRewards<bigint>(f, 'epoch'),
+    currentRoot: await readRewards<Hex>(f, 'currentRoot'),
+    previousRoot: await readRewards<Hex>(f, 'previousRoot'),
+    authorisedTotal: await readRewards<bigint>(f, 'authorisedTotal'),
+    ledgerBlock: await readRewards<bigint>(f, 'ledgerBlock'),
+    balance: await balanceOf(f, f.rewards),
+  });
 
   it('installs a signed checkpoint, pulls the pool release, and pays claims to the account whoever sends them', async () => {
     await fresh();
@@ -96,11 +105,31 @@ describe('StakingRewards checkpoints and claims', () => {
     await expectRevert(submit(future), 'SignatureFromFuture');
     assert.equal(await readRewards(f, 'epoch'), 0n, 'no refusal changed the state');
     await submit(cp, sign(cp, { nonSigners: [n1, n2] }));
-    await expectRevert(submit(cp), 'EpochNotIncreasing');
+    await expectRevert(submit(cp), 'EpochNotNext');
     const { c: again } = await checkpoint(1n, [{ account: a, cumulativeAmount: 2_000n }]);
-    await expectRevert(submit(again), 'EpochNotIncreasing');
+    await expectRevert(submit(again), 'EpochNotNext');
     const { c: zero } = await checkpoint(0n, [{ account: a, cumulativeAmount: 2_000n }]);
-    await expectRevert(submit(zero), 'EpochNotIncreasing');
+    await expectRevert(submit(zero), 'EpochNotNext');
+  });
+
+  it('refuses the reward-freeze attack: a correctly signed epoch 2^64 − 1, or latest + 2, changes nothing', async () => {
+    await fresh();
+    const [a] = users() as [Address];
+    const e1 = await checkpoint(1n, [{ account: a, cumulativeAmount: 1_000n }]);
+    await submit(e1.c);
+    const before = await rewardsState();
+    // The attacker got a real network signature over epoch 2^64 − 1 (every node signed it):
+    // with "strictly increasing" epochs it would land and no checkpoint could ever follow.
+    const { c: last } = await checkpoint(2n ** 64n - 1n, [{ account: a, cumulativeAmount: 2_000n }]);
+    await expectRevert(submit(last), 'EpochNotNext');
+    const { c: skip } = await checkpoint(3n, [{ account: a, cumulativeAmount: 2_000n }]);
+    await expectRevert(submit(skip), 'EpochNotNext');
+    assert.deepEqual(await rewardsState(), before, 'no state changed');
+    // The honest next checkpoint still lands.
+    await f.sys.increaseTime(3600);
+    const { c: next } = await checkpoint(2n, [{ account: a, cumulativeAmount: 2_000n }]);
+    await submit(next);
+    assert.equal(await readRewards(f, 'epoch'), 2n);
   });
 
   it('never authorises more than received, nor a smaller total than before', async () => {

@@ -42,7 +42,9 @@ interface INetworkVerifier {
 /// registry's address, purpose), payloadHash =
 ///   keccak256(abi.encode(address(this), uint64 epoch, bytes32 root, uint256 cumulativeTotal,
 ///                        uint64 ledgerBlock, uint64 signedAt))
-/// Epochs strictly increase (no replay); a signature is accepted for 10 minutes after signedAt.
+/// Each checkpoint's epoch is exactly the latest epoch + 1 ({EpochNotNext}): no replay, and no
+/// jump. (With "strictly increasing" a signed epoch 2^64 − 1 would have frozen rewards for good:
+/// no later epoch exists.) A signature is accepted for 10 minutes after signedAt.
 contract StakingRewards {
     using SafeERC20 for IERC20;
 
@@ -70,7 +72,7 @@ contract StakingRewards {
     mapping(address account => uint256 amount) public claimed;
 
     error ZeroAddress();
-    error EpochNotIncreasing(uint64 epoch, uint64 latest);
+    error EpochNotNext(uint64 epoch, uint64 expected);
     error TotalDecreased(uint256 cumulativeTotal, uint256 authorised);
     error TotalExceedsReceived(uint256 cumulativeTotal, uint256 received);
     error SignatureExpired(uint64 signedAt, uint64 expiredAt);
@@ -95,7 +97,7 @@ contract StakingRewards {
 
     /// @notice Installs the network-signed checkpoint of the reward ledger for `epoch_`.
     /// Anyone may submit it. Pulls the pool's pending release first.
-    /// @param epoch_ strictly greater than the latest epoch
+    /// @param epoch_ exactly the latest epoch + 1
     /// @param root StandardMerkleTree root over (address account, uint256 cumulativeAmount)
     /// @param cumulativeTotal Σ of every cumulative amount in the tree; never decreases and
     /// never exceeds what this contract received
@@ -110,8 +112,8 @@ contract StakingRewards {
         uint64 signedAt,
         NetworkAuthority.NetworkSignature calldata sig
     ) external {
-        uint64 latest = epoch;
-        if (epoch_ <= latest) revert EpochNotIncreasing(epoch_, latest);
+        uint64 expected = epoch + 1; // epochs grow by one per checkpoint: never near 2^64
+        if (epoch_ != expected) revert EpochNotNext(epoch_, expected);
         if (signedAt > block.timestamp + MAX_CLOCK_SKEW) revert SignatureFromFuture(signedAt, uint64(block.timestamp));
         uint64 expiredAt = signedAt + uint64(SIGNATURE_TTL);
         if (block.timestamp > expiredAt) revert SignatureExpired(signedAt, expiredAt);

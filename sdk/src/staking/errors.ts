@@ -38,7 +38,7 @@ export const STAKING_ERROR_HINTS: Record<string, string> = {
   StakingRequirementOutOfBounds: 'the staking requirement must be within 1,000–1,000,000 SESH',
   PenaltyOutOfBounds: 'the penalty is at most 1000 bps and the liquidator reward at most the penalty',
   AlreadyStarted: 'staking has already started (seeding is closed)',
-  EpochNotIncreasing: 'this checkpoint epoch is not newer than the latest one (replay)',
+  EpochNotNext: 'a checkpoint epoch must be exactly the latest epoch + 1 (read epoch() and sign epoch() + 1)',
   TotalDecreased: 'a checkpoint total can never decrease',
   TotalExceedsReceived: 'the checkpoint authorises more than the rewards contract has received',
   InvalidProof: 'the Merkle proof matches neither the current nor the previous checkpoint; fetch a fresh proof',
