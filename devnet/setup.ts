@@ -13,6 +13,11 @@ import { prepareNodes, seedPreparedNodes, type PreparedNode } from './network.ts
 export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
 /** SESH given to each demo account (index ≥ 1) from the treasury. */
 export const DEMO_FUNDING = sesh(200_000);
+/**
+ * StakingRewards.minCheckpointInterval on the devnet (chain seconds): the gateway checkpoints
+ * every 15 real seconds at 120× chain speed (1,800 chain seconds), well above it.
+ */
+export const DEVNET_MIN_CHECKPOINT_INTERVAL = 600;
 
 export type DevnetContext = {
   anvil: Anvil;
@@ -38,6 +43,7 @@ export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, depl
     outFile: deploymentsFile,
     replace: true, // the local chain is new on every start, so its old file is stale
     startStaking: false,
+    minCheckpointInterval: DEVNET_MIN_CHECKPOINT_INTERVAL,
   });
   const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
   const nodes = await prepareNodes({ dir, count: nodeCount, deployments, operator: d.account.address });

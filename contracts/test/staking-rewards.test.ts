@@ -56,6 +56,7 @@ describe('StakingRewards checkpoints and claims', () => {
     previousRoot: await readRewards<Hex>(f, 'previousRoot'),
     authorisedTotal: await readRewards<bigint>(f, 'authorisedTotal'),
     ledgerBlock: await readRewards<bigint>(f, 'ledgerBlock'),
+    lastCheckpointAt: await readRewards<bigint>(f, 'lastCheckpointAt'),
     balance: await balanceOf(f, f.rewards),
   });
 
@@ -140,6 +141,7 @@ describe('StakingRewards checkpoints and claims', () => {
     await expectRevert(submit(tooMuch), 'TotalExceedsReceived');
     const { c: ok } = await checkpoint(1n, [{ account: a, cumulativeAmount: 5_000n }]);
     await submit(ok);
+    await f.sys.increaseTime(3600);
     const { c: less } = await checkpoint(2n, [{ account: a, cumulativeAmount: 4_000n }]);
     await expectRevert(submit(less), 'TotalDecreased');
   });
@@ -179,5 +181,51 @@ describe('StakingRewards checkpoints and claims', () => {
     await claim(e3.tree, b);
     assert.equal(await readRewards(f, 'claimed', [b]), 900n);
     assert.equal(await readRewards(f, 'totalClaimed'), 3_900n);
+  });
+
+  it('refuses the claim-denial attack: checkpoints land minCheckpointInterval apart, so a fetched proof stays claimable that long', async () => {
+    await fresh();
+    const interval = await readRewards<bigint>(f, 'minCheckpointInterval');
+    assert.equal(interval, 3600n, 'the fixture keeps the real networks\' interval');
+    const [a, b] = users() as [Address, Address];
+    const e = await checkpoint(1n, [{ account: a, cumulativeAmount: 1_000n }, { account: b, cumulativeAmount: 1_000n }]);
+    await submit(e.c);
+    const landedAt = await f.sys.now();
+    assert.equal(await readRewards(f, 'lastCheckpointAt'), landedAt);
+    // The user fetches the proof of the current checkpoint E…
+    const proof = proofFor(e.tree, a);
+    // …and an outsider calls the public release() and lands two more epochs as fast as it can:
+    // `landAt` signs at the landing time and mines the checkpoint exactly then.
+    const attacker = f.users[8]!;
+    const landAt = async (epoch: bigint, cumulative: bigint, time: bigint) => {
+      await attacker.send(f.pool, RewardRatePool.abi, 'release');
+      const { c } = await checkpoint(epoch, [{ account: a, cumulativeAmount: cumulative }, { account: b, cumulativeAmount: cumulative }]);
+      const at = { ...c, signedAt: time };
+      await f.sys.setNextTimestamp(time);
+      return submit(at);
+    };
+    await expectRevert(landAt(2n, 2_000n, (await f.sys.now()) + 1n), 'CheckpointTooSoon'); // right after E
+    await expectRevert(landAt(2n, 2_000n, landedAt + interval - 1n), 'CheckpointTooSoon');
+    await landAt(2n, 2_000n, landedAt + interval); // E+1, the earliest it may land
+    const e1At = landedAt + interval;
+    const before = await rewardsState();
+    await expectRevert(landAt(3n, 3_000n, e1At + 1n), 'CheckpointTooSoon'); // E+2 back to back
+    await expectRevert(landAt(3n, 3_000n, e1At + interval - 1n), 'CheckpointTooSoon'); // one second early
+    const { balance: _b1, ...kept } = before;
+    const { balance: _b2, ...now } = await rewardsState();
+    assert.deepEqual(now, kept, 'the refusals changed no checkpoint');
+    // The user claims with the proof fetched before E+1: paid.
+    const paid = await balanceOf(f, a);
+    await f.users[1]!.send(f.rewards, abi, 'claim', [proof.account, proof.cumulativeAmount, proof.proof]);
+    assert.equal((await balanceOf(f, a)) - paid, 1_000n);
+    assert.ok((await f.sys.now()) >= landedAt + interval, 'claimed at least minCheckpointInterval after fetching');
+    // E+2 lands once the interval after E+1 has passed; only then is E's proof two roots old.
+    await landAt(3n, 3_000n, e1At + interval);
+    await expectRevert(claim(e.tree, b), 'InvalidProof');
+  });
+
+  it('refuses a minCheckpointInterval over one day at deployment', async () => {
+    const d = f.users[0]!;
+    await expectRevert(d.deploy('StakingRewards', [f.token, f.pool, f.staking, 86_401n]), 'CheckpointIntervalTooLong');
   });
 });

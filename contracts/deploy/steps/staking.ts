@@ -4,7 +4,7 @@
  */
 import type { Address } from 'viem';
 import { RewardRatePool, SessionStaking } from '../../../sdk/src/generated/contracts.ts';
-import { DEFAULT_STAKING_REQUIREMENT } from '../../../sdk/src/staking/constants.ts';
+import { DEFAULT_MIN_CHECKPOINT_INTERVAL, DEFAULT_STAKING_REQUIREMENT } from '../../../sdk/src/staking/constants.ts';
 import type { Deployer } from '../deploy.ts';
 
 export type StakingAddresses = { SessionStaking: Address; StakingRewards: Address };
@@ -16,6 +16,11 @@ export type StakingStepOptions = {
    */
   start?: boolean;
   stakingRequirement?: bigint;
+  /**
+   * StakingRewards.minCheckpointInterval in seconds (immutable): default 3600 for real networks.
+   * 0 only for tests (it voids the claim guarantee, see StakingRewards).
+   */
+  minCheckpointInterval?: number | bigint;
   log?: (line: string) => void;
 };
 
@@ -27,8 +32,9 @@ export async function deployStaking(
   const log = options.log ?? (() => {});
   const staking = await d.deploy('SessionStaking', [token, pool, options.stakingRequirement ?? DEFAULT_STAKING_REQUIREMENT]);
   log(`SessionStaking  ${staking}`);
-  const rewards = await d.deploy('StakingRewards', [token, pool, staking]);
-  log(`StakingRewards  ${rewards}`);
+  const interval = BigInt(options.minCheckpointInterval ?? DEFAULT_MIN_CHECKPOINT_INTERVAL);
+  const rewards = await d.deploy('StakingRewards', [token, pool, staking, interval]);
+  log(`StakingRewards  ${rewards} (checkpoints ≥ ${interval} s apart)`);
   const addresses = { SessionStaking: staking, StakingRewards: rewards };
   if (options.start ?? true) await startStaking(d, { ...addresses, RewardRatePool: pool });
   return addresses;

@@ -39,6 +39,8 @@ export const STAKING_ERROR_HINTS: Record<string, string> = {
   PenaltyOutOfBounds: 'the penalty is at most 1000 bps and the liquidator reward at most the penalty',
   AlreadyStarted: 'staking has already started (seeding is closed)',
   EpochNotNext: 'a checkpoint epoch must be exactly the latest epoch + 1 (read epoch() and sign epoch() + 1)',
+  CheckpointTooSoon: 'checkpoints land at least minCheckpointInterval() apart; submit it at or after the given time',
+  CheckpointIntervalTooLong: 'minCheckpointInterval is at most 1 day',
   TotalDecreased: 'a checkpoint total can never decrease',
   TotalExceedsReceived: 'the checkpoint authorises more than the rewards contract has received',
   InvalidProof: 'the Merkle proof matches neither the current nor the previous checkpoint; fetch a fresh proof',
