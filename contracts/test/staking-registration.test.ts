@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseEventLogs, type Hex } from 'viem';
 import { sesh } from '../../sdk/src/units.ts';
 import { g1ToSolidity } from '../../sdk/src/bls/index.ts';
-import { openPoolCall, registerSoloNodeCall, type Reservation } from '../../sdk/src/staking/index.ts';
+import { openPoolCall, registerSoloNodeCall, verifyEd25519Registration, type Reservation } from '../../sdk/src/staking/index.ts';
 import { expectRevert, startLocalSystem } from '../../devnet/testkit.ts';
 import { aggregateOf, approveMax, balanceOf, DAY, lastNodeId, nodeKeysFor, readNode, readStaking, seedNodes, stakingNet } from './staking-kit.ts';
 import { extraUser, refuses, stakingAbi, stakingFixture, type StakingFixture } from './staking-setup.ts';
@@ -307,5 +307,31 @@ describe('SessionStaking registration and contribution pools', () => {
       else assert.ok(opened.has(nodeId), `${log.eventName} of node ${nodeId} before its NodeOpened`);
     }
     assert.ok(opened.has(id) && opened.size >= f.active.length + 2);
+  });
+
+  it('NodeOpened carries the ed25519 key and its registration signature (not verified on-chain; nodes verify it)', async () => {
+    await fresh();
+    const op = f.users[1]!;
+    const keys = nodeKeysFor(f, op.account.address);
+    await solo(op, keys);
+    const pool = nodeKeysFor(f, op.account.address);
+    await open(op, {}, pool);
+    // A signature for another operator still registers (the contract only emits it): the
+    // network, verifying it from the event, ignores that node.
+    const forged = nodeKeysFor(f, op.account.address);
+    const wrong = nodeKeysFor(f, f.users[2]!.account.address, forged.keyPair);
+    await solo(op, { ...forged, keys: { ...forged.keys, ed25519Signature: wrong.keys.ed25519Signature } });
+    const d = f.users[0]!;
+    const opened = parseEventLogs({ abi: stakingAbi, eventName: 'NodeOpened', logs: await d.publicClient.getLogs({ address: f.staking, fromBlock: 0n, toBlock: 'latest' }) });
+    const verified = opened.map(({ args }) =>
+      verifyEd25519Registration({ chainId: f.chainId, contract: f.staking, operator: args.operator, blsKey: args.blsKey, ed25519Key: args.ed25519Key, signature: args.ed25519Signature }),
+    );
+    const [soloEvent, poolEvent] = opened.slice(-3).map((l) => l.args);
+    assert.deepEqual(soloEvent!.ed25519Signature, keys.keys.ed25519Signature);
+    assert.equal(soloEvent!.ed25519Key, keys.keys.ed25519Key);
+    assert.deepEqual(poolEvent!.ed25519Signature, pool.keys.ed25519Signature);
+    // Seeded nodes, the solo node and the pool verify; the forged one does not.
+    assert.deepEqual(verified, [...verified.slice(0, -1).map(() => true), false]);
+    assert.equal(verified.length, f.active.length + 3);
   });
 });

@@ -74,11 +74,19 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     /// @param blsKey the BLS key in G1; blsKeyG2 the same secret in G2 (EIP-197 order)
     /// @param proofOfPossession BLS signature (G1) over proofOfPossessionDigest(operator, blsKey)
     /// @param ed25519Key the node's ed25519 key (only emitted)
+    /// @param ed25519Signature (R, S) of the ed25519 key's RFC 8032 signature of
+    /// keccak256(abi.encode(keccak256("SESH.ed25519.registration.v1"), chainid, this contract,
+    /// operator, blsKey.x, blsKey.y)) (sdk: staking/ed25519-proof.ts). NOT verified here (ed25519
+    /// on-chain costs ~670,000 gas; a registration's goal is ≤ 350,000): only emitted in
+    /// NodeOpened, and every node verifies it off-chain. A node whose signature fails, or whose
+    /// ed25519 key a live node already holds (a clone), earns nothing and is voted out; its stake
+    /// still exits like any other.
     struct NodeKeys {
         BN254.G1Point blsKey;
         BN254.G2Point blsKeyG2;
         BN254.G1Point proofOfPossession;
         bytes32 ed25519Key;
+        bytes32[2] ed25519Signature;
     }
 
     /// @notice A slot held for a named contributor in a multi-contributor node.
@@ -179,12 +187,15 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     error SeedOperatorMustContributeFirst(uint256 index);
 
     /// @notice A node was opened: a solo node (activated in the same transaction), a
-    /// multi-contributor node (filling) or a seeded node. Nodes read the ed25519 key from here.
+    /// multi-contributor node (filling) or a seeded node. Nodes read the ed25519 key from here and
+    /// verify `ed25519Signature` (see {NodeKeys}; the contract does not). Emitted before any
+    /// SlotReserved / Contributed / NodeActivated of the node.
     event NodeOpened(
         uint64 indexed nodeId,
         address indexed operator,
         BN254.G1Point blsKey,
         bytes32 ed25519Key,
+        bytes32[2] ed25519Signature,
         uint16 feeBps,
         uint64 stakeRequired,
         bool autoActivate
@@ -721,7 +732,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         uint64 stakeRequired,
         bool autoActivate
     ) private {
-        emit NodeOpened(nodeId, operator, keys.blsKey, keys.ed25519Key, feeBps, stakeRequired, autoActivate);
+        emit NodeOpened(nodeId, operator, keys.blsKey, keys.ed25519Key, keys.ed25519Signature, feeBps, stakeRequired, autoActivate);
     }
 
     /// @dev The beneficiary defaults to the contributor.
