@@ -42,6 +42,8 @@ export type StakingNet = {
   token: Address;
   pool: Address;
   staking: Address;
+  /** NetworkKeyRegistry (deployed by SessionStaking): the active keys and the signature checks. */
+  registry: Address;
   rewards: Address;
   /** Key pair of every node id this process created (active or not). */
   keyPairs: Map<bigint, BlsKeyPair>;
@@ -55,6 +57,7 @@ export function stakingNet(sys: LocalSystem): StakingNet {
     token: c.SESH!,
     pool: c.RewardRatePool!,
     staking: c.SessionStaking!,
+    registry: c.NetworkKeyRegistry!,
     rewards: c.StakingRewards!,
     keyPairs: new Map(),
   };

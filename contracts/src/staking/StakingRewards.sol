@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {NetworkAuthority} from "../crypto/NetworkAuthority.sol";
 
-/// @dev What StakingRewards needs from the reward pool and the node registry.
+/// @dev What StakingRewards needs from the reward pool and the network key registry.
 interface IRewardPoolRelease {
     function release() external returns (uint256);
 }
@@ -38,8 +38,8 @@ interface INetworkVerifier {
 /// contract has received (balance + claimed), nor decrease; and the sum of all claims may
 /// never exceed the latest authorised total, whatever the roots say.
 ///
-/// Signature: purpose REWARDS_PURPOSE, verified by the node registry (domain: chain id, the
-/// registry's address, purpose), payloadHash =
+/// Signature: purpose REWARDS_PURPOSE, verified by the NetworkKeyRegistry (domain: chain id, the
+/// SessionStaking address, purpose), payloadHash =
 ///   keccak256(abi.encode(address(this), uint64 epoch, bytes32 root, uint256 cumulativeTotal,
 ///                        uint64 ledgerBlock, uint64 signedAt))
 /// Claim guarantee: checkpoints are at least {minCheckpointInterval} apart ({CheckpointTooSoon},
@@ -64,7 +64,8 @@ contract StakingRewards {
 
     IERC20 public immutable token;
     IRewardPoolRelease public immutable rewardPool;
-    INetworkVerifier public immutable staking;
+    /// @notice The network key registry (SessionStaking.keyRegistry()) that verifies checkpoints.
+    INetworkVerifier public immutable keyRegistry;
     /// @notice Minimum time, in seconds, between two checkpoints (the claim guarantee's window).
     uint64 public immutable minCheckpointInterval;
 
@@ -104,14 +105,16 @@ contract StakingRewards {
 
     /// @param minCheckpointInterval_ seconds between checkpoints, ≤ MAX_CHECKPOINT_INTERVAL (3600 on
     /// real networks; 0 only for tests: it voids the claim guarantee)
-    constructor(IERC20 token_, IRewardPoolRelease rewardPool_, INetworkVerifier staking_, uint64 minCheckpointInterval_) {
-        if (address(token_) == address(0) || address(rewardPool_) == address(0) || address(staking_) == address(0)) {
+    /// @param keyRegistry_ SessionStaking.keyRegistry(): it checks network signatures (domain: the
+    /// SessionStaking address, so the network signs for `contract: SessionStaking` as ever)
+    constructor(IERC20 token_, IRewardPoolRelease rewardPool_, INetworkVerifier keyRegistry_, uint64 minCheckpointInterval_) {
+        if (address(token_) == address(0) || address(rewardPool_) == address(0) || address(keyRegistry_) == address(0)) {
             revert ZeroAddress();
         }
         if (minCheckpointInterval_ > MAX_CHECKPOINT_INTERVAL) revert CheckpointIntervalTooLong(minCheckpointInterval_);
         token = token_;
         rewardPool = rewardPool_;
-        staking = staking_;
+        keyRegistry = keyRegistry_;
         minCheckpointInterval = minCheckpointInterval_;
     }
 
@@ -175,12 +178,12 @@ contract StakingRewards {
         token.safeTransfer(account, amount);
     }
 
-    /// @dev staking.verifyNetworkSignature(REWARDS_PURPOSE, payloadHash, sig), forwarding the
+    /// @dev keyRegistry.verifyNetworkSignature(REWARDS_PURPOSE, payloadHash, sig), forwarding the
     /// signature's calldata as is (its offsets are relative to its own start) instead of
     /// re-encoding it element by element: ~150 gas less per non-signer. The registry decodes
     /// and checks it exactly as it would a re-encoded copy.
     function _verifyNetworkSignature(bytes32 payloadHash, NetworkAuthority.NetworkSignature calldata sig) private view {
-        address target = address(staking);
+        address target = address(keyRegistry);
         bytes4 selector = INetworkVerifier.verifyNetworkSignature.selector;
         bytes32 purpose = REWARDS_PURPOSE;
         assembly ("memory-safe") {
