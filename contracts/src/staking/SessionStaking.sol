@@ -453,6 +453,14 @@ contract SessionStaking is Ownable2Step {
     /// @notice Removes a node the network has voted out (anyone may submit: the submitter gets
     /// the liquidator reward). The key leaves at once; the stake stays locked for 30 days; the
     /// penalty comes out of the operator's share only (capped at that share).
+    /// @dev The liquidator reward is an OPEN BOUNTY, by decision: the signed payload does not
+    /// name the submitter, so whoever lands a valid signature first (e.g. by copying the
+    /// gateway's transaction) gets the reward. That is the point of the reward: anyone gets the
+    /// job done, and the outcome (key removed, penalty to the pool) is the same whoever submits.
+    /// Binding the submitter would make a deregistration depend on one address being up within
+    /// the 10-minute signature window. The reward is small (liquidatorRewardBps ≤ penaltyBps ≤ 10%
+    /// of the stake; 0.1% by default), and on Arbitrum the sequencer orders first come, first
+    /// served with no public mempool, so copying is a race, not a priority-fee auction.
     /// @param sig aggregate signature over DEREGISTER_PURPOSE, keccak256(abi.encode(nodeId, signedAt))
     function deregisterWithSignature(uint64 nodeId, uint64 signedAt, NetworkAuthority.NetworkSignature calldata sig) external {
         Node storage node = _nodes[nodeId];
