@@ -17,6 +17,7 @@ import { emptyFailureState, graceUntil, keepPeers, recordProbe, standingOf, type
 import { peerTestRoute } from '../src/peers/http.ts';
 import { createPeerTester, ledgerRootString } from '../src/peers/loop.ts';
 import { createNetworkConsumer } from '../src/state/consumer.ts';
+import { ed25519SignatureWords, signEd25519Registration } from '../../sdk/src/staking/ed25519-proof.ts';
 import { writeNodesFile } from '../../devnet/network.ts';
 
 const policy: FailurePolicy = { graceSec: 300, deregisterAfterSec: 60, minFailures: 5, maxGapSec: 30, probeIntervalSec: 10 };
@@ -130,10 +131,13 @@ const block = (n: number): TrackedBlock => ({ number: n, hash: `0x${n.toString(1
 const ev = (n: number, eventName: string, args: Record<string, unknown>): TrackedEvent => ({ logIndex: logIndex++, transactionHash: '0x' as Hex, address: contracts.staking, eventName, args, blockNumber: n, blockHash: block(n).hash });
 
 /** `activatedAgo`: chain seconds between the activation and this block (a fast devnet clock). */
-function activate(c: ReturnType<typeof createNetworkConsumer>, id: number, key: Hex, activatedAgo = 0) {
+function activate(c: ReturnType<typeof createNetworkConsumer>, id: number, identity: Ed25519Identity, activatedAgo = 0) {
   const n = ++height;
+  // A registration as the contract emits it: signed by the node's own ed25519 key.
+  const blsKey = { x: BigInt(id), y: 2n };
+  const ed25519Signature = ed25519SignatureWords(signEd25519Registration(identity.secretKey, { chainId: 31337, contract: contracts.staking, operator: addr(id), blsKey }));
   c.apply([
-    ev(n, 'NodeOpened', { nodeId: BigInt(id), operator: addr(id), blsKey: { x: BigInt(id), y: 2n }, ed25519Key: key, feeBps: 0, stakeRequired: 100n, autoActivate: true }),
+    ev(n, 'NodeOpened', { nodeId: BigInt(id), operator: addr(id), blsKey, ed25519Key: identity.nodeId, ed25519Signature, feeBps: 0, stakeRequired: 100n, autoActivate: true }),
     ev(n, 'Contributed', { nodeId: BigInt(id), contributor: addr(id), beneficiary: addr(id), amount: 100n, total: 100n }),
     ev(n, 'NodeActivated', { nodeId: BigInt(id), time: BigInt(chainTime(n) - activatedAgo) }),
   ], block(n));
@@ -147,9 +151,9 @@ describe('peer tester loop', () => {
     const up = generateEd25519Identity();
     const down = generateEd25519Identity();
     const late = generateEd25519Identity();
-    activate(network, 1, me.nodeId);
-    activate(network, 2, up.nodeId);
-    activate(network, 3, down.nodeId);
+    activate(network, 1, me);
+    activate(network, 2, up);
+    activate(network, 3, down);
     // Chain time moves far past every activation: these peers were active before we started.
     chainOffset = 86_400;
     network.apply([], block(++height));
@@ -176,7 +180,7 @@ describe('peer tester loop', () => {
       await round(); // t = 50 000: first round, nodes 2 and 3 were already active
       // Activated while we run, and never comes up. By the chain's (fast) clock its grace is
       // already over; by ours it has just begun.
-      activate(network, 4, late.nodeId, 3_600);
+      activate(network, 4, late, 3_600);
       for (let i = 0; i < 6; i++) await round(); // t = 50 060 at the last probe
       let report = new Map(tester.report().map((r) => [r.nodeId, r]));
       assert.deepEqual([...report.keys()].sort(), ['2', '3', '4'], 'every active peer, not us');
@@ -223,8 +227,8 @@ describe('peer tester loop', () => {
   it('without a nodes file it probes nobody but still votes out a bad identity', async () => {
     const network = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
     const me = generateEd25519Identity();
-    activate(network, 11, me.nodeId);
-    activate(network, 12, generateEd25519Identity().nodeId);
+    activate(network, 11, me);
+    activate(network, 12, generateEd25519Identity());
     const tester = createPeerTester({ network, chainId: 1, ownEd25519: me.nodeId, intervalMs: 10_000, policy: { graceSec: 0, deregisterAfterSec: 60, minFailures: 5 } });
     await tester.runOnce();
     assert.deepEqual([...tester.candidates()], []);

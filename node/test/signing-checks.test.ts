@@ -12,6 +12,7 @@ import { checkCheckpoint, type CheckpointRequest, type Verdict } from '../src/si
 import { minCheckpointIntervalSource, readMinCheckpointInterval } from '../src/signing/checkpoint-interval.ts';
 import { RpcResponseError, type RpcRequest } from '../src/chain/rpc.ts';
 import { HttpError } from '../src/http/errors.ts';
+import { signedOpening } from './helpers/network-events.ts';
 
 const contracts = { staking: '0x00000000000000000000000000000000000000a1' as Address, rewards: '0x00000000000000000000000000000000000000a2' as Address, pool: '0x00000000000000000000000000000000000000a3' as Address };
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address;
@@ -28,7 +29,7 @@ function network(options: { authorisedTotal?: bigint } = {}) {
   const c = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
   const apply = (n: number, events: TrackedEvent[]) => c.apply(events, block(n));
   apply(10, [
-    event(10, contracts.staking, 'NodeOpened', { nodeId: 1n, operator: addr(1), blsKey: { x: 1n, y: 2n }, ed25519Key: `0x${'01'.padStart(64, '0')}`, feeBps: 1_000, stakeRequired: 100n, autoActivate: true }),
+    event(10, contracts.staking, 'NodeOpened', signedOpening(contracts.staking, { nodeId: 1n, operator: addr(1), blsKey: { x: 1n, y: 2n }, feeBps: 1_000, stakeRequired: 100n, autoActivate: true })),
     event(10, contracts.staking, 'Contributed', { nodeId: 1n, contributor: addr(1), beneficiary: addr(1), amount: 100n, total: 100n }),
     event(10, contracts.staking, 'NodeActivated', { nodeId: 1n, time: BigInt(time(10)) }),
   ]);
