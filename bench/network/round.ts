@@ -18,7 +18,7 @@ import { approveMax, bulkNodeKeys, readStaking, stakingNet } from '../../contrac
 import { seedNodesCall, type SeedNodeInput } from '../../sdk/src/staking/calls.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
 import { createBlsKeyFile } from '../../node/src/keys/bls.ts';
-import { loadOrCreateEd25519Key } from '../../node/src/keys/ed25519.ts';
+import { generateEd25519Identity, loadOrCreateEd25519Key } from '../../node/src/keys/ed25519.ts';
 import { createRpcPool } from '../../node/src/chain/rpc.ts';
 import { followNetwork } from '../../node/src/state/follow.ts';
 import { createCooldownRegistry } from '../../gateway/src/cooldown.ts';
@@ -48,9 +48,10 @@ export async function benchSigningRound(options: { identities: number; hosts: nu
       const seeds: SeedNodeInput[] = [];
       for (let i = start; i < Math.min(identities, start + batch); i++) {
         const h = i % hosts;
-        // Every BLS identity a host runs is registered under the host's ed25519 key, signed by it.
-        const { keyPair, keys } = bulkNodeKeys(net, operator, edIdentities[h]!.secretKey);
+        // ed25519 keys are unique among live nodes (a shared one marks a clone): the host's first
+        // identity is registered under the host's key, each extra one under a key of its own.
         const first = i < hosts;
+        const { keyPair, keys } = bulkNodeKeys(net, operator, first ? edIdentities[h]!.secretKey : generateEd25519Identity().secretKey);
         createBlsKeyFile(join(hostDirs[h]!, 'keys', first ? 'bls.key' : `extra-${i}.key`), keyPair);
         if (!first) extra[h]!.push(join(hostDirs[h]!, 'keys', `extra-${i}.key`));
         seeds.push({ keys, operator, feeBps: 500, contributors: [{ contributor: operator, amount: requirement }] });
