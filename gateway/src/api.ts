@@ -14,6 +14,7 @@ import { reply, route, type Route } from '../../node/src/http/server.ts';
 import type { NetworkConsumer } from '../../node/src/state/consumer.ts';
 import { isActive, stakeOf, type ContractAddresses, type NodeState } from '../../node/src/state/network-state.ts';
 import type { Tracker } from '../../node/src/chain/tracker.ts';
+import { ChainUnavailableError, withinChainDeadline, type ChainHealth } from '../../node/src/chain/chain-health.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { signatureArgsJson } from './aggregate.ts';
 import type { GatewayService } from './service.ts';
@@ -47,6 +48,7 @@ export function portalRoutes(ctx: {
   service: GatewayService;
   cooldowns: CooldownRegistry;
   read: Reader;
+  chainHealth: () => ChainHealth;
 }): Route[] {
   const { network } = ctx;
   const signerHealthy = (node: NodeState, urls: Map<string, string>) => {
@@ -89,18 +91,26 @@ export function portalRoutes(ctx: {
   return [
     route('GET', '/health', () => {
       const st = ctx.tracker.status();
-      return { ok: !st.lastError, height: st.height, lastError: st.lastError ?? null };
+      const chain = ctx.chainHealth();
+      return { ok: !st.lastError && chain.ok, height: st.height, lastError: st.lastError ?? null, chain };
     }),
     route('GET', '/api/network', async () => {
       const view = network.view();
       const active = [...view.state.nodes.values()].filter(isActive);
       const totalStaked = active.reduce((sum, n) => sum + stakeOf(n), 0n);
-      const [balance, ratePerYear, ratePerSecond, requirement] = await Promise.all([
-        ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'balance'),
-        ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerYear'),
-        ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerSecond'),
-        ctx.read<bigint>(ctx.contracts.staking, SessionStaking.abi, 'stakingRequirement'),
-      ]);
+      // Known stalled: say so now rather than wait for the reads to time out.
+      const chain = ctx.chainHealth();
+      if (!chain.ok) throw new ChainUnavailableError(`the gateway has not reached the chain for ${chain.lastSyncAgoSeconds ?? '?'} s (${chain.lastError ?? 'no answer'}); try again when it is back`);
+      const [balance, ratePerYear, ratePerSecond, requirement] = await withinChainDeadline(
+        Promise.all([
+          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'balance'),
+          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerYear'),
+          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerSecond'),
+          ctx.read<bigint>(ctx.contracts.staking, SessionStaking.abi, 'stakingRequirement'),
+        ]),
+        2_000,
+        'reading the pool',
+      );
       const last = view.state.lastCheckpoint;
       return {
         chainId: ctx.chainId,

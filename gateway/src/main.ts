@@ -3,11 +3,13 @@
  * Prints "gateway listening <url>" on stdout once it serves.
  */
 import { mkdirSync } from 'node:fs';
-import type { Address } from 'viem';
+import { createPublicClient, custom, type Address, type PublicClient } from 'viem';
 import { readDeployments } from '../../sdk/src/deployments.ts';
 import { connectDeployer } from '../../contracts/deploy/deploy.ts';
 import { readKeyFile } from '../../node/src/keys/key-file.ts';
 import { createRpcPool } from '../../node/src/chain/rpc.ts';
+import { defaultPollIntervalMs } from '../../node/src/chain/tracker.ts';
+import { chainHealthOf, createChainClock } from '../../node/src/chain/chain-health.ts';
 import { followNetwork } from '../../node/src/state/follow.ts';
 import { createJsonServer } from '../../node/src/http/server.ts';
 import { createCooldownRegistry } from './cooldown.ts';
@@ -22,7 +24,9 @@ function every(ms: number | null, what: string, run: () => Promise<unknown>): No
   if (ms === null) return undefined;
   let busy = false;
   const timer = setInterval(() => {
-    if (busy) return;
+    // Every run is bounded (submissions by --submit-wait, rounds by --round-timeout), so a
+    // skipped tick means the previous run is still inside its bounds.
+    if (busy) return log(`gateway: ${what} still running; skipping this tick`);
     busy = true;
     run()
       .catch((e) => log(`gateway: ${what} failed: ${(e as Error).message.split('\n')[0]}`))
@@ -46,14 +50,25 @@ async function run(config: GatewayConfig): Promise<void> {
     pollIntervalMs: config.pollIntervalMs,
     log,
   });
+  const confirmations = config.confirmations ?? (local ? 1 : 20);
+  // Everything a request or a round waits on goes through a pool that fails fast (one
+  // attempt, short timeout): an RPC outage is a quick 503 or a bounded retry, never a hang.
+  const fastRpc = createRpcPool({ urls: rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
+  const chainNow = createChainClock({ request: fastRpc.request }).now;
+  const chainHealth = chainHealthOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(rpcUrls) });
   const cooldowns = createCooldownRegistry({ durationMs: config.cooldownMs, maxMs: config.cooldownMs * 16 });
-  const service = createGatewayService({ network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log });
+  const service = createGatewayService({
+    network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log,
+    rpc: fastRpc.request, chainNow, confirmations, submitWaitMs: config.submitWaitMs, outsideRetryMs: config.outsideRoundIntervalMs,
+    checkpointBudgetMs: config.checkpointIntervalMs ?? undefined,
+  });
+  const fastClient = createPublicClient({ transport: custom({ request: ({ method, params }) => fastRpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
-    submitter.publicClient.readContract({ address, abi, functionName } as never) as Promise<T>;
+    fastClient.readContract({ address, abi, functionName } as never) as Promise<T>;
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
-    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read }),
+    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainHealth }),
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).

@@ -13,6 +13,8 @@ import { g1ToHex } from '../../sdk/src/bls/index.ts';
 import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
 import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
 import { createRpcPool } from './chain/rpc.ts';
+import { defaultPollIntervalMs } from './chain/tracker.ts';
+import { chainHealthOf, createChainClock } from './chain/chain-health.ts';
 import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from './http/server.ts';
 import { loadOrCreateBlsKey, loadBlsKeyFile } from './keys/bls.ts';
@@ -72,7 +74,11 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const peers = config.nodesFile
     ? createPeerTester({ network, chainId, ownEd25519: ed.identity.nodeId, nodesFile: config.nodesFile, intervalMs: config.peerTestIntervalMs, threshold: config.peerFailThreshold, log })
     : undefined;
-  const chainNow = async () => Number(BigInt((await rpc.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp));
+  // Chain time for /sign/*: a latest-block read cached for a second, through a pool that
+  // fails fast (one attempt, short timeout), so an RPC outage is a quick 503, not a hang.
+  const fastRpc = createRpcPool({ urls: config.rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
+  const chainNow = createChainClock({ request: fastRpc.request }).now;
+  const chainHealth = chainHealthOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(config.rpcUrls) });
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
@@ -101,7 +107,8 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
       route('GET', '/health', () => {
         const s = tracker.status();
-        return { ok: !s.lastError, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null };
+        const chain = chainHealth();
+        return { ok: !s.lastError && chain.ok, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null, chain };
       }),
       route('GET', '/peer/candidates', () => ({
         candidates: [...(peers?.state() ?? new Map())].map(([nodeId, f]) => ({ nodeId, consecutive: f.consecutive, lastReason: f.lastReason ?? null, candidate: f.consecutive >= config.peerFailThreshold })),
