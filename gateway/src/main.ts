@@ -26,7 +26,7 @@ function every(ms: number | null, what: string, run: () => Promise<unknown>): No
   const timer = setInterval(() => {
     // Every run is bounded (submissions by --submit-wait, rounds by --round-timeout), so a
     // skipped tick means the previous run is still inside its bounds.
-    if (busy) return log(`gateway: ${what} still running; skipping this tick`);
+    if (busy) return;
     busy = true;
     run()
       .catch((e) => log(`gateway: ${what} failed: ${(e as Error).message.split('\n')[0]}`))

@@ -65,6 +65,7 @@ export function createGatewayService(options: {
   outsideRetryMs?: number;
 }): GatewayService {
   const { network, contracts, submitter, log } = options;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
   const rpc: RpcRequest = options.rpc ?? ((method, params) => withinChainDeadline(submitter.publicClient.request({ method, params } as never), 5_000, method));
   const chainNow = options.chainNow ?? createChainClock({ request: rpc }).now;
   const transactions: Submitter = createSubmitter({
@@ -73,12 +74,12 @@ export function createGatewayService(options: {
     chainId: submitter.chain.id,
     confirmations: options.confirmations ?? 1,
     waitMs: options.submitWaitMs ?? 60_000,
+    // Bounded, but the error passes through as is: it carries the revert data to decode.
     estimateGas: (call) =>
-      withinChainDeadline(
+      Promise.race([
         submitter.publicClient.estimateContractGas({ address: call.to, abi: call.abi, functionName: call.functionName, args: call.args ?? [], account: call.account } as never),
-        5_000,
-        `simulating ${call.functionName}`,
-      ),
+        sleep(5_000).then(() => Promise.reject(new Error(`simulating ${call.functionName}: no answer from the chain RPC within 5000 ms`))),
+      ]),
     log,
   });
   const lastRounds: RoundReport[] = [];
@@ -94,7 +95,6 @@ export function createGatewayService(options: {
   };
   const round = async (path: string, body: unknown) =>
     remember(await runRound({ view: network.view(), urls: urls(), path, body, cooldowns: options.cooldowns, timeoutMs: options.roundTimeoutMs, log }));
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const waitForHeight = async (block: number, ms = 20_000) => {
     const deadline = Date.now() + ms;
     while (network.view().height < block) {
