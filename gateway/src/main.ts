@@ -60,7 +60,8 @@ async function run(config: GatewayConfig): Promise<void> {
   const service = createGatewayService({
     network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log,
     rpc: fastRpc.request, chainNow, confirmations, submitWaitMs: config.submitWaitMs, outsideRetryMs: config.outsideRoundIntervalMs,
-    checkpointBudgetMs: config.checkpointIntervalMs ?? undefined,
+    // Retries of a reverted checkpoint may run this long; after that the next tick starts afresh.
+    checkpointBudgetMs: Math.max(config.checkpointIntervalMs ?? 0, config.submitWaitMs),
   });
   const fastClient = createPublicClient({ transport: custom({ request: ({ method, params }) => fastRpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
