@@ -299,7 +299,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     };
     const user = await sys.as(6);
     await user.send(sys.deployments.contracts.SessionStaking!, SessionStaking.abi as Abi, 'deregisterWithSignature', [5n, BigInt(signed.signedAt), sig]);
-    await until('the revert logged with its decoded error', async () => /authoriseRewards reverted with NodeKeyNotActive\(5\)/.test(logSince(offset)), 30_000).catch((e: Error) => {
+    await until('the revert logged with its decoded error', async () => /authoriseRewards reverted with NonSignerNotActive\(5\)/.test(logSince(offset)), 30_000).catch((e: Error) => {
       throw new Error(`${e.message}; gateway log:\n${logSince(offset).slice(-6_000)}`);
     });
     await until('the retry on the new active set', async () => /retrying on the active set/.test(logSince(offset)), 30_000);
