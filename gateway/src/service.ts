@@ -170,7 +170,8 @@ export function createGatewayService(options: {
     // Nodes a block or two behind refuse with "behind": give them a moment and ask again.
     for (let attempt = 0; attempt < 5 + MAX_CHECKPOINT_RETRIES; attempt++) {
       const signedAt = await chainNow();
-      report = await round('/sign/checkpoint', { epoch: epoch.toString(), root: mine.root, cumulativeTotal: mine.total.toString(), ledgerBlock, signedAt });
+      // Own fan-out: outside signing rounds wait for it, never the other way round.
+      report = await rounds.own(() => round('/sign/checkpoint', { epoch: epoch.toString(), root: mine.root, cumulativeTotal: mine.total.toString(), ledgerBlock, signedAt }));
       if (report.ok) {
         try {
           const tx = await transactions.submit(
@@ -245,8 +246,8 @@ export function createGatewayService(options: {
     signNode: (kind, nodeId) => rounds.outside(kind, nodeId),
     rounds,
     lastRounds,
-    checkpoint: () => rounds.own(checkpoint),
-    deregisterFailing: () => rounds.own(deregisterFailing),
+    checkpoint,
+    deregisterFailing,
   };
 }
 

@@ -7,7 +7,8 @@
  *     (`freshSeconds` of chain time, well inside the contracts' 10-minute validity);
  *   - a round that did not reach quorum is the answer for `retryMs`;
  *   - outside rounds run one at a time, and only while none of the gateway's own rounds
- *     (checkpoints, its deregistrations) is running: those are never starved;
+ *     (the fan-outs of checkpoints and of its deregistrations) is running: those are never
+ *     starved, and outside ones wait only for a fan-out, not for a transaction to confirm;
  *   - at most `maxPerWindow` distinct outside questions start a round per `retryMs` window;
  *     beyond that, and when the queue is full, callers get 429 `busy` with a retry time.
  */
