@@ -14,7 +14,7 @@ import { followNetwork } from '../../node/src/state/follow.ts';
 import { createJsonServer } from '../../node/src/http/server.ts';
 import { createCooldownRegistry } from './cooldown.ts';
 import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
-import { createGatewayService } from './service.ts';
+import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -29,7 +29,7 @@ function every(ms: number | null, what: string, run: () => Promise<unknown>): No
     if (busy) return;
     busy = true;
     run()
-      .catch((e) => log(`gateway: ${what} failed: ${(e as Error).message.split('\n')[0]}`))
+      .catch((e: Error) => log(`gateway: ${what} ${e instanceof CheckpointTooSoonError ? '' : 'failed: '}${e.message.split('\n')[0]}`))
       .finally(() => (busy = false));
   }, ms);
   return timer;
