@@ -170,6 +170,11 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
   });
 
   it('a flood of outside signature requests from 3 addresses: every checkpoint lands, nodes see at most one round per question per interval', { timeout: 90_000, skip: !!process.env.ONLY_DEREG }, async () => {
+    // The pace without a flood (a checkpoint takes a few 1-second blocks: release, its
+    // confirmation, the round, authoriseRewards and its confirmation; ticks in between are skipped).
+    const quiet = await epoch();
+    await sleep(10_000);
+    const baseline = (await epoch()) - quiet;
     const offset = gatewayLog().length;
     const seen = proxies.map((p) => p.requests.length);
     const before = await epoch();
@@ -191,8 +196,9 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
 
     // Checkpoints: none failed in the window, and they kept their pace.
     assert.doesNotMatch(log, /checkpoint (epoch \d+ )?failed|reverted|rate_limited/, log);
-    const landed = (log.match(/gateway: checkpoint epoch \d+ root/g) ?? []).length;
-    assert.ok(afterFlood - before >= 3n && landed >= 3, `checkpoints in ${window} ms: ${afterFlood - before} epochs, ${landed} logged`);
+    const during = afterFlood - before;
+    console.log(`flood: ${summary}; checkpoints in 10 s: ${baseline} before the flood, ${during} during it (${window} ms)`);
+    assert.ok(during >= 2n && during >= baseline - 1n, `checkpoints kept their pace: ${baseline} in 10 s before, ${during} in ${window} ms of flood`);
 
     // At the nodes: each question at most once per interval.
     for (const [i, p] of proxies.entries()) {
