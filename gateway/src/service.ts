@@ -160,12 +160,21 @@ export function createGatewayService(options: {
     if (last && minimum > 0 && now < last.time + minimum) {
       throw new CheckpointTooSoonError(`not trying yet: the contract allows the next checkpoint at ${last.time + minimum} (chain time now ${now})`);
     }
+    const phases: string[] = [];
+    let phaseStart = Date.now();
+    const phase = (name: string) => {
+      phases.push(`${name} ${Date.now() - phaseStart} ms`);
+      phaseStart = Date.now();
+    };
     const release = await transactions.submit({ to: contracts.pool, abi: RewardRatePool.abi, functionName: 'release' }, { what: 'release' });
+    phase('release');
     await waitForHeight(release.blockNumber, Math.max(1_000, Math.min(20_000, deadline - Date.now())));
+    phase('ledger');
     const ledgerBlock = network.view().height;
     const mine = network.checkpointAt(ledgerBlock);
     const epoch = (network.view().state.lastCheckpoint?.epoch ?? 0n) + 1n;
     await waitForNodes(ledgerBlock);
+    phase('nodes');
     let report: RoundReport | undefined;
     let retries = 0;
     // Nodes a block or two behind refuse with "behind": give them a moment and ask again.
@@ -179,7 +188,7 @@ export function createGatewayService(options: {
             { to: contracts.rewards, abi: StakingRewards.abi, functionName: 'authoriseRewards', args: [epoch, mine.root, mine.total, BigInt(ledgerBlock), BigInt(signedAt), report.signature as NetworkSignatureArgs] },
             { what: `checkpoint epoch ${epoch}` },
           );
-          log(`gateway: checkpoint epoch ${epoch} root ${mine.root} total ${mine.total} at block ${ledgerBlock}: ${report.signers.length}/${report.activeNodes} signed, non-signers [${report.nonSigners.join(', ')}] (${report.ms} ms; tx ${tx.hash} confirmed in ${tx.ms} ms, ${tx.sends} sent)`);
+          log(`gateway: checkpoint epoch ${epoch} root ${mine.root} total ${mine.total} at block ${ledgerBlock}: ${report.signers.length}/${report.activeNodes} signed, non-signers [${report.nonSigners.join(', ')}] (round ${report.ms} ms; tx ${tx.hash} confirmed in ${tx.ms} ms, ${tx.sends} sent; before the round: ${phases.join(', ')})`);
           return { report, epoch, txHash: tx.hash };
         } catch (error) {
           if (!(error instanceof SubmitError) || error.kind !== 'reverted') throw error;

@@ -223,6 +223,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
       if (parseTransaction(params[0] as Hex).to?.toLowerCase() !== rewards) return undefined;
       // Mined at once (automine), then reorged away before any block lands on top of it.
       const hash = (await forward()) as Hex;
+      await until('the checkpoint transaction mined', async () => (await sys.rpc('eth_getTransactionReceipt', [hash])) !== null, 5_000);
       await sys.rpc('anvil_reorg', [3, []]);
       // Checked before the gateway even has the hash (it re-sends the same bytes once it sees the drop).
       const gone = (await sys.rpc('eth_getTransactionReceipt', [hash])) === null;
