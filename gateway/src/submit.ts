@@ -119,39 +119,58 @@ export function createSubmitter(options: {
     // Headroom for time-dependent paths (see deploy.ts send); only the gas used is paid.
     const gas = estimate + (estimate / 2n > 80_000n ? estimate / 2n : 80_000n);
     const sent: Sent[] = [await signAndSend(data, call.to, gas, false)];
+    let lastPollError: string | undefined;
     while (Date.now() < deadline) {
       await sleep(pollMs);
-      const current = sent.at(-1)!;
-      // Any of our versions may be the one that was mined.
-      for (const s of sent) {
-        const receipt = await rpc<Receipt | null>('eth_getTransactionReceipt', [s.hash]);
-        if (!receipt) continue;
-        const mined = Number(BigInt(receipt.blockNumber));
-        const head = Number(BigInt(await rpc<Hex>('eth_blockNumber')));
-        if (head - mined < options.confirmations) break; // wait for depth, then check again
-        const canonical = await rpc<{ hash: Hex } | null>('eth_getBlockByNumber', [receipt.blockNumber, false]);
-        if (canonical?.hash !== receipt.blockHash) continue; // a stale receipt from a reorged block
-        if (receipt.status !== '0x1') {
-          let revert = 'reverted on chain';
-          try {
-            await options.estimateGas({ ...call, account: account.address });
-          } catch (error) {
-            revert = describeRevert(error);
-          }
-          throw new SubmitError('reverted', `${what} reverted on chain (tx ${s.hash}): ${revert}`, revert);
-        }
-        return { hash: s.hash, blockNumber: mined, sends: sent.length, ms: Date.now() - started };
-      }
-      const known = await rpc<{ blockHash: Hex | null } | null>('eth_getTransactionByHash', [current.hash]);
-      if (!known) {
-        log(`gateway: ${what} tx ${current.hash} (nonce ${current.nonce}) was dropped; signing it again`);
-        sent.push(await signAndSend(data, call.to, gas, false));
-      } else if (known.blockHash === null && Date.now() - current.at > replaceAfterMs) {
-        log(`gateway: ${what} tx ${current.hash} pending for ${Date.now() - current.at} ms; replacing it with higher fees`);
-        sent.push(await signAndSend(data, call.to, gas, true));
+      try {
+        const landed = await poll(sent, data, call, gas, what);
+        if (landed) return { ...landed, sends: sent.length, ms: Date.now() - started };
+        lastPollError = undefined;
+      } catch (error) {
+        if (error instanceof SubmitError) throw error;
+        // The RPC hiccuped: keep polling until the deadline (the transaction is out there).
+        lastPollError = (error as Error).message.split('\n')[0];
       }
     }
-    throw new SubmitError('timeout', `${what} was not confirmed within ${waitMs} ms (last tx ${sent.at(-1)!.hash}, ${sent.length} sent)`);
+    throw new SubmitError('timeout', `${what} was not confirmed within ${waitMs} ms (last tx ${sent.at(-1)!.hash}, ${sent.length} sent${lastPollError ? `; last RPC error: ${lastPollError}` : ''})`);
+  }
+
+  /** One look at the chain: the confirmed version of our transaction, if any; re-sends or replaces on the way. */
+  async function poll(sent: Sent[], data: Hex, call: ContractCall, gas: bigint, what: string): Promise<{ hash: Hex; blockNumber: number } | undefined> {
+    const current = sent.at(-1)!;
+    let currentStale = false;
+    // Any of our versions may be the one that was mined.
+    for (const s of sent) {
+      const receipt = await rpc<Receipt | null>('eth_getTransactionReceipt', [s.hash]);
+      if (!receipt) continue;
+      const mined = Number(BigInt(receipt.blockNumber));
+      const head = Number(BigInt(await rpc<Hex>('eth_blockNumber')));
+      if (head - mined < options.confirmations) break; // wait for depth, then check again
+      const canonical = await rpc<{ hash: Hex } | null>('eth_getBlockByNumber', [receipt.blockNumber, false]);
+      if (canonical?.hash !== receipt.blockHash) {
+        currentStale ||= s === current; // a receipt from a block a reorg removed
+        continue;
+      }
+      if (receipt.status !== '0x1') {
+        let revert = 'reverted on chain';
+        try {
+          await options.estimateGas({ ...call, account: account.address });
+        } catch (error) {
+          revert = describeRevert(error);
+        }
+        throw new SubmitError('reverted', `${what} reverted on chain (tx ${s.hash}): ${revert}`, revert);
+      }
+      return { hash: s.hash, blockNumber: mined };
+    }
+    const known = await rpc<{ blockHash: Hex | null } | null>('eth_getTransactionByHash', [current.hash]);
+    if (!known || currentStale) {
+      log(`gateway: ${what} tx ${current.hash} (nonce ${current.nonce}) was dropped; signing it again`);
+      sent.push(await signAndSend(data, call.to, gas, false));
+    } else if (known.blockHash === null && Date.now() - current.at > replaceAfterMs) {
+      log(`gateway: ${what} tx ${current.hash} pending for ${Date.now() - current.at} ms; replacing it with higher fees`);
+      sent.push(await signAndSend(data, call.to, gas, true));
+    }
+    return undefined;
   }
 
   return {
