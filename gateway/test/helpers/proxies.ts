@@ -95,7 +95,7 @@ export async function startChainProxy(upstream: string): Promise<ChainProxy> {
   };
 }
 
-export type SignRequest = { path: string; nodeId?: string; at: number };
+export type SignRequest = { path: string; nodeId?: string; epoch?: string; at: number };
 
 export type NodeProxy = {
   url: string;
@@ -112,13 +112,13 @@ export async function startNodeProxy(target: string): Promise<NodeProxy> {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method === 'POST' && path.startsWith('/sign/')) {
-      let nodeId: string | undefined;
+      let fields: { nodeId?: string; epoch?: string } = {};
       try {
-        nodeId = (JSON.parse(body) as { nodeId?: string }).nodeId;
+        fields = JSON.parse(body) as typeof fields;
       } catch {
-        /* recorded without one */
+        /* recorded without them */
       }
-      requests.push({ path, nodeId, at: Date.now() });
+      requests.push({ path, nodeId: fields.nodeId, epoch: fields.epoch, at: Date.now() });
     }
     if (hold && hold.path.test(path)) {
       const { ms, arrived } = hold;
