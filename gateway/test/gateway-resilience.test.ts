@@ -165,11 +165,12 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     await Promise.all([...procs.map((p) => p?.stop()), gateway?.stop()]);
     await Promise.all([...proxies.map((p) => p.close()), chain?.close()]);
     await sys?.stop();
+    // KEEP_TEST_DIR=1 keeps the logs (gateway.log, node data) of a failed run for a look.
     if (dir && !process.env.KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
     else if (dir) console.log(`kept ${dir}`);
   });
 
-  it('a flood of outside signature requests from 3 addresses: every checkpoint lands, nodes see at most one round per question per interval', { timeout: 90_000, skip: !!process.env.ONLY_DEREG }, async () => {
+  it('a flood of outside signature requests from 3 addresses: every checkpoint lands, nodes see at most one round per question per interval', { timeout: 90_000 }, async () => {
     const offset = gatewayLog().length;
     const seen = proxies.map((p) => p.requests.length);
     const before = await epoch();
@@ -212,7 +213,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     }
   });
 
-  it('a depth-3 reorg drops the gateway checkpoint transaction: the next checkpoint lands within an interval plus the bounded wait', { timeout: 90_000, skip: !!process.env.ONLY_DEREG }, async () => {
+  it('a depth-3 reorg drops the gateway checkpoint transaction: the next checkpoint lands within an interval plus the bounded wait', { timeout: 90_000 }, async () => {
     const offset = gatewayLog().length;
     const rewards = sys.deployments.contracts.StakingRewards!.toLowerCase();
     let dropped: { hash: Hex; at: number; gone: boolean } | undefined;
@@ -240,7 +241,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     console.log(`reorg → next checkpoint landed in ${took} ms`);
   });
 
-  it('an RPC outage: /health reports the stall in seconds, /api/network and /sign/checkpoint answer 503 within ~2 s, then everything recovers', { timeout: 90_000, skip: !!process.env.ONLY_DEREG }, async () => {
+  it('an RPC outage: /health reports the stall in seconds, /api/network and /sign/checkpoint answer 503 within ~2 s, then everything recovers', { timeout: 90_000 }, async () => {
     const root = (await getJson(`${nodes[0]!.url}/ledger/root`)).body;
     chain.setUp(false);
     const down = Date.now();
