@@ -174,10 +174,14 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     const offset = gatewayLog().length;
     const seen = proxies.map((p) => p.requests.length);
     const before = await epoch();
+    // CPU seconds the gateway process spent (utime + stime, in clock ticks of 10 ms), for the report.
+    const cpu = () => readFileSync(`/proc/${gateway!.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0) / 100;
+    const cpuBefore = cpu();
     const started = Date.now();
     const paths = [1, 2, 3, 4, 5].flatMap((id) => [`/api/deregistrations/${id}/signature`, `/api/exits/${id}/signature`]);
     const results = await flood(gatewayUrl, { seconds: 10, perSecond: 100, sources: ['127.0.0.1', '127.0.0.2', '127.0.0.3'], paths });
     const window = Date.now() - started;
+    const cpuUsed = cpu() - cpuBefore;
     // Every checkpoint the gateway asked the nodes to sign during the flood is authorised
     // (epochs are consecutive: the chain reaching the highest one means all of them landed).
     const asked = [...new Set(proxies[0]!.requests.slice(seen[0]).filter((r) => r.path === '/sign/checkpoint').map((r) => BigInt(r.epoch!)))].sort((a, b) => (a < b ? -1 : 1));
@@ -197,7 +201,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     // Checkpoints: none failed in the window, and they kept their pace.
     assert.doesNotMatch(log, /checkpoint (epoch \d+ )?failed|reverted|rate_limited/, log);
     assert.ok(asked[0]! <= before + 1n, 'the first round of the window was for the next epoch');
-    console.log(`flood: ${summary}; checkpoint epochs asked for and authorised during the ${window} ms flood: ${asked.join(', ')}`);
+    console.log(`flood: ${summary}; checkpoint epochs asked for and authorised during the ${window} ms flood: ${asked.join(', ')}; gateway CPU ${cpuUsed.toFixed(2)} s`);
 
     // At the nodes: each question at most once per interval.
     for (const [i, p] of proxies.entries()) {
