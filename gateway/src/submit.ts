@@ -65,30 +65,23 @@ export function createSubmitter(options: {
   const feesAt = new Map<number, { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>();
   let queue: Promise<unknown> = Promise.resolve();
 
-  const fees = async (nonce: number, bump: boolean) => {
+  /** Fees for `nonce`: the chain's, but +25% over what we last offered at this nonce (a replacement must outbid it). */
+  const fees = async (nonce: number) => {
     const [block, tipHex] = await Promise.all([
       rpc<{ baseFeePerGas?: Hex }>('eth_getBlockByNumber', ['latest', false]),
       rpc<Hex>('eth_maxPriorityFeePerGas').catch(() => '0x3b9aca00' as Hex), // 1 gwei
     ]);
-    const base = BigInt(block.baseFeePerGas ?? '0x0');
-    let tip = BigInt(tipHex);
-    let max = 2n * base + tip;
     const previous = feesAt.get(nonce);
-    if (previous) {
-      // Same nonce again: at least +25% on both, or nodes refuse it as underpriced.
-      const factor = bump ? 5n : 9n; // ×1.25 to replace a pending one; ×1.125 minimum otherwise
-      const denominator = bump ? 4n : 8n;
-      tip = tip > (previous.maxPriorityFeePerGas * factor) / denominator ? tip : (previous.maxPriorityFeePerGas * factor) / denominator + 1n;
-      max = max > (previous.maxFeePerGas * factor) / denominator ? max : (previous.maxFeePerGas * factor) / denominator + 1n;
-    }
-    if (max < tip) max = tip;
-    return { maxFeePerGas: max, maxPriorityFeePerGas: tip };
+    const outbid = (value: bigint, before?: bigint) => (before === undefined || value > (before * 5n) / 4n ? value : (before * 5n) / 4n + 1n);
+    const maxPriorityFeePerGas = outbid(BigInt(tipHex), previous?.maxPriorityFeePerGas);
+    const maxFeePerGas = outbid(2n * BigInt(block.baseFeePerGas ?? '0x0') + maxPriorityFeePerGas, previous?.maxFeePerGas);
+    return { maxFeePerGas, maxPriorityFeePerGas };
   };
 
-  async function signAndSend(data: Hex, to: Address, gas: bigint, bump: boolean): Promise<Sent> {
+  async function signAndSend(data: Hex, to: Address, gas: bigint): Promise<Sent> {
     for (let attempt = 0; ; attempt++) {
       const nonce = Number(BigInt(await rpc<Hex>('eth_getTransactionCount', [account.address, 'latest'])));
-      const fee = await fees(nonce, bump || attempt > 0);
+      const fee = await fees(nonce);
       const raw = await account.signTransaction({ chainId: options.chainId, type: 'eip1559', to, data, gas, nonce, ...fee });
       const hash = keccak256(raw);
       feesAt.set(nonce, fee);
@@ -118,7 +111,7 @@ export function createSubmitter(options: {
     }
     // Headroom for time-dependent paths (see deploy.ts send); only the gas used is paid.
     const gas = estimate + (estimate / 2n > 80_000n ? estimate / 2n : 80_000n);
-    const sent: Sent[] = [await signAndSend(data, call.to, gas, false)];
+    const sent: Sent[] = [await signAndSend(data, call.to, gas)];
     let lastPollError: string | undefined;
     while (Date.now() < deadline) {
       await sleep(pollMs);
@@ -165,10 +158,10 @@ export function createSubmitter(options: {
     const known = await rpc<{ blockHash: Hex | null } | null>('eth_getTransactionByHash', [current.hash]);
     if (!known || currentStale) {
       log(`gateway: ${what} tx ${current.hash} (nonce ${current.nonce}) was dropped; signing it again`);
-      sent.push(await signAndSend(data, call.to, gas, false));
+      sent.push(await signAndSend(data, call.to, gas));
     } else if (known.blockHash === null && Date.now() - current.at > replaceAfterMs) {
       log(`gateway: ${what} tx ${current.hash} pending for ${Date.now() - current.at} ms; replacing it with higher fees`);
-      sent.push(await signAndSend(data, call.to, gas, true));
+      sent.push(await signAndSend(data, call.to, gas));
     }
     return undefined;
   }
