@@ -32,7 +32,6 @@ export type SharedRounds = {
   outside: (kind: SignKind, nodeId: bigint) => Promise<Signed>;
   /** The gateway's own exit / deregistration signature (shares the cache and any round in flight). */
   sign: (kind: SignKind, nodeId: bigint) => Promise<Signed>;
-  stats: () => { rounds: number; served: number; refused: number; queued: number };
 };
 
 export function createSharedRounds(options: {
@@ -54,7 +53,6 @@ export function createSharedRounds(options: {
   let outsideBusy = false;
   let waiting = 0;
   const wakers: (() => void)[] = [];
-  const counters = { rounds: 0, served: 0, refused: 0 };
   const wake = () => wakers.splice(0).forEach((w) => w());
 
   const own: SharedRounds['own'] = async (run) => {
@@ -92,7 +90,6 @@ export function createSharedRounds(options: {
   };
 
   const runAndRemember = async (key: string, kind: SignKind, nodeId: bigint) => {
-    counters.rounds++;
     const signed = await options.run(kind, nodeId);
     done.set(key, { signed, at: now() });
     if (done.size > 1_000) done.delete(done.keys().next().value!);
@@ -111,19 +108,12 @@ export function createSharedRounds(options: {
     async outside(kind, nodeId) {
       const key = `${kind}:${nodeId}`;
       const hit = await cached(key);
-      if (hit) {
-        counters.served++;
-        return hit;
-      }
+      if (hit) return hit;
       const shared = inFlight.get(key);
-      if (shared) {
-        counters.served++;
-        return shared;
-      }
+      if (shared) return shared;
       const t = now();
       while (started.length > 0 && t - started[0]!.at >= retryMs) started.shift();
       if (started.length >= maxPerWindow || waiting >= maxPerWindow) {
-        counters.refused++;
         const retryAfterSec = Math.max(1, Math.ceil((retryMs - (t - (started[0]?.at ?? t))) / 1000));
         throw new BusyError(`the gateway is already running ${maxPerWindow} outside signing rounds per ${retryMs / 1000} s; retry in ${retryAfterSec} s`, retryAfterSec);
       }
@@ -132,6 +122,5 @@ export function createSharedRounds(options: {
       inFlight.set(key, round);
       return round;
     },
-    stats: () => ({ ...counters, queued: waiting }),
   };
 }
