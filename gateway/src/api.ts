@@ -14,7 +14,7 @@ import { reply, route, type Route } from '../../node/src/http/server.ts';
 import type { NetworkConsumer } from '../../node/src/state/consumer.ts';
 import { isActive, stakeOf, type ContractAddresses, type NodeState } from '../../node/src/state/network-state.ts';
 import type { Tracker } from '../../node/src/chain/tracker.ts';
-import { ChainUnavailableError, withinChainDeadline, type ChainHealth } from '../../node/src/chain/chain-health.ts';
+import { ChainUnavailableError, withinChainDeadline, type ChainConnection } from '../../node/src/chain/chain-health.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { signatureArgsJson } from './aggregate.ts';
 import type { GatewayService } from './service.ts';
@@ -48,7 +48,7 @@ export function portalRoutes(ctx: {
   service: GatewayService;
   cooldowns: CooldownRegistry;
   read: Reader;
-  chainHealth: () => ChainHealth;
+  chainConnection: () => ChainConnection;
 }): Route[] {
   const { network } = ctx;
   const signerHealthy = (node: NodeState, urls: Map<string, string>) => {
@@ -91,7 +91,7 @@ export function portalRoutes(ctx: {
   return [
     route('GET', '/health', () => {
       const st = ctx.tracker.status();
-      const chain = ctx.chainHealth();
+      const chain = ctx.chainConnection();
       return { ok: !st.lastError && chain.ok, height: st.height, lastError: st.lastError ?? null, chain };
     }),
     route('GET', '/api/network', async () => {
@@ -99,7 +99,7 @@ export function portalRoutes(ctx: {
       const active = [...view.state.nodes.values()].filter(isActive);
       const totalStaked = active.reduce((sum, n) => sum + stakeOf(n), 0n);
       // Known stalled: say so now rather than wait for the reads to time out.
-      const chain = ctx.chainHealth();
+      const chain = ctx.chainConnection();
       if (!chain.ok) throw new ChainUnavailableError(`the gateway has not reached the chain for ${chain.lastSyncAgoSeconds ?? '?'} s (${chain.lastError ?? 'no answer'}); try again when it is back`);
       const [balance, ratePerYear, ratePerSecond, requirement] = await withinChainDeadline(
         Promise.all([

@@ -9,7 +9,7 @@ import { connectDeployer } from '../../contracts/deploy/deploy.ts';
 import { readKeyFile } from '../../node/src/keys/key-file.ts';
 import { createRpcPool } from '../../node/src/chain/rpc.ts';
 import { defaultPollIntervalMs } from '../../node/src/chain/tracker.ts';
-import { chainHealthOf, createChainClock } from '../../node/src/chain/chain-health.ts';
+import { chainConnectionOf, createChainClock } from '../../node/src/chain/chain-health.ts';
 import { followNetwork } from '../../node/src/state/follow.ts';
 import { createJsonServer } from '../../node/src/http/server.ts';
 import { createCooldownRegistry } from './cooldown.ts';
@@ -55,7 +55,7 @@ async function run(config: GatewayConfig): Promise<void> {
   // attempt, short timeout): an RPC outage is a quick 503 or a bounded retry, never a hang.
   const fastRpc = createRpcPool({ urls: rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
   const chainNow = createChainClock({ request: fastRpc.request }).now;
-  const chainHealth = chainHealthOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(rpcUrls) });
+  const chainConnection = chainConnectionOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(rpcUrls) });
   const cooldowns = createCooldownRegistry({ durationMs: config.cooldownMs, maxMs: config.cooldownMs * 16 });
   const service = createGatewayService({
     network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log,
@@ -69,7 +69,7 @@ async function run(config: GatewayConfig): Promise<void> {
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
-    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainHealth }),
+    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection }),
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).

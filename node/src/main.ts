@@ -14,7 +14,7 @@ import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
 import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
 import { createRpcPool } from './chain/rpc.ts';
 import { defaultPollIntervalMs } from './chain/tracker.ts';
-import { chainHealthOf, createChainClock } from './chain/chain-health.ts';
+import { chainConnectionOf, createChainClock } from './chain/chain-health.ts';
 import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from './http/server.ts';
 import { loadOrCreateBlsKey, loadBlsKeyFile } from './keys/bls.ts';
@@ -78,7 +78,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // fails fast (one attempt, short timeout), so an RPC outage is a quick 503, not a hang.
   const fastRpc = createRpcPool({ urls: config.rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
   const chainNow = createChainClock({ request: fastRpc.request }).now;
-  const chainHealth = chainHealthOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(config.rpcUrls) });
+  const chainConnection = chainConnectionOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(config.rpcUrls) });
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
@@ -107,7 +107,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
       route('GET', '/health', () => {
         const s = tracker.status();
-        const chain = chainHealth();
+        const chain = chainConnection();
         return { ok: !s.lastError && chain.ok, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null, chain };
       }),
       route('GET', '/peer/candidates', () => ({

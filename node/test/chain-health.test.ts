@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { ChainUnavailableError, chainHealthOf, createChainClock, withinChainDeadline } from '../src/chain/chain-health.ts';
+import { ChainUnavailableError, chainConnectionOf, createChainClock, withinChainDeadline } from '../src/chain/chain-health.ts';
 import { createRpcPool } from '../src/chain/rpc.ts';
 import type { TrackerStatus } from '../src/chain/tracker.ts';
 
@@ -73,7 +73,7 @@ describe('chain health and chain time that never hang', () => {
   it('health is stalled once the last completed sync is older than 4 poll intervals (at least 5 s)', () => {
     let now = 10_000;
     const status: TrackerStatus = { height: 5, syncing: false, reorgs: 0, rpc: [] };
-    const health = chainHealthOf({ status: () => status }, { pollIntervalMs: 500, now: () => now });
+    const health = chainConnectionOf({ status: () => status }, { pollIntervalMs: 500, now: () => now });
     assert.equal(health().ok, true, 'just started: not stalled yet');
     assert.equal(health().lastSyncAgoSeconds, null);
     now = 15_001;
@@ -87,7 +87,7 @@ describe('chain health and chain time that never hang', () => {
     assert.equal(stalled.ok, false);
     assert.equal(stalled.lastSyncAgoSeconds, 5);
     assert.equal(stalled.lastError, 'connect ECONNREFUSED', 'the RPC error while the sync is still retrying');
-    const slow = chainHealthOf({ status: () => status }, { pollIntervalMs: 60_000, now: () => now });
+    const slow = chainConnectionOf({ status: () => status }, { pollIntervalMs: 60_000, now: () => now });
     assert.equal(slow().ok, true, 'with a 1-minute poll interval, 5 s is not a stall');
   });
 });

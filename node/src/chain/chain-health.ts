@@ -17,13 +17,13 @@ export class ChainUnavailableError extends HttpError {
   }
 }
 
-export type ChainHealth = { ok: boolean; lastSyncAgoSeconds: number | null; lastError: string | null };
+export type ChainConnection = { ok: boolean; lastSyncAgoSeconds: number | null; lastError: string | null };
 
 /**
  * Stalled when the last completed sync is older than a few poll intervals (at least
  * `minStallMs`, so one slow poll on a busy machine is not an outage).
  */
-export function chainHealthOf(tracker: Pick<Tracker, 'status'>, options: { pollIntervalMs: number; minStallMs?: number; now?: () => number }): () => ChainHealth {
+export function chainConnectionOf(tracker: Pick<Tracker, 'status'>, options: { pollIntervalMs: number; minStallMs?: number; now?: () => number }): () => ChainConnection {
   const now = options.now ?? Date.now;
   const stallMs = Math.max(options.minStallMs ?? 5_000, 4 * options.pollIntervalMs);
   const started = now();
