@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Abi, Hex } from 'viem';
 import { accountFromKey, publicClientFor, signerClientsFor, type Clients, type SignerClients } from '../sdk/src/clients.ts';
 import { readDeployments, type Deployments } from '../sdk/src/deployments.ts';
-import { decodeRevert } from '../sdk/src/errors.ts';
+import { decodeRevert, type DecodedRevert } from '../sdk/src/errors.ts';
 
 export type CliIo = { out: (line: string) => void; err: (line: string) => void };
 export type CliSubcommand = { name: string; summary: string; usage: string; run: (args: string[], io: CliIo) => Promise<void> };
@@ -16,6 +16,18 @@ export type CliCommand = { name: string; summary: string; subcommands: CliSubcom
 /** An error whose message is shown as is: it already says what to do. */
 export class CliError extends Error {
   override name = 'CliError';
+}
+
+/** A contract refused the call with a custom error; `revert` keeps it for callers that explain it. */
+export class ContractRefusal extends CliError {
+  override name = 'ContractRefusal';
+  constructor(
+    readonly functionName: string,
+    readonly revert: DecodedRevert,
+  ) {
+    const args = revert.args.map((a) => (typeof a === 'bigint' ? a.toString() : String(a))).join(', ');
+    super(`${functionName} refused: ${revert.name}(${args})`);
+  }
 }
 
 export const COMMON_OPTIONS = {
@@ -58,16 +70,17 @@ export type Call = { address: Hex; abi: Abi; functionName: string; args: readonl
 export async function send(s: SignerClients, call: Call): Promise<{ hash: Hex; gasUsed: bigint }> {
   try {
     const { request } = await s.publicClient.simulateContract({ ...call, account: s.account } as never);
-    const hash = await s.walletClient.writeContract(request as never);
+    // Time-dependent paths (a pool release that grows between estimate and mining) can need
+    // more gas than estimated: add headroom rather than fail out of gas. Only gas used is paid.
+    const estimate = await s.publicClient.estimateContractGas({ ...call, account: s.account } as never);
+    const hash = await s.walletClient.writeContract({ ...(request as object), gas: estimate + (estimate / 2n > 80_000n ? estimate / 2n : 80_000n) } as never);
     const receipt = await s.publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new CliError(`${call.functionName} reverted on-chain (tx ${hash})`);
     return { hash, gasUsed: receipt.gasUsed };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const decoded = decodeRevert(error);
-    if (decoded) {
-      const args = decoded.args.map((a) => (typeof a === 'bigint' ? a.toString() : String(a))).join(', ');
-      throw new CliError(`${call.functionName} refused: ${decoded.name}(${args})`);
-    }
+    if (decoded) throw new ContractRefusal(call.functionName, decoded);
     throw error;
   }
 }

@@ -67,14 +67,26 @@ export function writeNodesFile(path: string, nodes: readonly { ed25519: Hex; url
   writeFileAtomic(path, `${JSON.stringify({ nodes: nodes.map((n) => ({ ed25519PublicKey: n.ed25519, url: n.url })) }, null, 2)}\n`);
 }
 
+/**
+ * The devnet's deregistration policy, short enough to watch: a new node's tests count after
+ * 60 s; a node is voted out after failing every test (every 2 s) for 3 min and at least 10
+ * times. A real network uses the node's defaults (2 h grace, 6 h, 20 tests).
+ */
+export const DEVNET_PEER_POLICY = { '--peer-grace': '60s', '--deregister-after': '3m', '--deregister-min-failures': '10' } as const;
+
 export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
+  const extra = args.extra ?? [];
+  const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`)) || (flag === '--deregister-min-failures' && given('--peer-fail-threshold'));
+  // A test's own value (in `extra`) replaces the devnet's.
+  const policy = Object.entries(DEVNET_PEER_POLICY).flatMap(([flag, value]) => (given(flag) ? [] : [flag, value]));
   return superviseScript(`node-${node.index}`, 'node/src/main.ts', [
     '--deployments', args.deploymentsFile,
     '--data-dir', node.dataDir,
     '--http-port', String(node.port),
     '--nodes-file', args.nodesFile,
     '--peer-test-interval', '2s',
-    ...(args.extra ?? []),
+    ...policy,
+    ...extra,
   ], { logFile: args.logFile, echo: args.echo });
 }
 

@@ -24,6 +24,10 @@ Options:
   --time-scale N           chain seconds per real second, 1..${MAX_TIME_SCALE} (default 120); the
                            chain also starts 25 h ahead so nodes earn from the first checkpoint
   --no-wait                set everything up, print it, then stop (for smoke tests)
+
+The nodes vote a node out (deregistration) only after it has failed every peer test (every
+2 s) for 3 min and at least 10 times; a newly activated node gets 60 s of grace first (a real
+network: 6 h, 20 tests, 2 h; see node/README.md).
   --help                   show this help`;
 
 async function main(): Promise<void> {

@@ -1,13 +1,31 @@
-/** Gas of the name service and Session Pro: register, renew, transfer a name; buy Pro; claim an Oxen name. */
+/**
+ * Gas of the name service and Session Pro: register, renew, transfer a name; set a primary
+ * name (asserted and verified); buy Pro; claim an Oxen name.
+ */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, erc20Abi, hexToBytes, keccak256, toHex, type Abi, type Hex } from 'viem';
 import { OxenNameMigration, SessionNameRegistry } from '../../sdk/src/generated/contracts.ts';
 import { buyProCall } from '../../sdk/src/pro/calls.ts';
-import { commitCall, nameHash, nameId, oxenClaimMessage, parseAccountId, registerCall, renewCall, signOxenClaim } from '../../sdk/src/names/index.ts';
+import {
+  accountIdFromEd25519,
+  commitCall,
+  nameHash,
+  nameId,
+  oxenClaimMessage,
+  parseAccountId,
+  registerCall,
+  renewCall,
+  setPrimaryNameCall,
+  setVerifiedPrimaryNameCall,
+  signOxenClaim,
+} from '../../sdk/src/names/index.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import { gasUsed, type GasSuite } from './types.ts';
 
 const ACCOUNT = `05${'5e'.repeat(32)}`;
+/** maxPrice = the exact price, as the CLI sends it: a year of a 5+ character name, and Pro tier 1. */
+const NAME_PRICE = sesh(10);
+const PRO_PRICE = sesh(5);
 
 export const namesGas: GasSuite = {
   name: 'names',
@@ -28,16 +46,24 @@ export const namesGas: GasSuite = {
       const request = { name, owner: user.account.address, accountId: ACCOUNT, secret: keccak256(toHex(name)) };
       await exec(commitCall(sys.deployments, request).call);
       await sys.increaseTime(60);
-      return gasOf(await exec(registerCall(sys.deployments, request)));
+      return gasOf(await exec(registerCall(sys.deployments, request, NAME_PRICE)));
     };
     await registerOnce('warmupname01');
     const registerName = await registerOnce('session-name');
-    const renewName = await gasOf(await exec(renewCall(sys.deployments, 'session-name', 1)));
+    const renewName = await gasOf(await exec(renewCall(sys.deployments, 'session-name', 1, NAME_PRICE)));
+    const setPrimaryName = await gasOf(await exec(setPrimaryNameCall(sys.deployments, 'session-name')));
+    // A verified primary name for the account of a fixed Session key (on-chain ed25519 check).
+    const sessionKey = hexToBytes(keccak256(toHex('sesh gas bench session key')));
+    const sessionAccount = accountIdFromEd25519(ed25519.getPublicKey(sessionKey));
+    await user.send(registry, SessionNameRegistry.abi, 'setAccountId', [nameId('warmupname01'), parseAccountId(sessionAccount)]);
+    const setVerifiedPrimaryName = await gasOf(
+      await exec(await setVerifiedPrimaryNameCall(user.publicClient, sys.deployments, 'warmupname01', sessionAccount, sessionKey)),
+    );
     const transferName = await gasOf(
       await user.send(registry, SessionNameRegistry.abi, 'transferFrom', [user.account.address, sys.accounts[2]!.address, nameId('session-name')]),
     );
-    await exec(buyProCall(sys.deployments, `05${'11'.repeat(32)}`, 1n));
-    const buyPro = await gasOf(await exec(buyProCall(sys.deployments, ACCOUNT, 1n)));
+    await exec(buyProCall(sys.deployments, `05${'11'.repeat(32)}`, 1n, PRO_PRICE));
+    const buyPro = await gasOf(await exec(buyProCall(sys.deployments, ACCOUNT, 1n, PRO_PRICE)));
 
     // Oxen claim with the on-chain ed25519 check.
     const secret = hexToBytes(keccak256(toHex('sesh gas bench oxen key')));
@@ -50,6 +76,8 @@ export const namesGas: GasSuite = {
       { operation: 'registerName', gas: registerName },
       { operation: 'renewName', gas: renewName },
       { operation: 'transferName', gas: transferName },
+      { operation: 'setPrimaryName', gas: setPrimaryName },
+      { operation: 'setVerifiedPrimaryName', gas: setVerifiedPrimaryName },
       { operation: 'buyPro', gas: buyPro },
       { operation: 'claimOxenName', gas: claimOxenName },
     ];

@@ -12,7 +12,9 @@ import {
   MAX_COMMITMENT_AGE,
   normaliseName,
   parseAccountId,
-  parseOxenImportFile,
+  OxenImportError,
+  parseOxenImportRows,
+  splitExpiredOxenRows,
   randomSecret,
   registerCall,
   registrationPrice,
@@ -30,9 +32,17 @@ import {
 import type { SignerClients } from '../../sdk/src/clients.ts';
 import { formatSesh } from '../../sdk/src/units.ts';
 import { NODE_USAGE, nodeGet, nodeUrl } from '../node-api.ts';
-import { CliError, COMMON_USAGE, connect, parse, positional, send, signer, sleep, type CliCommand, type CliIo, type Context } from '../lib.ts';
+import { CliError, COMMON_USAGE, connect, ContractRefusal, parse, positional, send, signer, sleep, type CliCommand, type CliIo, type Context } from '../lib.ts';
+import { chooseMaxPrice, MAX_PRICE_USAGE, priceText, sendPriced } from '../max-price.ts';
 
 const date = (t: bigint) => (t === 0n ? '—' : new Date(Number(t) * 1000).toISOString());
+
+/** Rows expiring this soon would likely be expired by the time their batch lands. */
+const IMPORT_EXPIRY_MARGIN = 60n;
+
+const expiredRowMessage = (file: string, line: number, expiry: bigint, now: bigint, margin = 0n) =>
+  `${file}:${line}: expiry ${expiry} (${date(expiry)}) is not after chain time ${now} (${date(now)})${margin > 0n ? ` + ${margin} s` : ''}; ` +
+  'an expired name is not imported (ExpiryNotInFuture)';
 
 function parseYears(text: string | undefined): number {
   const years = Number(text ?? '1');
@@ -60,23 +70,28 @@ Shows whether NAME is available, its price, owner, expiry and the account it poi
 
 ${COMMON_USAGE}`;
 
-const registerUsage = `Usage: npm run sesh -- names register NAME --account-id 05… [--owner 0x…] [--years N] [options]
+const registerUsage = `Usage: npm run sesh -- names register NAME --account-id 05… [--owner 0x…] [--years N] [--max-price SESH] [options]
 
-Registers NAME by commit–reveal: approves the price, commits, waits at least 60 s, then
-registers. The secret is kept in --state-dir until the name is registered, so an interrupted
-run resumes with the same commitment when started again.
+Registers NAME by commit–reveal: shows and approves the price, commits, waits at least 60 s,
+then registers, paying at most the price shown. The secret is kept in --state-dir until the
+name is registered, so an interrupted run resumes with the same commitment when started again.
 
   --account-id ID    Session account ID the name points to (05 + 64 hex), required
   --owner 0x…        receives the name (default: the signer)
   --years N          1–10 (default 1)
   --state-dir DIR    where pending registrations are kept (default .sesh)
+${MAX_PRICE_USAGE}
 
 ${COMMON_USAGE}`;
 
 type Pending = { request: RegistrationRequest; years: number; commitment: Hex };
 
 async function register(args: string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parse(args, { 'account-id': { type: 'string' }, owner: { type: 'string' }, years: { type: 'string' }, 'state-dir': { type: 'string', default: '.sesh' } }, registerUsage);
+  const { values, positionals } = parse(
+    args,
+    { 'account-id': { type: 'string' }, owner: { type: 'string' }, years: { type: 'string' }, 'state-dir': { type: 'string', default: '.sesh' }, 'max-price': { type: 'string' } },
+    registerUsage,
+  );
   const name = normaliseName(positional(positionals, 0, 'NAME', registerUsage));
   if (!values['account-id']) throw new CliError(`--account-id is required\n\n${registerUsage}`);
   parseAccountId(values['account-id']);
@@ -88,9 +103,12 @@ async function register(args: string[], io: CliIo): Promise<void> {
 
   const info = await lookupName(s.publicClient, ctx.deployments, name);
   if (!info.available) throw new CliError(`"${name}" is taken until ${date(info.expiry)} (plus the 90-day grace period); pick another name`);
+  // The price shown here is the most paid (unless --max-price allows more): a premium only
+  // decays during the 60 s wait, so only an owner raising the price can make the reveal dearer.
   const price = await registrationPrice(s.publicClient, ctx.deployments, name, years);
-  io.out(`registering "${name}" for ${years} year(s): ${formatSesh(price)} SESH`);
-  await ensureAllowance(s, ctx, registrar, price, io);
+  const maxPrice = chooseMaxPrice(price, values['max-price']);
+  io.out(`registering "${name}" for ${years} year(s): ${priceText(price, maxPrice)}`);
+  await ensureAllowance(s, ctx, registrar, maxPrice, io);
 
   // Pending state: reuse an earlier commitment for the same request if it is still usable.
   const stateFile = join(values['state-dir']!, `pending-${ctx.deployments.chainId}-${name}.json`);
@@ -119,7 +137,7 @@ async function register(args: string[], io: CliIo): Promise<void> {
   const started = Date.now();
   for (;;) {
     try {
-      const { hash } = await send(s, registerCall(ctx.deployments, pending.request));
+      const { hash } = await sendPriced(s, registerCall(ctx.deployments, pending.request, maxPrice));
       rmSync(stateFile, { force: true });
       io.out(`registered "${name}" to ${owner} (tx ${hash})`);
       return;
@@ -131,10 +149,12 @@ async function register(args: string[], io: CliIo): Promise<void> {
   }
 }
 
-const renewUsage = `Usage: npm run sesh -- names renew NAME [--years N] [options]
+const renewUsage = `Usage: npm run sesh -- names renew NAME [--years N] [--max-price SESH] [options]
 
 Extends NAME by N years (default 1) from its current expiry. Anyone may renew, until the
-90-day grace period after expiry ends.
+90-day grace period after expiry ends. Pays at most the price shown.
+
+${MAX_PRICE_USAGE}
 
 ${COMMON_USAGE}`;
 
@@ -179,6 +199,8 @@ Imports Oxen (ONS) Session names from FILE (admin: the OxenNameMigration deploye
 one JSON object per line:
   {"nameHash":"0x<blake2b-256 of the lowercased name>","accountId":"05…","expiry":<unix s>,"ownerKey":"0x<ed25519 key>"}
 Names already present are skipped, so an interrupted import can simply be run again.
+Rows whose expiry is not after the chain's time are not sent (the contract refuses them):
+each is reported as FILE:LINE: reason, and the other rows are imported.
 
   --batch-size N   names per transaction (default 100)
   --finish         close the import window for good after this file
@@ -215,15 +237,16 @@ export const command: CliCommand = {
       summary: 'extend a name (anyone can)',
       usage: renewUsage,
       async run(args, io) {
-        const { values, positionals } = parse(args, { years: { type: 'string' } }, renewUsage);
+        const { values, positionals } = parse(args, { years: { type: 'string' }, 'max-price': { type: 'string' } }, renewUsage);
         const name = normaliseName(positional(positionals, 0, 'NAME', renewUsage));
         const years = parseYears(values.years);
         const ctx = connect(values);
         const s = signer(ctx, values);
         const price = await renewalPrice(s.publicClient, ctx.deployments, name, years);
-        io.out(`renewing "${name}" for ${years} year(s): ${formatSesh(price)} SESH`);
-        await ensureAllowance(s, ctx, contractAddress(ctx.deployments, 'SessionNameRegistrar'), price, io);
-        const { hash } = await send(s, renewCall(ctx.deployments, name, years));
+        const maxPrice = chooseMaxPrice(price, values['max-price']);
+        io.out(`renewing "${name}" for ${years} year(s): ${priceText(price, maxPrice)}`);
+        await ensureAllowance(s, ctx, contractAddress(ctx.deployments, 'SessionNameRegistrar'), maxPrice, io);
+        const { hash } = await sendPriced(s, renewCall(ctx.deployments, name, years, maxPrice));
         const info = await lookupName(s.publicClient, ctx.deployments, name);
         io.out(`renewed until ${date(info.expiry)} (tx ${hash})`);
       },
@@ -328,14 +351,32 @@ export const command: CliCommand = {
         const batchSize = Number(values['batch-size']);
         if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500) throw new CliError('--batch-size must be 1–500');
         if (!existsSync(file)) throw new CliError(`no file at ${file}`);
-        const entries = parseOxenImportFile(readFileSync(file, 'utf8'));
+        let rows;
+        try {
+          rows = parseOxenImportRows(readFileSync(file, 'utf8'));
+        } catch (error) {
+          if (error instanceof OxenImportError) throw new CliError(`${file}:${error.line}: ${error.reason}`);
+          throw error;
+        }
         const ctx = connect(values);
         const s = signer(ctx, values);
         const migration = contractAddress(ctx.deployments, 'OxenNameMigration');
+        // Expired rows would make the contract refuse their whole batch: report and drop them.
+        const now = (await s.publicClient.getBlock()).timestamp;
+        const { live, expired } = splitExpiredOxenRows(rows, now + IMPORT_EXPIRY_MARGIN);
+        for (const row of expired) io.err(expiredRowMessage(file, row.line, row.entry.expiry, now, IMPORT_EXPIRY_MARGIN));
+        if (expired.length > 0) io.out(`not importing ${expired.length} expired row(s) (listed above)`);
+        const entries = live.map((row) => row.entry);
         let imported = 0;
         for (let i = 0; i < entries.length; i += batchSize) {
           const batch = entries.slice(i, i + batchSize);
-          const { hash } = await send(s, { address: migration, abi: OxenNameMigration.abi as Abi, functionName: 'importNames', args: [batch] });
+          const { hash } = await send(s, { address: migration, abi: OxenNameMigration.abi as Abi, functionName: 'importNames', args: [batch] }).catch((error) => {
+            // Chain time moved past a row's expiry after the check above: name the rows.
+            if (!(error instanceof ContractRefusal) || error.revert.name !== 'ExpiryNotInFuture') throw error;
+            const chainNow = error.revert.args[1] as bigint;
+            const late = live.slice(i, i + batchSize).filter((row) => row.entry.expiry <= chainNow);
+            throw new CliError([...late.map((row) => expiredRowMessage(file, row.line, row.entry.expiry, chainNow)), `the batch starting at ${file}:${live[i]!.line} was refused; nothing in it was imported. Run again to import the rest.`].join('\n'));
+          });
           const receipt = await s.publicClient.getTransactionReceipt({ hash });
           const [summary] = parseEventLogs({ abi: OxenNameMigration.abi, logs: receipt.logs, eventName: 'OxenNamesImported' });
           imported += Number(summary?.args.imported ?? 0n);

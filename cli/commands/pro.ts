@@ -10,13 +10,15 @@ import { formatSesh } from '../../sdk/src/units.ts';
 import { verifyProProof, type ProProof } from '../../sdk/src/pro/proof.ts';
 import { NODE_USAGE, nodeGet, nodeUrl } from '../node-api.ts';
 import { CliError, COMMON_USAGE, connect, parse, positional, send, signer, type CliCommand } from '../lib.ts';
+import { chooseMaxPrice, MAX_PRICE_USAGE, priceText, sendPriced } from '../max-price.ts';
 
-const buyUsage = `Usage: npm run sesh -- pro buy ACCOUNT_ID [--tier N] [options]
+const buyUsage = `Usage: npm run sesh -- pro buy ACCOUNT_ID [--tier N] [--max-price SESH] [options]
 
 Buys or extends Session Pro for any Session account ID (05 + 64 hex); the extension counts
-from the later of the current expiry and now. The signer pays in SESH.
+from the later of the current expiry and now. The signer pays in SESH, at most the price shown.
 
-  --tier N   tier id (default 1)
+  --tier N           tier id (default 1)
+${MAX_PRICE_USAGE}
 
 ${COMMON_USAGE}`;
 
@@ -52,7 +54,7 @@ export const command: CliCommand = {
       summary: 'buy or extend Pro for an account',
       usage: buyUsage,
       async run(args, io) {
-        const { values, positionals } = parse(args, { tier: { type: 'string', default: '1' } }, buyUsage);
+        const { values, positionals } = parse(args, { tier: { type: 'string', default: '1' }, 'max-price': { type: 'string' } }, buyUsage);
         const accountId = positional(positionals, 0, 'ACCOUNT_ID', buyUsage);
         parseAccountId(accountId);
         if (!/^\d+$/.test(values.tier!)) throw new CliError(`--tier must be a tier number, not "${values.tier}"`);
@@ -60,12 +62,16 @@ export const command: CliCommand = {
         const s = signer(ctx, values);
         const tier = await proTier(s.publicClient, ctx.deployments, BigInt(values.tier!));
         if (!tier.active) throw new CliError(`tier ${tier.id} is not on sale`);
-        io.out(`buying Pro tier ${tier.id} (${Number(tier.duration) / 86_400} days) for ${accountId}: ${formatSesh(tier.price)} SESH`);
+        const maxPrice = chooseMaxPrice(tier.price, values['max-price']);
+        io.out(`buying Pro tier ${tier.id} (${Number(tier.duration) / 86_400} days) for ${accountId}: ${priceText(tier.price, maxPrice)}`);
         const pro = contractAddress(ctx.deployments, 'SessionPro');
         const token = contractAddress(ctx.deployments, 'SESH');
         const allowance = await s.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [s.account.address, pro] });
-        if (allowance < tier.price) await send(s, { address: token, abi: erc20Abi as Abi, functionName: 'approve', args: [pro, tier.price] });
-        const { hash } = await send(s, buyProCall(ctx.deployments, accountId, tier.id));
+        if (allowance < maxPrice) {
+          io.out(`approving ${formatSesh(maxPrice)} SESH to ${pro}…`);
+          await send(s, { address: token, abi: erc20Abi as Abi, functionName: 'approve', args: [pro, maxPrice] });
+        }
+        const { hash } = await sendPriced(s, buyProCall(ctx.deployments, accountId, tier.id, maxPrice));
         const status = await proStatus(s.publicClient, ctx.deployments, accountId);
         io.out(`Pro active until ${new Date(Number(status.expiry) * 1000).toISOString()} (tx ${hash})`);
       },

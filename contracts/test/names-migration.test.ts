@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesToHex, type Address, type Hex } from 'viem';
+import { bytesToHex, decodeErrorResult, type Address, type Hex } from 'viem';
+import { decodeRevert, type DecodedRevert } from '../../sdk/src/errors.ts';
 import { OxenNameMigration, SessionNameRegistry } from '../../sdk/src/generated/contracts.ts';
 import { nameHash, nameId, oxenClaimMessage, parseAccountId, parseOxenImportFile, resolveName, signOxenClaim } from '../../sdk/src/names/index.ts';
 import { expectRevert, startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
@@ -50,6 +51,45 @@ describe('names: Oxen name migration', () => {
     const [entry] = await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId('oxenuser')] });
     assert.equal(entry.imported, true);
     assert.equal(await readMigration('ownerKeyOf', [nameId('oxenuser')]), bytesToHex(ed25519.getPublicKey(ownerSecret)));
+  });
+
+  it('refuses an import whose expiry is not in the future (0, past, or this very second): the whole batch, nothing stored', async () => {
+    const admin = await sys.as(0);
+    const key = bytesToHex(ed25519.getPublicKey(otherSecret));
+    const row = (name: string, rowExpiry: bigint) => ({ nameHash: nameHash(name), accountId: parseAccountId(SESSION_ID), expiry: rowExpiry, ownerKey: key });
+    const refusal = async (batch: ReturnType<typeof row>[], at: bigint): Promise<DecodedRevert | undefined> => {
+      await sys.setNextTimestamp(at);
+      try {
+        // Sent without a gas estimate, so the block at `at` itself refuses it.
+        const hash = await admin.walletClient.writeContract({ address: migration, abi: OxenNameMigration.abi, functionName: 'importNames', args: [batch], account: admin.account, chain: admin.walletClient.chain, gas: 2_000_000n });
+        const receipt = await admin.publicClient.waitForTransactionReceipt({ hash });
+        assert.equal(receipt.status, 'reverted');
+        const trace = await sys.rpc<{ output: Hex }>('debug_traceTransaction', [hash, { tracer: 'callTracer' }]);
+        const decoded = decodeErrorResult({ abi: SessionNameRegistry.abi, data: trace.output });
+        return { name: decoded.errorName, args: decoded.args ?? [] };
+      } catch (error) {
+        return decodeRevert(error);
+      }
+    };
+    const unchanged = async (name: string) => {
+      const client = admin.publicClient;
+      const [entry] = await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId(name)] });
+      assert.deepEqual({ ...entry }, { accountId: '0x' + '00'.repeat(32), expiry: 0n, version: 0, imported: false }, `${name}: no entry`);
+      assert.equal(await readMigration('ownerKeyOf', [nameId(name)]), '0x' + '00'.repeat(32), `${name}: no owner key left behind`);
+      assert.equal(await resolveName(client, sys.deployments, name), undefined);
+    };
+    const t = (await sys.now()) + 100n;
+    // A good row next to a bad one: the batch is refused as a whole, the good row included.
+    assert.deepEqual(await refusal([row('good-row', t + 86_400n), row('zero-expiry', 0n)], t), { name: 'ExpiryNotInFuture', args: [0n, t] });
+    assert.deepEqual(await refusal([row('past-expiry', t - 1n)], t + 1n), { name: 'ExpiryNotInFuture', args: [t - 1n, t + 1n] });
+    assert.deepEqual(await refusal([row('expires-now', t + 2n)], t + 2n), { name: 'ExpiryNotInFuture', args: [t + 2n, t + 2n] });
+    for (const name of ['good-row', 'zero-expiry', 'past-expiry', 'expires-now']) await unchanged(name);
+    // One second later is in the future: imported (then undone, to keep this file's state).
+    const snap = await sys.snapshot();
+    await sys.setNextTimestamp(t + 3n);
+    await admin.send(migration, OxenNameMigration.abi, 'importNames', [[row('expires-now', t + 4n)]]);
+    assert.equal(await resolveName(admin.publicClient, sys.deployments, 'expires-now'), SESSION_ID);
+    await sys.revert(snap);
   });
 
   it('refuses a claim signed by the wrong key, for another receiver, or for another name', async () => {

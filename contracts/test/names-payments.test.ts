@@ -77,7 +77,7 @@ describe('names and Pro payments: conservation over random sequences', () => {
             // Base price; a premium (on a just-released name) is added from the NamePaid event below.
             price = await client.readContract({ address: c.SessionNameRegistrar!, abi: SessionNameRegistrar.abi, functionName: 'price', args: [BigInt(step.name.length), BigInt(step.years)] });
             assert.ok(price <= quoted);
-            call = registerCall(sys.deployments, request);
+            call = registerCall(sys.deployments, request, quoted);
             registered.push(step.name);
           } else if (step.kind === 'renew') {
             if (registered.length === 0) continue;
@@ -85,10 +85,10 @@ describe('names and Pro payments: conservation over random sequences', () => {
             const free = await client.readContract({ address: c.SessionNameRegistry!, abi: SessionNameRegistry.abi, functionName: 'available', args: [nameId(target)] });
             if (free) continue;
             price = await client.readContract({ address: c.SessionNameRegistrar!, abi: SessionNameRegistrar.abi, functionName: 'price', args: [BigInt(target.length), BigInt(step.years)] });
-            call = renewCall(sys.deployments, target, step.years);
+            call = renewCall(sys.deployments, target, step.years, price);
           } else {
             price = step.tier === 1n ? sesh(5) : sesh(50);
-            call = buyProCall(sys.deployments, `05${step.account.repeat(32)}`, step.tier);
+            call = buyProCall(sys.deployments, `05${step.account.repeat(32)}`, step.tier, price);
           }
           const payer = sys.accounts[step.payer]!.address;
           const liquidity = sys.accounts[LIQUIDITY_INDEX]!.address;

@@ -33,6 +33,8 @@ const GRACE = 90n * 24n * 3600n;
 const DAY = 24n * 3600n;
 const ALICE_ID = `05${'a1'.repeat(32)}`;
 const BOB_ID = `05${'b2'.repeat(32)}`;
+/** maxPrice for tests not about the price limit (names-max-price.test.ts covers it). */
+const NO_LIMIT = 2n ** 256n - 1n;
 
 describe('names: registrar and registry', () => {
   let sys: LocalSystem;
@@ -57,7 +59,7 @@ describe('names: registrar and registry', () => {
     await exec(who, commitCall(sys.deployments, request).call);
     const committedAt = await sys.now();
     await sys.setNextTimestamp(committedAt + 60n);
-    await exec(who, registerCall(sys.deployments, request));
+    await exec(who, registerCall(sys.deployments, request, NO_LIMIT));
     return committedAt;
   }
 
@@ -102,21 +104,21 @@ describe('names: registrar and registry', () => {
     const t = await sys.now();
     await expectRevert(exec(2, call), 'CommitmentUnexpired');
     await sys.setNextTimestamp(t + 59n);
-    await expectRevert(exec(1, registerCall(sys.deployments, request)), 'CommitmentTooNew');
+    await expectRevert(exec(1, registerCall(sys.deployments, request, NO_LIMIT)), 'CommitmentTooNew');
     const snap = await sys.snapshot();
     await sys.setNextTimestamp(t + 24n * 3600n);
-    await expectRevert(exec(1, registerCall(sys.deployments, request)), 'CommitmentExpired');
+    await expectRevert(exec(1, registerCall(sys.deployments, request, NO_LIMIT)), 'CommitmentExpired');
     // At 24 h the commitment is expired, so it may be made again.
     await sys.setNextTimestamp(t + 24n * 3600n + 1n);
     await exec(2, call);
     await sys.revert(snap);
     const snap2 = await sys.snapshot();
     await sys.setNextTimestamp(t + 24n * 3600n - 1n);
-    await exec(1, registerCall(sys.deployments, request));
+    await exec(1, registerCall(sys.deployments, request, NO_LIMIT));
     assert.equal(await readRegistrar('commitments', [commitment]), 0n, 'a used commitment is deleted');
     await sys.revert(snap2);
     await sys.setNextTimestamp(t + 60n);
-    await exec(1, registerCall(sys.deployments, request));
+    await exec(1, registerCall(sys.deployments, request, NO_LIMIT));
     assert.equal(await resolveName((await sys.as(0)).publicClient, sys.deployments, 'timing'), ALICE_ID);
   });
 
@@ -128,14 +130,14 @@ describe('names: registrar and registry', () => {
     // Mallory sees Alice's reveal in the mempool and sends it first with herself as owner and
     // her account ID: no such commitment exists.
     const mallory = { ...alice, owner: sys.accounts[2]!.address, accountId: BOB_ID };
-    await expectRevert(exec(2, registerCall(sys.deployments, mallory)), 'CommitmentNotFound');
+    await expectRevert(exec(2, registerCall(sys.deployments, mallory, NO_LIMIT)), 'CommitmentNotFound');
     // Resending Alice's exact reveal only registers the name to Alice, with Alice's account ID.
     // A fresh commitment of Mallory's is too young to use before Alice's reveal lands.
     await exec(2, commitCall(sys.deployments, mallory).call);
-    await expectRevert(exec(2, registerCall(sys.deployments, mallory)), 'CommitmentTooNew');
-    await exec(1, registerCall(sys.deployments, alice));
+    await expectRevert(exec(2, registerCall(sys.deployments, mallory, NO_LIMIT)), 'CommitmentTooNew');
+    await exec(1, registerCall(sys.deployments, alice, NO_LIMIT));
     await sys.setNextTimestamp(t + 200n);
-    await expectRevert(exec(2, registerCall(sys.deployments, mallory)), 'NameNotAvailable');
+    await expectRevert(exec(2, registerCall(sys.deployments, mallory, NO_LIMIT)), 'NameNotAvailable');
     assert.equal(await readRegistry('ownerOf', [nameId('frontrun')]), sys.accounts[1]!.address);
     assert.equal(await resolveName((await sys.as(0)).publicClient, sys.deployments, 'frontrun'), ALICE_ID);
   });
@@ -167,10 +169,10 @@ describe('names: registrar and registry', () => {
     // Last grace second: a stranger renews; the year counts from the old expiry.
     await sys.setNextTimestamp(expiry + GRACE - 1n);
     await expectRevert(
-      exec(2, registerCall(sys.deployments, { name: 'expiring', owner: sys.accounts[2]!.address, accountId: BOB_ID, secret: randomSecret() })),
+      exec(2, registerCall(sys.deployments, { name: 'expiring', owner: sys.accounts[2]!.address, accountId: BOB_ID, secret: randomSecret() }, NO_LIMIT)),
       'CommitmentNotFound',
     );
-    await exec(3, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['expiring', 1n] });
+    await exec(3, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['expiring', 1n, NO_LIMIT] });
     const [renewed] = await readRegistry<[{ expiry: bigint }]>('entryOf', [id]);
     assert.equal(BigInt(renewed.expiry), expiry + YEAR);
     assert.equal(await resolveName(client, sys.deployments, 'expiring'), ALICE_ID, 'renewed name resolves again');
@@ -181,13 +183,13 @@ describe('names: registrar and registry', () => {
     await sys.setNextTimestamp(expiry + GRACE - 61n);
     await exec(2, commitCall(sys.deployments, bob).call);
     await sys.setNextTimestamp(expiry + GRACE - 1n);
-    await expectRevert(exec(2, registerCall(sys.deployments, bob)), 'NameNotAvailable');
+    await expectRevert(exec(2, registerCall(sys.deployments, bob, NO_LIMIT)), 'NameNotAvailable');
     await sys.setNextTimestamp(expiry + GRACE);
-    await expectRevert(exec(3, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['expiring', 1n] }), 'NameNotRenewable');
+    await expectRevert(exec(3, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['expiring', 1n, NO_LIMIT] }), 'NameNotRenewable');
     // Released: re-registrable by Bob, paying the decaying premium (full at the release second).
     const bobBefore = await balanceOf(sys.accounts[2]!.address);
     await sys.setNextTimestamp(expiry + GRACE + 1n);
-    await exec(2, registerCall(sys.deployments, bob));
+    await exec(2, registerCall(sys.deployments, bob, NO_LIMIT));
     const paid = bobBefore - (await balanceOf(sys.accounts[2]!.address));
     const premiumPeriod = 21n * DAY;
     assert.equal(paid, sesh(10) + (sesh(1_000) * (premiumPeriod - 1n)) / premiumPeriod);
@@ -263,7 +265,7 @@ describe('names: registrar and registry', () => {
     await expectRevert(exec(1, forReal), 'InvalidAccountSignature');
     assert.equal(
       await readRegistry('primaryNameMessage', [parseAccountId(aliceAccount), nameId('realalice')]),
-      primaryNameMessage(sys.anvil.chainId, registry, aliceAccount, 'realalice', 1n),
+      primaryNameMessage(sys.anvil.chainId, registry, aliceAccount, 'realalice', 1, 1n),
     );
   });
 
@@ -287,10 +289,10 @@ describe('names: registrar and registry', () => {
   it('refuses bad input clearly and changes nothing', async () => {
     const owner = sys.accounts[1]!.address;
     // Invalid names: typed sdk error, and the contract's InvalidName for direct callers.
-    assert.throws(() => registerCall(sys.deployments, { name: 'bad name', owner, accountId: ALICE_ID, secret: randomSecret() }), InvalidNameError);
-    assert.throws(() => registerCall(sys.deployments, { name: '-x', owner, accountId: ALICE_ID, secret: randomSecret() }), (e: InvalidNameError) => e.reason === 4);
+    assert.throws(() => registerCall(sys.deployments, { name: 'bad name', owner, accountId: ALICE_ID, secret: randomSecret() }, NO_LIMIT), InvalidNameError);
+    assert.throws(() => registerCall(sys.deployments, { name: '-x', owner, accountId: ALICE_ID, secret: randomSecret() }, NO_LIMIT), (e: InvalidNameError) => e.reason === 4);
     await expectRevert(
-      exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'register', args: ['bad name', owner, parseAccountId(ALICE_ID), randomSecret(), 1n] }),
+      exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'register', args: ['bad name', owner, parseAccountId(ALICE_ID), randomSecret(), 1n, NO_LIMIT] }),
       'InvalidName',
     );
     // Malformed account IDs.
@@ -302,13 +304,13 @@ describe('names: registrar and registry', () => {
     await exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'commit', args: [zeroCommitment] });
     await sys.increaseTime(60);
     await expectRevert(
-      exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'register', args: ['zeroid', owner, zeroRequest.accountId, zeroRequest.secret, 1n] }),
+      exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'register', args: ['zeroid', owner, zeroRequest.accountId, zeroRequest.secret, 1n, NO_LIMIT] }),
       'InvalidAccountId',
     );
     // Years out of range.
-    await expectRevert(exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['zeroid', 0n] }), 'InvalidYears');
+    await expectRevert(exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['zeroid', 0n, NO_LIMIT] }), 'InvalidYears');
     // Renewing a name that does not exist.
-    await expectRevert(exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['nosuch', 1n] }), 'NameNotRenewable');
+    await expectRevert(exec(1, { address: registrar, abi: SessionNameRegistrar.abi as Abi, functionName: 'renew', args: ['nosuch', 1n, NO_LIMIT] }), 'NameNotRenewable');
 
     // Too little payment: allowance, then balance, checked before any funds move.
     const poor = sys.accounts[4]!.address;
@@ -316,21 +318,21 @@ describe('names: registrar and registry', () => {
     const request = { name: 'unpaid', owner: poor, accountId: ALICE_ID, secret: randomSecret() };
     await exec(4, commitCall(sys.deployments, request).call);
     await sys.increaseTime(60);
-    await expectRevert(exec(4, registerCall(sys.deployments, request)), 'InsufficientBalance');
+    await expectRevert(exec(4, registerCall(sys.deployments, request, NO_LIMIT)), 'InsufficientBalance');
     await (await sys.as(0)).send(token, erc20Abi, 'transfer', [poor, sesh(5)]);
     await (await sys.as(4)).send(token, erc20Abi, 'approve', [registrar, sesh(9)]);
-    await expectRevert(exec(4, registerCall(sys.deployments, request)), 'InsufficientAllowance');
+    await expectRevert(exec(4, registerCall(sys.deployments, request, NO_LIMIT)), 'InsufficientAllowance');
     assert.equal(await balanceOf(poor), sesh(10), 'no funds moved');
     assert.equal(await readRegistry('available', [nameId('unpaid')]), true, 'no name registered');
     await (await sys.as(4)).send(token, erc20Abi, 'approve', [registrar, sesh(10)]);
-    await exec(4, registerCall(sys.deployments, request));
+    await exec(4, registerCall(sys.deployments, request, NO_LIMIT));
     assert.equal(await balanceOf(poor), 0n);
 
     // A taken name.
     const taken = { name: 'UNPAID', owner, accountId: BOB_ID, secret: randomSecret() };
     await exec(1, commitCall(sys.deployments, taken).call);
     await sys.increaseTime(60);
-    await expectRevert(exec(1, registerCall(sys.deployments, taken)), 'NameNotAvailable');
+    await expectRevert(exec(1, registerCall(sys.deployments, taken, NO_LIMIT)), 'NameNotAvailable');
     assert.equal(await resolveName((await sys.as(0)).publicClient, sys.deployments, 'unpaid'), ALICE_ID);
 
     // Only controllers touch the registry directly.

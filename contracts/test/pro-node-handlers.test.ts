@@ -37,7 +37,7 @@ describe('node handlers: Pro proofs and name resolution', () => {
     const client = (await sys.as(0)).publicClient;
     const handler = proProofHandler({ client, deployments: sys.deployments, nodeSecretKey: nodeKey, ttl: 3600 });
     await assert.rejects(handler(ACCOUNT), NoActiveProError);
-    await exec(1, buyProCall(sys.deployments, ACCOUNT, 1n));
+    await exec(1, buyProCall(sys.deployments, ACCOUNT, 1n, sesh(5)));
     const proof = await handler(ACCOUNT);
     const now = Number(await sys.now());
     assert.equal(proof.expiresAt, proof.issuedAt + 3600);
@@ -57,7 +57,7 @@ describe('node handlers: Pro proofs and name resolution', () => {
     const request = { name: 'nodename', owner: sys.accounts[1]!.address, accountId: ACCOUNT, secret: randomSecret() };
     await exec(1, commitCall(sys.deployments, request).call);
     await sys.increaseTime(60);
-    await exec(1, registerCall(sys.deployments, request));
+    await exec(1, registerCall(sys.deployments, request, sesh(10)));
     await exec(1, { address: sys.deployments.contracts.SessionNameRegistry!, abi: SessionNameRegistry.abi as Abi, functionName: 'setPrimaryName', args: [nameId('nodename')] });
     const answer = await names.resolve('NodeName');
     assert.equal(answer.accountId, ACCOUNT);

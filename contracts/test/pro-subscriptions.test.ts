@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { erc20Abi, keccak256, parseEventLogs, toHex, type Address, type Hex } from 'viem';
 import { SessionPro } from '../../sdk/src/generated/contracts.ts';
 import { parseAccountId } from '../../sdk/src/names/accountId.ts';
-import { buyProCall, buyProForCall, proStatus } from '../../sdk/src/pro/calls.ts';
+import { buyProCall, buyProForCall, proStatus, proTier } from '../../sdk/src/pro/calls.ts';
 import { sesh } from '../../sdk/src/units.ts';
 import { expectRevert, startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
 
@@ -28,7 +28,9 @@ describe('Session Pro', () => {
   const expiryOf = async (account: string) =>
     (await sys.as(0)).publicClient.readContract({ address: pro, abi: SessionPro.abi, functionName: 'expiryOf', args: [parseAccountId(account)] });
   const buy = async (who: number, account: string, tier: bigint) => {
-    const c = buyProCall(sys.deployments, account, tier);
+    // Like the CLI: the tier's price, read just before sending, is the most paid.
+    const { price } = await proTier((await sys.as(0)).publicClient, sys.deployments, tier);
+    const c = buyProCall(sys.deployments, account, tier, price);
     return (await sys.as(who)).send(c.address, c.abi, c.functionName, c.args);
   };
 
@@ -101,13 +103,13 @@ describe('Session Pro', () => {
 
   it('processors: unauthorised refused; authorised buy on behalf with a capped fee routed to them', async () => {
     const processor = sys.accounts[3]!.address;
-    const c = buyProForCall(sys.deployments, ACCOUNT, 2n, sesh(2));
+    const c = buyProForCall(sys.deployments, ACCOUNT, 2n, sesh(2), sesh(50));
     await expectRevert((await sys.as(3)).send(c.address, c.abi, c.functionName, c.args), 'AccessControlUnauthorizedAccount');
     await expectRevert((await sys.as(1)).send(pro, SessionPro.abi, 'grantRole', [PROCESSOR_ROLE, processor]), 'AccessControlUnauthorizedAccount');
     assert.equal(await expiryOf(ACCOUNT), 0n, 'nothing bought');
     await (await sys.as(0)).send(pro, SessionPro.abi, 'grantRole', [PROCESSOR_ROLE, processor]);
     // Fee cap is 5% of the 50 SESH price = 2.5 SESH.
-    const tooMuch = buyProForCall(sys.deployments, ACCOUNT, 2n, sesh(3));
+    const tooMuch = buyProForCall(sys.deployments, ACCOUNT, 2n, sesh(3), sesh(50));
     await expectRevert((await sys.as(3)).send(tooMuch.address, tooMuch.abi, tooMuch.functionName, tooMuch.args), 'ProcessorFeeTooHigh');
     const poolBefore = await sys.poolInflow();
     const processorBefore = await balanceOf(processor);
@@ -131,7 +133,7 @@ describe('Session Pro', () => {
     await expectRevert(buy(1, ACCOUNT, 9n), 'TierNotActive');
     await admin.send(pro, SessionPro.abi, 'setTier', [3n, sesh(1), 3600n, false]);
     await expectRevert(buy(1, ACCOUNT, 3n), 'TierNotActive');
-    await expectRevert((await sys.as(1)).send(pro, SessionPro.abi, 'buy', ['0x' + '00'.repeat(32), 1n]), 'InvalidAccountId');
+    await expectRevert((await sys.as(1)).send(pro, SessionPro.abi, 'buy', ['0x' + '00'.repeat(32), 1n, sesh(5)]), 'InvalidAccountId');
     // Too little payment: balance, then allowance.
     const poor = sys.accounts[5]!.address;
     await admin.send(token, erc20Abi, 'transfer', [poor, sesh(4)]);

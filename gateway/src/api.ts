@@ -15,6 +15,7 @@ import type { NetworkConsumer } from '../../node/src/state/consumer.ts';
 import { isActive, stakeOf, type ContractAddresses, type NodeState } from '../../node/src/state/network-state.ts';
 import type { Tracker } from '../../node/src/chain/tracker.ts';
 import { ChainUnavailableError, withinChainDeadline, type ChainConnection } from '../../node/src/chain/chain-health.ts';
+import { chainHealth } from '../../node/src/state/health.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { signatureArgsJson } from './aggregate.ts';
 import type { GatewayService } from './service.ts';
@@ -90,9 +91,10 @@ export function portalRoutes(ctx: {
 
   return [
     route('GET', '/health', () => {
-      const st = ctx.tracker.status();
       const chain = ctx.chainConnection();
-      return { ok: !st.lastError && chain.ok, height: st.height, lastError: st.lastError ?? null, chain };
+      const health = chainHealth(ctx.tracker.status(), network.view().state);
+      // A stalled chain connection is not ok either (the tracker may still be retrying its poll).
+      return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), chain };
     }),
     route('GET', '/api/network', async () => {
       const view = network.view();

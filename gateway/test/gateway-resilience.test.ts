@@ -137,7 +137,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     await gatewaySubmitter(sys.rpc, keyFile);
     await Promise.all(
       nodes.map((n, i) => {
-        procs[i] = spawnNode(n, { deploymentsFile, nodesFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--peer-fail-threshold', '2'] });
+        procs[i] = spawnNode(n, { deploymentsFile, nodesFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--peer-fail-threshold', '2', '--deregister-after', '10s'] });
         return procs[i]!.ready;
       }),
     );
@@ -294,7 +294,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
 
   it('a deregistration changes the active set mid-round: the decoded error is logged and the round is retried and lands', { timeout: 90_000 }, async () => {
     await procs[4]!.kill9();
-    // Nodes 1-4 vote node 5 out after two failed peer tests; the portal's route signs it.
+    // Nodes 1-4 vote node 5 out once it has failed every peer test for 10 s; the portal's route signs it.
     const signed = await until('a deregistration signature for node 5', async () => {
       const r = await postJson(`${gatewayUrl}/api/deregistrations/5/signature`, {});
       return r.status === 200 ? r.body : undefined;

@@ -68,7 +68,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
 
   const startNode = (i: number) => {
     const extra = i === 4 ? ['--rpc-url', proxy.url] : i === 0 ? ['--rpc-url', proxy0.url] : [];
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: [...extra, '--peer-fail-threshold', '4'] });
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: [...extra, '--peer-fail-threshold', '4', '--deregister-after', '20s'] });
     return procs[i]!.ready;
   };
   const startGateway = async (extra: string[]) => {
@@ -249,7 +249,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     await sys.rpc('anvil_reorg', [3, [[{ from, to: pool, data: encodeFunctionData({ abi: RewardRatePool.abi, functionName: 'release' }) }, 1]]]);
     stopTicker = startTicker(sys.rpc, 1);
     // The final chain's ledger, computed from scratch by a fresh consumer.
-    const fresh = createNetworkConsumer(stakingContracts(sys.deployments), { deployBlock: sys.deployments.deployBlock });
+    const fresh = createNetworkConsumer(stakingContracts(sys.deployments), { deployBlock: sys.deployments.deployBlock, chainId: sys.deployments.chainId });
     const tracker = await openTracker({
       rpc: [sys.anvil.rpcUrl],
       chainId: sys.deployments.chainId,

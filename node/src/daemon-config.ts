@@ -23,8 +23,12 @@ export type DaemonConfig = {
   /** JSON file listing nodes' HTTP URLs by ed25519 key (peer testing); undefined: no peer tests. */
   nodesFile?: string;
   peerTestIntervalMs: number;
-  /** Consecutive failed peer tests before this node votes a peer out. */
-  peerFailThreshold: number;
+  /** After a peer activates, how long its failed tests do not count (it may still be starting). */
+  peerGraceMs: number;
+  /** A peer is voted out only after failing every test for at least this long… */
+  deregisterAfterMs: number;
+  /** …and at least this many tests in a row. */
+  deregisterMinFailures: number;
   /** Extra BLS key files this process signs with too (a host running several node identities). */
   extraBlsKeys: string[];
   /** Lifetime of the Session Pro proofs this node signs (ms; whole seconds used). */
@@ -60,7 +64,15 @@ Options:
   --nodes-file FILE      JSON { "nodes": [{ "ed25519PublicKey", "url" }] }: where peers answer
                          (enables peer testing; re-read on every round)
   --peer-test-interval T how often to test every peer (default: 10s)
-  --peer-fail-threshold N consecutive failed tests before voting a peer out (default: 3)
+  --peer-grace T         a newly activated peer's failed tests do not count for this long
+                         (default: 2h; the devnet uses 60s)
+  --deregister-after T   vote a peer out only once it has failed EVERY test for this long
+                         (default: 6h; the devnet uses 3m); one passed test starts it over
+  --deregister-min-failures N
+                         ... and at least N tests in a row (default: 20; the devnet uses 10;
+                         --peer-fail-threshold N is the old name)
+                         A node whose registration has a bad identity (its ed25519 proof
+                         fails, or its key is a live node's) is voted out at once.
   --extra-bls-key FILE   also sign with this BLS key file (repeatable; hosts several identities)
   --pro-proof-ttl T      lifetime of the signed Session Pro proofs served at
                          GET /pro/:accountId/proof, 1m..24h (default: 1h)
@@ -72,7 +84,7 @@ Commands:
                          (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--nodes-file', '--peer-test-interval', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--nodes-file', '--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 const fail = (message: string): never => {
@@ -84,12 +96,17 @@ function integer(option: string, raw: string, min: number, max: number): number 
   return Number(raw);
 }
 
-/** "500ms", "15s", "2m" or a bare number of seconds → milliseconds. */
-export function parseDuration(option: string, raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  if (!m) return fail(`${option}: expected a duration like 500ms, 15s or 1m, got "${raw}"`);
-  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1_000);
-  if (!Number.isFinite(ms) || ms < 50 || ms > 3_600_000) fail(`${option}: must be between 50ms and 1h, got "${raw}"`);
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const formatMs = (ms: number) => (ms >= 3_600_000 && ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : ms >= 1_000 && ms % 1_000 === 0 ? `${ms / 1_000}s` : `${ms}ms`);
+
+/** "500ms", "15s", "2m", "6h" or a bare number of seconds → milliseconds, within [min, max] (default 50ms..1h). */
+export function parseDuration(option: string, raw: string, bounds: { minMs?: number; maxMs?: number } = {}): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  if (!m) return fail(`${option}: expected a duration like 500ms, 15s, 1m or 2h, got "${raw}"`);
+  const ms = Number(m[1]) * UNIT_MS[(m[2] ?? 's') as keyof typeof UNIT_MS];
+  const min = bounds.minMs ?? 50;
+  const max = bounds.maxMs ?? 3_600_000;
+  if (!Number.isFinite(ms) || ms < min || ms > max) fail(`${option}: must be between ${formatMs(min)} and ${formatMs(max)}, got "${raw}"`);
   return Math.round(ms);
 }
 
@@ -106,9 +123,23 @@ function rpcUrl(raw: string): string {
 
 function proProofTtl(raw: string | undefined): number {
   if (raw === undefined) return 3_600_000;
-  const ms = parseDuration('--pro-proof-ttl', raw);
+  const ms = parseDuration('--pro-proof-ttl', raw, { maxMs: 86_400_000 });
   if (ms < 60_000 || ms > 86_400_000) fail('--pro-proof-ttl must be between 1m and 24h: clients trust a proof until it expires');
   return ms;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The deregistration policy: never a few missed tests (see peers/failures.ts). */
+function deregistrationPolicy(one: (o: ValueOption) => string | undefined) {
+  const minFailuresRaw = one('--deregister-min-failures') ?? one('--peer-fail-threshold');
+  if (one('--deregister-min-failures') !== undefined && one('--peer-fail-threshold') !== undefined) fail('--peer-fail-threshold is the old name of --deregister-min-failures; give one of them');
+  const minFailuresOption = one('--deregister-min-failures') !== undefined ? '--deregister-min-failures' : '--peer-fail-threshold';
+  return {
+    peerGraceMs: one('--peer-grace') !== undefined ? parseDuration('--peer-grace', one('--peer-grace')!, { minMs: 0, maxMs: 30 * DAY_MS }) : 2 * 3_600_000,
+    deregisterAfterMs: one('--deregister-after') !== undefined ? parseDuration('--deregister-after', one('--deregister-after')!, { minMs: 10_000, maxMs: 30 * DAY_MS }) : 6 * 3_600_000,
+    deregisterMinFailures: minFailuresRaw !== undefined ? integer(minFailuresOption, minFailuresRaw, 3, 1_000_000) : 20,
+  };
 }
 
 export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): { help: string } | { config: DaemonConfig } {
@@ -157,7 +188,7 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       chunkSize: chunk !== undefined ? integer('--chunk-size', chunk, 1, 10_000) : 1_000,
       ...(one('--nodes-file') !== undefined ? { nodesFile: path(one('--nodes-file')!) } : {}),
       peerTestIntervalMs: one('--peer-test-interval') !== undefined ? parseDuration('--peer-test-interval', one('--peer-test-interval')!) : 10_000,
-      peerFailThreshold: one('--peer-fail-threshold') !== undefined ? integer('--peer-fail-threshold', one('--peer-fail-threshold')!, 1, 1_000) : 3,
+      ...deregistrationPolicy(one),
       extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),
       proProofTtlMs: proProofTtl(one('--pro-proof-ttl')),
     },

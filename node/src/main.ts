@@ -23,8 +23,10 @@ import { nameRoutes } from './names/routes.ts';
 import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
 import { createPeerTester, ledgerRootString } from './peers/loop.ts';
+import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { followNetwork } from './state/follow.ts';
+import { chainHealth } from './state/health.ts';
 import { join, resolve } from 'node:path';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -71,9 +73,20 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
   });
   const chainId = config.deployments.chainId;
-  const peers = config.nodesFile
-    ? createPeerTester({ network, chainId, ownEd25519: ed.identity.nodeId, nodesFile: config.nodesFile, intervalMs: config.peerTestIntervalMs, threshold: config.peerFailThreshold, log })
-    : undefined;
+  // Without a nodes file there are no probes; identity problems are still votes.
+  const peers = createPeerTester({
+    network,
+    chainId,
+    ownEd25519: ed.identity.nodeId,
+    nodesFile: config.nodesFile,
+    intervalMs: config.peerTestIntervalMs,
+    policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures },
+    log,
+  });
+  // Its own pool with few attempts: a contract without the function reverts, and a revert
+  // must not be retried for seconds by the tracker's patient pool.
+  const minCheckpointInterval = minCheckpointIntervalSource(createRpcPool({ urls: config.rpcUrls, maxAttempts: 2 }).request, contracts.rewards, log);
+  void minCheckpointInterval().catch((e) => log(`signing: ${(e as Error).message}`));
   // Chain time for /sign/*: a latest-block read cached for a second, through a pool that
   // fails fast (one attempt, short timeout), so an RPC outage is a quick 503, not a hang.
   const fastRpc = createRpcPool({ urls: config.rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
@@ -86,7 +99,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
     routes: [
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: () => peers?.candidates() ?? new Set(), reasonFor: peers?.reasonFor }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: chainNow }),
@@ -108,17 +121,20 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       route('GET', '/health', () => {
         const s = tracker.status();
         const chain = chainConnection();
-        return { ok: !s.lastError && chain.ok, height: s.height, head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, lastError: s.lastError ?? null, chain };
+        const health = chainHealth(s, network.view().state);
+        return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, chain };
       }),
       route('GET', '/peer/candidates', () => ({
-        candidates: [...(peers?.state() ?? new Map())].map(([nodeId, f]) => ({ nodeId, consecutive: f.consecutive, lastReason: f.lastReason ?? null, candidate: f.consecutive >= config.peerFailThreshold })),
+        now: Math.floor(Date.now() / 1000),
+        policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures, probeIntervalSec: config.peerTestIntervalMs / 1000 },
+        candidates: peers.report(),
       })),
     ],
   });
   const { url } = await api.listen(config.httpPort, config.httpHost);
   await tracker.syncOnce().catch((e) => log(`tracker: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`tracker: ${e.message}`));
-  peers?.start();
+  peers.start();
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
 
@@ -126,7 +142,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    peers?.stop();
+    peers.stop();
     await tracker.stop();
     await api.close(2_000);
     process.exit(0);

@@ -322,23 +322,33 @@ describe('chain tracker on a real anvil', () => {
     }
   });
 
-  it('stops feeding a consumer that threw; a restart replays the journal into a fresh one', async () => {
+  it('never feeds a consumer past a failure, reports it in status(), and recovers once the consumer works', async () => {
     const dataDir = newDir();
     const good = createTransferLedger();
     const t1 = await track(createTransferLedger(), { dataDir });
     await t1.syncOnce();
     const stoppedAt = t1.height();
     await t1.stop();
+    let broken = true;
     const flaky = {
-      apply: (...a: Parameters<typeof good.apply>) => (a[1].number > stoppedAt + 1 ? Promise.reject(new Error('disk full')) : good.apply(...a)),
+      apply: (...a: Parameters<typeof good.apply>) => (broken && a[1].number > stoppedAt + 1 ? Promise.reject(new Error('disk full')) : good.apply(...a)),
       rollback: good.rollback,
     };
     await transfer(1, 3n);
     await transfer(2, 4n);
     await mine(6);
     const t2 = await track(flaky as TransferLedger, { dataDir, chunkSize: 2 });
-    await assert.rejects(t2.syncOnce(), /the consumer failed on block \d+: disk full; fix it and restart/);
+    await assert.rejects(t2.syncOnce(), /the consumer failed on block \d+: disk full; retrying from block \d+ on every poll/);
+    const failedAt = good.lastBlock();
+    assert.match(t2.status().consumerError ?? '', /disk full/, 'the failure is visible in status()');
+    assert.match(t2.status().lastError ?? '', /disk full/);
     await assert.rejects(t2.syncOnce(), /disk full/);
+    assert.equal(good.lastBlock(), failedAt, 'the consumer is never fed past the failing block');
+    broken = false;
+    await t2.syncOnce();
+    assert.equal(t2.status().consumerError, undefined, 'recovered');
+    assert.equal(t2.status().lastError, undefined);
+    assert.equal(good.snapshot(), await reference(), 'after recovery the state equals a clean sync');
     await t2.stop();
     const fresh = createTransferLedger();
     const t3 = await track(fresh, { dataDir, chunkSize: 2 });

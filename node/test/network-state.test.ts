@@ -11,6 +11,7 @@ import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
 import { createNetworkConsumer, EMPTY_ROOT } from '../src/state/consumer.ts';
 import { serialiseLedger } from '../src/ledger/ledger.ts';
 import { checkCheckpoint, checkDeregistration, checkExit } from '../src/signing/checks.ts';
+import { signedOpening, TEST_CHAIN_ID } from './helpers/network-events.ts';
 
 const contracts = { staking: '0x00000000000000000000000000000000000000a1' as Address, rewards: '0x00000000000000000000000000000000000000a2' as Address, pool: '0x00000000000000000000000000000000000000a3' as Address };
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address;
@@ -21,7 +22,7 @@ const at = (n: number, events: ReturnType<typeof ev>[]) => ({ block: block(n), e
 
 function openNode(id: number, operator: number, stakers: [number, bigint][]) {
   return [
-    ev(contracts.staking, 'NodeOpened', { nodeId: BigInt(id), operator: addr(operator), blsKey: { x: BigInt(id), y: 2n }, ed25519Key: `0x${id.toString(16).padStart(64, '0')}`, feeBps: 1_000, stakeRequired: 100n, autoActivate: true }),
+    ev(contracts.staking, 'NodeOpened', signedOpening(contracts.staking, { nodeId: BigInt(id), operator: addr(operator), blsKey: { x: BigInt(id), y: 2n }, feeBps: 1_000, stakeRequired: 100n, autoActivate: true })),
     ...stakers.map(([who, amount]) => ev(contracts.staking, 'Contributed', { nodeId: BigInt(id), contributor: addr(who), beneficiary: addr(who + 1000), amount, total: amount })),
   ];
 }
@@ -42,7 +43,7 @@ function history() {
 }
 
 function feed(blocks: ReturnType<typeof history>) {
-  const c = createNetworkConsumer(contracts, { deployBlock: 1 });
+  const c = createNetworkConsumer(contracts, { deployBlock: 1, chainId: TEST_CHAIN_ID });
   for (const b of blocks) c.apply(b.events, b.block);
   return c;
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateEd25519Identity } from '../src/keys/ed25519.ts';
 import { answerChallenge, challengeMessage, newNonce, verifyChallengeAnswer, type Hex } from '../src/peers/challenge.ts';
-import { deregistrationCandidates, emptyFailureState, keepPeers, recordProbe } from '../src/peers/failures.ts';
 import { peerTestRoute, probePeer } from '../src/peers/http.ts';
 import { createJsonServer, route } from '../src/http/server.ts';
 
@@ -50,27 +49,6 @@ describe('peer challenge (pure)', () => {
     assert.equal(new TextDecoder().decode(a.slice(0, 25)), 'session-node/peer-test/v1');
     assert.throws(() => challengeMessage({ ...base, nonce: '0x12' as Hex, ledgerRoot: '' }), /nonce must be 32 bytes/);
     assert.throws(() => challengeMessage({ ...base, ledgerRoot: 'x'.repeat(257) }), /longer than 256/);
-  });
-});
-
-describe('failure tracker', () => {
-  it('reaches the threshold after K consecutive failures; a success resets it', () => {
-    const K = 3;
-    let s = emptyFailureState();
-    s = recordProbe(s, 'a', { ok: false, reason: 'timeout' }, 100);
-    s = recordProbe(s, 'a', { ok: false, reason: 'timeout' }, 200);
-    assert.deepEqual(deregistrationCandidates(s, K), []);
-    s = recordProbe(s, 'a', { ok: false, reason: 'bad_signature' }, 300);
-    assert.deepEqual(deregistrationCandidates(s, K), [{ peer: 'a', consecutive: 3, lastReason: 'bad_signature', firstFailureAt: 100 }]);
-    const before = s;
-    s = recordProbe(s, 'a', { ok: true }, 400);
-    assert.deepEqual(deregistrationCandidates(s, K), []);
-    assert.equal(before.get('a')!.consecutive, 3, 'the reducer does not mutate its input');
-    for (let i = 0; i < 2; i++) s = recordProbe(s, 'b', { ok: false, reason: 'x' }, i);
-    for (let i = 0; i < 4; i++) s = recordProbe(s, 'c', { ok: false, reason: 'y' }, i);
-    assert.deepEqual(deregistrationCandidates(s, 2).map((c) => c.peer), ['c', 'b']);
-    assert.deepEqual([...keepPeers(s, new Set(['b'])).keys()], ['b']);
-    assert.throws(() => deregistrationCandidates(s, 0), /positive integer/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Names and Pro pages in headless Chromium against a real chain: a refused name, the
- * commit → wait → register flow, renew, a text record, transfer; then buying Pro. Every
- * outcome is read back from the contracts.
+ * commit → wait → register flow, renew, a text record, transfer; then buying Pro, and a Pro
+ * price raised in front of the buyer refused (the page sends the price it showed as maxPrice).
+ * Every outcome is read back from the contracts.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { erc20Abi, type Address } from 'viem';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
-import { SessionNameRegistry } from '../../sdk/src/generated/contracts.ts';
+import { SessionNameRegistry, SessionPro } from '../../sdk/src/generated/contracts.ts';
 import { lookupName } from '../../sdk/src/names/read.ts';
 import { nameId } from '../../sdk/src/names/hash.ts';
 import { proStatus } from '../../sdk/src/pro/calls.ts';
@@ -126,6 +127,32 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
     const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
     assert.ok(scroll <= width, `the page scrolls sideways at 375 px (${scroll} > ${width})`);
     await page.screenshot({ path: join(ARTIFACTS, '03-pro.png'), fullPage: true });
+  });
+
+  it('a Pro price raised in front of the buyer is refused with nothing paid, then shown', async () => {
+    const balance = async () => (await client()).readContract({ address: sys.deployments.contracts.SESH!, abi: erc20Abi, functionName: 'balanceOf', args: [acct(1)] });
+    const before = { balance: await balance(), expiry: (await proStatus(await client(), sys.deployments, OTHER_ID)).expiry };
+    const admin = await sys.as(0);
+    // The admin's price change waits in the mempool while the buyer clicks on the 5 SESH price.
+    await sys.rpc('evm_setAutomine', [false]);
+    try {
+      await admin.walletClient.writeContract({ address: sys.deployments.contracts.SessionPro!, abi: SessionPro.abi, functionName: 'setTier', args: [1n, toBase(6), 30n * 86_400n, true], account: admin.account, chain: admin.walletClient.chain, gas: 200_000n });
+      await names().getByRole('button', { name: /^Extend 30 days for 5 SESH/ }).click();
+      // The page's approval joins the admin's change in the mempool; both land in one block.
+      for (let i = 0; Number((await sys.rpc<{ pending: string | number }>('txpool_status')).pending) !== 2; i++) {
+        if (i > 200) throw new Error('the approval never reached the mempool');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await sys.rpc('evm_mine');
+    } finally {
+      await sys.rpc('evm_setAutomine', [true]);
+    }
+    const refused = page.locator('.tx', { hasText: 'Extend Pro (30 days) for at most 5 SESH' }).first();
+    await refused.and(page.locator('[data-status=failed]')).waitFor({ timeout: 60_000 });
+    assert.match((await refused.textContent()) ?? '', /The price is now 6 SESH, above the 5 SESH you agreed to; nothing was paid/);
+    assert.deepEqual({ balance: await balance(), expiry: (await proStatus(await client(), sys.deployments, OTHER_ID)).expiry }, before);
+    // The page re-reads the tier: the button now offers the new price.
+    await names().getByRole('button', { name: /^Extend 30 days for 6 SESH/ }).waitFor();
   });
 
   it('logged no console error', () => {

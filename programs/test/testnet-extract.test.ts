@@ -91,16 +91,16 @@ describe('Testnet Incentive Program: chain extractor', () => {
     const price = await registrationPrice(u(0).publicClient as never, d, request.name, 1);
     await u(4).send(d.contracts.SESH!, erc20Abi, 'approve', [d.contracts.SessionNameRegistrar!, price]);
     await at(D0 + DAY + 3 * 3600, () => send(u(4), commitCall(d, request).call as Call));
-    await at(D0 + DAY + 3 * 3600 + 120, () => send(u(4), registerCall(d, request) as Call));
+    await at(D0 + DAY + 3 * 3600 + 120, () => send(u(4), registerCall(d, request, price) as Call));
 
     const tier = await proTier(u(0).publicClient as never, d, 1n);
     await u(5).send(d.contracts.SESH!, erc20Abi, 'approve', [d.contracts.SessionPro!, tier.price]);
-    await at(D0 + DAY + 4 * 3600, () => send(u(5), buyProCall(d, `05${'d4'.repeat(32)}`, 1n) as Call));
+    await at(D0 + DAY + 4 * 3600, () => send(u(5), buyProCall(d, `05${'d4'.repeat(32)}`, 1n, tier.price) as Call));
     sybil = await connectDeployer(f.sys.anvil.rpcUrl, generatePrivateKey(), f.chainId);
     await f.sys.rpc('anvil_setBalance', [sybil.account.address, '0x56BC75E2D63100000']);
     await at(D0 + DAY + 5 * 3600, () => u(5).send(d.contracts.SESH!, erc20Abi, 'transfer', [sybil.account.address, tier.price * 2n]));
     await sybil.send(d.contracts.SESH!, erc20Abi, 'approve', [d.contracts.SessionPro!, tier.price * 2n]);
-    for (const k of [1, 2]) await at(D0 + DAY + 6 * 3600 + k, () => send(sybil, buyProCall(d, `05${'e5'.repeat(31)}0${k}`, 1n) as Call));
+    for (const k of [1, 2]) await at(D0 + DAY + 6 * 3600 + k, () => send(sybil, buyProCall(d, `05${'e5'.repeat(31)}0${k}`, 1n, tier.price) as Call));
 
     // Day 2: u1 requests node A's exit; day 3 noon: B is voted out; day 17 06:00: A exits.
     await at(D0 + 2 * DAY, () => send(u(1), requestExitCall(f.staking, ids.A!)));

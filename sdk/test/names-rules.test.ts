@@ -14,6 +14,8 @@ import {
   OxenImportError,
   parseAccountId,
   parseOxenImportFile,
+  parseOxenImportRows,
+  splitExpiredOxenRows,
 } from '../src/names/index.ts';
 
 const ONS_RULE = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
@@ -93,5 +95,15 @@ describe('sdk names: account IDs, commitments, import file', () => {
     assert.throws(() => parseOxenImportFile(`${good}\n{"nameHash":"0x12"}`), (e: unknown) => e instanceof OxenImportError && e.message.startsWith('line 2'));
     assert.throws(() => parseOxenImportFile(`${good.replace(id, '05xx')}`), OxenImportError);
     assert.throws(() => parseOxenImportFile('not json'), OxenImportError);
+    assert.throws(() => parseOxenImportFile(`${good}\n${good.replace('1800000000', '0')}`), (e: unknown) => e instanceof OxenImportError && e.line === 2 && /expiry/.test(e.reason));
+  });
+
+  it('keeps each row\'s line and sets aside rows that are not active after `now`', () => {
+    const row = (expiry: number) => JSON.stringify({ nameHash: `0x${'11'.repeat(32)}`, accountId: id, expiry, ownerKey: `0x${'22'.repeat(32)}` });
+    const rows = parseOxenImportRows(`# header\n${row(101)}\n\n${row(100)}\n${row(99)}`);
+    assert.deepEqual(rows.map((r) => r.line), [2, 4, 5]);
+    const { live, expired } = splitExpiredOxenRows(rows, 100n);
+    assert.deepEqual(live.map((r) => r.line), [2], 'expiry must be strictly after now, as the contract requires');
+    assert.deepEqual(expired.map((r) => [r.line, r.entry.expiry]), [[4, 100n], [5, 99n]]);
   });
 });

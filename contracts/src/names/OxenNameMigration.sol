@@ -54,6 +54,8 @@ contract OxenNameMigration {
 
     /// @notice Imports a batch of Oxen names; entries whose name is taken (or the same
     /// import run twice) are skipped, so an interrupted import can simply be re-run.
+    /// An entry whose expiry is not in the future refuses the whole batch with
+    /// SessionNameRegistry.ExpiryNotInFuture (nothing stored): drop expired names upstream.
     function importNames(OxenName[] calldata batch) external returns (uint256 imported) {
         if (msg.sender != admin) revert NotAdmin(msg.sender);
         if (importFinished) revert ImportFinished();

@@ -91,10 +91,16 @@ contract SessionNameRegistrar is FeePayer, Ownable2Step {
     /// @param accountId the Session account ID without its 05 prefix
     /// @param secret the secret used in the commitment
     /// @param years_ 1 to {MAX_YEARS}
-    function register(string calldata name, address owner, bytes32 accountId, bytes32 secret, uint256 years_)
-        external
-        returns (uint256 id)
-    {
+    /// @param maxPrice the most the caller pays, premium included (SESH base units); refused
+    /// with PriceAboveMax if the price is higher when the transaction runs
+    function register(
+        string calldata name,
+        address owner,
+        bytes32 accountId,
+        bytes32 secret,
+        uint256 years_,
+        uint256 maxPrice
+    ) external returns (uint256 id) {
         if (years_ == 0 || years_ > MAX_YEARS) revert InvalidYears(years_);
         bytes memory normalised = NameRules.normalise(name);
         bytes32 commitment = keccak256(abi.encode(address(this), normalised, owner, accountId, secret));
@@ -106,21 +112,22 @@ contract SessionNameRegistrar is FeePayer, Ownable2Step {
         }
         uint256 premium = premiumOf(id);
         uint256 amount = price(normalised.length, years_) + premium;
-        _collect(msg.sender, amount, address(0), 0);
+        _collect(msg.sender, amount, maxPrice, address(0), 0);
         emit NamePaid(id, msg.sender, amount, premium);
         registry.register(normalised, owner, accountId, uint64(block.timestamp + years_ * TERM));
     }
 
     /// @notice Extends `name` by `years_` years from its current expiry. Anyone may pay;
-    /// works while the name is active or in its grace period.
-    function renew(string calldata name, uint256 years_) external returns (uint64 expiry) {
+    /// works while the name is active or in its grace period. Refused with PriceAboveMax if
+    /// the price exceeds `maxPrice` (SESH base units) when the transaction runs.
+    function renew(string calldata name, uint256 years_, uint256 maxPrice) external returns (uint64 expiry) {
         if (years_ == 0 || years_ > MAX_YEARS) revert InvalidYears(years_);
         bytes memory normalised = NameRules.normalise(name);
         uint256 id = registry.idOfNormalised(normalised);
         (SessionNameRegistry.Entry memory e,) = registry.entryOf(id);
         if (e.expiry == 0 || registry.available(id)) revert NameNotRenewable(id);
         uint256 amount = price(normalised.length, years_);
-        _collect(msg.sender, amount, address(0), 0);
+        _collect(msg.sender, amount, maxPrice, address(0), 0);
         emit NamePaid(id, msg.sender, amount, 0);
         expiry = uint64(e.expiry + years_ * TERM);
         registry.renew(id, expiry);

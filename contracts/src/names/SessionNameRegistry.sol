@@ -25,8 +25,11 @@ import {NameRules} from "./NameRules.sol";
 /// Reverse records come in two strengths. {setPrimaryName}: asserted by the owner of a name
 /// that points to the account — cheap, but anyone can point a name at any account, so it
 /// may be replaced the same way. {setVerifiedPrimaryName}: also signed by the account's own
-/// Session ed25519 key (checked on-chain, ~700k gas); once an account has a verified
+/// Session ed25519 key (checked on-chain, ~750k gas); once an account has a verified
 /// primary name, only another verified one replaces it.
+/// Every reverse record is bound to the name's `version` (bumped by each transfer,
+/// re-registration and import), so it dies for good when the name changes hands or is
+/// released: pointing the name back at the account later does not revive it.
 contract SessionNameRegistry is ERC721 {
     /// @notice After expiry, only renewal works for this long; then the name is released.
     uint256 public constant GRACE_PERIOD = 90 days;
@@ -48,13 +51,19 @@ contract SessionNameRegistry is ERC721 {
     mapping(uint256 id => Entry) private _entries;
     mapping(uint256 id => string) private _names;
     mapping(uint256 id => mapping(uint32 version => mapping(string key => string))) private _texts;
-    mapping(bytes32 accountId => uint256 id) private _primary;
-    mapping(bytes32 accountId => bool) private _primaryVerified;
+    /// @dev A reverse record: name `id` as it was at `version`, and whether the account signed it.
+    struct Primary {
+        uint256 id;
+        uint32 version;
+        bool verified;
+    }
+
+    mapping(bytes32 accountId => Primary) private _primary;
     /// @notice Replay counter of each account's signed primary-name choices.
     mapping(bytes32 accountId => uint256) public primaryNonce;
 
     /// @notice Domain tag of the message an account signs to choose its primary name.
-    bytes32 public constant PRIMARY_DOMAIN = keccak256("SESH/SNS-primary/v1");
+    bytes32 public constant PRIMARY_DOMAIN = keccak256("SESH/SNS-primary/v2");
 
     error NotDeployer(address caller);
     error ControllersAlreadySet();
@@ -78,6 +87,8 @@ contract SessionNameRegistry is ERC721 {
     error KeyNotForAccount(bytes32 key, bytes32 accountId);
     /// @notice The signature is not by `key` over {primaryNameMessage}.
     error InvalidAccountSignature(bytes32 key);
+    /// @notice An import must still be active: `expiry` is not after the block time `now`.
+    error ExpiryNotInFuture(uint64 expiry, uint64 now);
 
     event ControllersSet(address registrar, address migration);
     /// @notice `name` (id `id`) now belongs to `owner`, points to `accountId`, and expires at `expiry`.
@@ -146,7 +157,10 @@ contract SessionNameRegistry is ERC721 {
 
     /// @notice Imports an Oxen name by hash (plaintext unknown until claimed). Returns false
     /// and changes nothing if the id is not available, so a re-run import is harmless.
+    /// Refuses an expiry that is not in the future: such a name would be stored as imported
+    /// yet never resolve, and could not be claimed.
     function importName(uint256 id, bytes32 accountId, uint64 expiry) external onlyController returns (bool) {
+        if (expiry <= block.timestamp) revert ExpiryNotInFuture(expiry, uint64(block.timestamp));
         Entry storage e = _entries[id];
         if (!_released(e) || accountId == bytes32(0)) return false;
         if (_ownerOf(id) != address(0)) _burn(id);
@@ -195,11 +209,12 @@ contract SessionNameRegistry is ERC721 {
     /// @notice Makes name `id` the primary (reverse) name of the account it points to,
     /// unless that account already chose a verified primary name that is still valid.
     function setPrimaryName(uint256 id) external onlyNameOwner(id) {
-        bytes32 accountId = _entries[id].accountId;
+        Entry storage e = _entries[id];
+        bytes32 accountId = e.accountId;
         if (accountId == bytes32(0)) revert NameNotForAccount(id, accountId);
-        if (_primaryVerified[accountId] && _validPrimary(accountId, _primary[accountId])) revert PrimaryNameVerified(accountId);
-        _primary[accountId] = id;
-        _primaryVerified[accountId] = false;
+        Primary storage current = _primary[accountId];
+        if (current.verified && _validPrimary(accountId, current)) revert PrimaryNameVerified(accountId);
+        _primary[accountId] = Primary(id, e.version, false);
         emit PrimaryNameSet(accountId, id, false);
     }
 
@@ -207,21 +222,24 @@ contract SessionNameRegistry is ERC721 {
     /// ed25519 signature (r, s) by that account's Session key `key` over
     /// {primaryNameMessage}(accountId, id). `key`'s X25519 form must equal the account ID.
     function setVerifiedPrimaryName(uint256 id, bytes32 key, bytes32 r, bytes32 s) external onlyNameOwner(id) {
-        bytes32 accountId = _entries[id].accountId;
+        Entry storage e = _entries[id];
+        bytes32 accountId = e.accountId;
         if (accountId == bytes32(0)) revert NameNotForAccount(id, accountId);
         IEd25519Helpers helpers = IEd25519Helpers(migration);
         if (helpers.ed25519ToX25519(key) != accountId) revert KeyNotForAccount(key, accountId);
         if (!helpers.verifyEd25519(key, primaryNameMessage(accountId, id), r, s)) revert InvalidAccountSignature(key);
         primaryNonce[accountId] += 1;
-        _primary[accountId] = id;
-        _primaryVerified[accountId] = true;
+        _primary[accountId] = Primary(id, e.version, true);
         emit PrimaryNameSet(accountId, id, true);
     }
 
     /// @notice The 32 bytes account `accountId` signs to make name `id` its primary name
-    /// (bound to this chain, this registry and the account's current nonce).
+    /// (bound to this chain, this registry, the account's current nonce and the name's
+    /// current version, so a signature not yet used dies if the name changes hands).
     function primaryNameMessage(bytes32 accountId, uint256 id) public view returns (bytes32) {
-        return keccak256(abi.encode(PRIMARY_DOMAIN, block.chainid, address(this), accountId, id, primaryNonce[accountId]));
+        return keccak256(
+            abi.encode(PRIMARY_DOMAIN, block.chainid, address(this), accountId, id, _entries[id].version, primaryNonce[accountId])
+        );
     }
 
     // ─── reads ─────────────────────────────────────────────────────────────────
@@ -250,20 +268,22 @@ contract SessionNameRegistry is ERC721 {
 
     /// @notice The primary name of `accountId`: empty unless that name still points to it and is active.
     function primaryName(bytes32 accountId) external view returns (string memory) {
-        uint256 id = _primary[accountId];
-        return _validPrimary(accountId, id) ? _names[id] : "";
+        Primary storage p = _primary[accountId];
+        return _validPrimary(accountId, p) ? _names[p.id] : "";
     }
 
     /// @notice Like {primaryName}, plus whether the account itself signed the choice.
     function primaryNameOf(bytes32 accountId) external view returns (string memory name, bool verified) {
-        uint256 id = _primary[accountId];
-        if (!_validPrimary(accountId, id)) return ("", false);
-        return (_names[id], _primaryVerified[accountId]);
+        Primary storage p = _primary[accountId];
+        if (!_validPrimary(accountId, p)) return ("", false);
+        return (_names[p.id], p.verified);
     }
 
-    function _validPrimary(bytes32 accountId, uint256 id) private view returns (bool) {
-        Entry storage e = _entries[id];
-        return id != 0 && e.accountId == accountId && block.timestamp < e.expiry;
+    /// @dev A reverse record counts only while its name still points to the account, is
+    /// active, and has not changed hands or been re-registered since it was set.
+    function _validPrimary(bytes32 accountId, Primary storage p) private view returns (bool) {
+        Entry storage e = _entries[p.id];
+        return p.id != 0 && e.version == p.version && e.accountId == accountId && block.timestamp < e.expiry;
     }
 
     /// @notice Text record `key` of name `id` (empty after a transfer wiped it).

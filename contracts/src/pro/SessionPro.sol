@@ -54,17 +54,20 @@ contract SessionPro is FeePayer, AccessControl {
     }
 
     /// @notice Buys or extends Pro tier `tierId` for `accountId`; the caller pays the price.
-    function buy(bytes32 accountId, uint256 tierId) external returns (uint64) {
-        return _buy(accountId, tierId, 0);
+    /// Refused with PriceAboveMax if the tier's price exceeds `maxPrice` (SESH base units)
+    /// when the transaction runs, so a price raised in front of the buyer cannot be charged.
+    function buy(bytes32 accountId, uint256 tierId, uint256 maxPrice) external returns (uint64) {
+        return _buy(accountId, tierId, 0, maxPrice);
     }
 
     /// @notice Like {buy}, by an authorised processor, who keeps `processorFee` of the price.
-    function buyFor(bytes32 accountId, uint256 tierId, uint256 processorFee)
+    /// `maxPrice` bounds the whole price the processor pays, its fee included.
+    function buyFor(bytes32 accountId, uint256 tierId, uint256 processorFee, uint256 maxPrice)
         external
         onlyRole(PROCESSOR_ROLE)
         returns (uint64)
     {
-        return _buy(accountId, tierId, processorFee);
+        return _buy(accountId, tierId, processorFee, maxPrice);
     }
 
     /// @notice Whether `accountId` has an active subscription now.
@@ -90,7 +93,10 @@ contract SessionPro is FeePayer, AccessControl {
         emit MaxProcessorFeeSet(bps);
     }
 
-    function _buy(bytes32 accountId, uint256 tierId, uint256 processorFee) private returns (uint64 expiry) {
+    function _buy(bytes32 accountId, uint256 tierId, uint256 processorFee, uint256 maxPrice)
+        private
+        returns (uint64 expiry)
+    {
         if (accountId == bytes32(0)) revert InvalidAccountId();
         Tier memory tier = tiers[tierId];
         if (!tier.active) revert TierNotActive(tierId);
@@ -101,6 +107,6 @@ contract SessionPro is FeePayer, AccessControl {
         expiry = uint64(from + tier.duration);
         expiryOf[accountId] = expiry;
         emit ProPurchased(accountId, tierId, msg.sender, tier.price, processorFee, expiry);
-        _collect(msg.sender, tier.price, processorFee == 0 ? address(0) : msg.sender, processorFee);
+        _collect(msg.sender, tier.price, maxPrice, processorFee == 0 ? address(0) : msg.sender, processorFee);
     }
 }

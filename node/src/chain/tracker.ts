@@ -8,7 +8,9 @@
  * machine. On open, the tracker replays every journaled block into a fresh consumer; then it
  * calls apply() for each new block and rollback() on reorgs. Because a block's events and
  * the tracker's progress are one fsynced journal line, the consumer sees every event exactly
- * once in its final state, whatever crashes happen in between.
+ * once in its final state, whatever crashes happen in between. A consumer that throws is not
+ * fed past the failure; every poll retries it (rollback + journal replay) and status() carries
+ * the error meanwhile, so a consumer bug shows in /health instead of silently halting.
  */
 import { decodeEventLog, getAddress, keccak256, toEventSelector, toHex, type Abi, type AbiEvent, type Address, type Hex } from 'viem';
 import { createRpcPool, RpcResponseError, type RpcEndpointHealth, type RpcPool, type RpcRequest } from './rpc.ts';
@@ -76,6 +78,8 @@ export type TrackerStatus = {
   syncing: boolean;
   reorgs: number;
   lastError?: string;
+  /** Set while the consumer is failing: it is behind `height` and retried every poll. */
+  consumerError?: string;
   /** Wall-clock ms of the last sync that completed (health: a stalled chain connection shows here). */
   lastSyncAt?: number;
   rpc: RpcEndpointHealth[];
@@ -180,25 +184,51 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
       return undefined;
     }
   };
-  // A consumer that throws has lost track of the journal: stop feeding it. Restarting the
-  // process replays the journal into a fresh consumer.
-  let consumerFailure: Error | undefined;
-  const guard = async (what: string, run: () => void | Promise<void>) => {
-    try {
-      await run();
-    } catch (error) {
-      consumerFailure = new TrackerError(`the consumer failed on ${what}: ${(error as Error).message}; fix it and restart (the journal replays)`);
-      throw consumerFailure;
-    }
+  // A consumer that throws may hold a half-applied block. The tracker never feeds it past the
+  // failure: each poll first tries to bring it back (roll it back to the last block it took
+  // whole, replay the journal from there), and the error stays in status() (and so in
+  // /health) until that works. It never stops polling, and never skips a block (that would
+  // make this node's state differ from the others').
+  let delivered = options.deployBlock - 1;
+  let consumerFailure: TrackerError | undefined;
+  const fail = (what: string, error: unknown) => {
+    consumerFailure = new TrackerError(`the consumer failed on ${what}: ${(error as Error)?.message ?? String(error)}; retrying from block ${delivered + 1} on every poll`);
+    log(`tracker: ${consumerFailure.message}`);
+    return consumerFailure;
   };
   const deliver = async (block: JournalBlock) => {
     const events = block.logs.map((raw) => decode(raw, block)).filter((e): e is TrackedEvent => e !== undefined);
     const tracked = { number: block.number, hash: block.hash, parentHash: block.parentHash, timestamp: block.timestamp };
-    await guard(`block ${block.number}`, () => options.consumer.apply(events, tracked));
+    try {
+      await options.consumer.apply(events, tracked);
+    } catch (error) {
+      throw fail(`block ${block.number}`, error);
+    }
+    delivered = block.number;
+  };
+  const rollBackConsumer = async (toBlock: number) => {
+    delivered = Math.min(delivered, toBlock);
+    try {
+      await options.consumer.rollback(toBlock);
+    } catch (error) {
+      throw fail(`rollback to ${toBlock}`, error);
+    }
+  };
+  /** After a failure: undo the half-applied block, then replay the journal above `delivered`. */
+  const recoverConsumer = async () => {
+    if (!consumerFailure) return;
+    await rollBackConsumer(delivered);
+    for (const block of journal.blocks()) if (block.number > delivered) await deliver(block);
+    log(`tracker: the consumer recovered and is back at block ${delivered}`);
+    consumerFailure = undefined;
   };
 
-  // Restart: replay the journal into the (fresh) consumer.
-  for (const block of journal.blocks()) await deliver(block);
+  // Restart: replay the journal into the (fresh) consumer. A failure here is retried by syncOnce.
+  try {
+    for (const block of journal.blocks()) await deliver(block);
+  } catch {
+    // recorded in consumerFailure
+  }
   const replayed = journal.blocks().length;
   if (replayed > 0) log(`tracker: replayed ${replayed} journaled blocks up to ${journal.last()!.number}`);
 
@@ -227,7 +257,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
     }
     if (!found && lowest > 0) log(`tracker: reorg deeper than the last ${reorgWindow} journaled blocks; resyncing from block ${options.deployBlock}`);
     journal.truncateAbove(ancestor);
-    await guard(`rollback to ${ancestor}`, () => options.consumer.rollback(ancestor));
+    await rollBackConsumer(ancestor);
     status.reorgs++;
     log(`tracker: reorg detected, rolled back to block ${ancestor}`);
     return ancestor;
@@ -301,7 +331,6 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
   const syncOnce = (): Promise<SyncReport> => {
     const next = queue.then(() => {
       if (closed) throw new TrackerError('the tracker is stopped');
-      if (consumerFailure) throw consumerFailure;
       return syncStep();
     });
     queue = next.catch(() => {});
@@ -313,6 +342,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
     call = rpc.session();
     const report: SyncReport = { from: height() + 1, to: height(), blocks: 0, events: 0 };
     try {
+      await recoverConsumer();
       const head = Number(BigInt(await call<Hex>('eth_blockNumber')));
       const safe = head - options.confirmations;
       status.head = head;
@@ -394,7 +424,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
       if (!closed) journal.close();
       closed = true;
     },
-    status: () => ({ height: height(), ...status, rpc: rpc.health() }),
+    status: () => ({ height: height(), ...status, ...(consumerFailure ? { consumerError: consumerFailure.message } : {}), rpc: rpc.health() }),
     height,
   };
 }

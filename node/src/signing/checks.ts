@@ -26,24 +26,61 @@ function checkSignedAt(signedAt: number, chainNow: number): Verdict {
 
 export type CheckpointRequest = { epoch: bigint; root: Hex; cumulativeTotal: bigint; ledgerBlock: number; signedAt: number };
 
-export function checkCheckpoint(
-  view: NetworkView,
-  request: CheckpointRequest,
-  ctx: { chainNow: number; checkpointAt: (block: number) => LedgerCheckpoint },
-): Verdict {
+export type CheckpointContext = {
+  chainNow: number;
+  checkpointAt: (block: number) => LedgerCheckpoint;
+  /** StakingRewards.minCheckpointInterval (seconds; 0 before the contract has it). */
+  minCheckpointInterval?: number;
+};
+
+/**
+ * Signs exactly one checkpoint: the next epoch, at most once per interval, over this node's
+ * own ledger at a block past the last authorised one. Anything else would let whoever
+ * collects the shares skip epochs (epoch 2^64−1 freezes rewards for good), checkpoint faster
+ * than the contract allows, or roll the ledger back.
+ */
+export function checkCheckpoint(view: NetworkView, request: CheckpointRequest, ctx: CheckpointContext): Verdict {
   if (request.ledgerBlock > view.height) {
     return refuse('behind', `this node has processed the chain up to block ${view.height}, not yet ${request.ledgerBlock}; retry shortly`, [
       { field: 'ledgerBlock', requested: String(request.ledgerBlock), mine: String(view.height) },
     ], 409);
   }
-  const mine = ctx.checkpointAt(request.ledgerBlock);
+  const time = checkSignedAt(request.signedAt, ctx.chainNow);
+  if (!time.ok) return time;
+
+  const last = view.state.lastCheckpoint;
+  const latest = last?.epoch ?? 0n;
   const differences: Difference[] = [];
-  if (mine.root !== request.root.toLowerCase()) differences.push({ field: 'root', requested: request.root, mine: mine.root });
-  if (mine.total !== request.cumulativeTotal) differences.push({ field: 'cumulativeTotal', requested: String(request.cumulativeTotal), mine: String(mine.total) });
-  const latest = view.state.lastCheckpoint?.epoch ?? 0n;
-  if (request.epoch <= latest) differences.push({ field: 'epoch', requested: String(request.epoch), mine: `> ${latest}` });
-  if (differences.length > 0) return refuse('disagree', `the checkpoint differs from this node's ledger at block ${request.ledgerBlock}`, differences);
-  return checkSignedAt(request.signedAt, ctx.chainNow);
+  const reasons: string[] = [];
+  const differ = (d: Difference, reason: string) => {
+    differences.push(d);
+    if (!reasons.includes(reason)) reasons.push(reason);
+  };
+  if (request.epoch !== latest + 1n) {
+    differ({ field: 'epoch', requested: String(request.epoch), mine: String(latest + 1n) }, `the last authorised epoch is ${latest}, so this node signs only epoch ${latest + 1n}`);
+  }
+  if (last && BigInt(request.ledgerBlock) <= last.ledgerBlock) {
+    differ({ field: 'ledgerBlock', requested: String(request.ledgerBlock), mine: `> ${last.ledgerBlock}` }, `epoch ${latest} already covers the ledger up to block ${last.ledgerBlock}; a new checkpoint must be at a later block`);
+  }
+  const mine = ctx.checkpointAt(request.ledgerBlock);
+  const ledger = `the checkpoint differs from this node's ledger at block ${request.ledgerBlock}`;
+  if (mine.root !== request.root.toLowerCase()) differ({ field: 'root', requested: request.root, mine: mine.root }, ledger);
+  if (mine.total !== request.cumulativeTotal) {
+    differ({ field: 'cumulativeTotal', requested: String(request.cumulativeTotal), mine: String(mine.total) }, ledger);
+  } else if (last && request.cumulativeTotal < last.total) {
+    differ({ field: 'cumulativeTotal', requested: String(request.cumulativeTotal), mine: `≥ ${last.total}` }, `the cumulative total may never go below the authorised ${last.total}`);
+  }
+  if (differences.length > 0) return refuse('disagree', reasons.join('; '), differences);
+
+  // The right checkpoint, but not yet: the contract accepts one per interval (retry later).
+  const interval = ctx.minCheckpointInterval ?? 0;
+  if (last && interval > 0 && ctx.chainNow < last.time + interval) {
+    const at = last.time + interval;
+    return refuse('too_early', `epoch ${last.epoch} was authorised at chain time ${last.time}; at most one checkpoint per ${interval} s, so epoch ${latest + 1n} can be signed from chain time ${at} (in ${at - ctx.chainNow} s)`, [
+      { field: 'chainTime', requested: String(ctx.chainNow), mine: `≥ ${at}` },
+    ], 409);
+  }
+  return { ok: true };
 }
 
 export type NodeRequest = { nodeId: bigint; signedAt: number };
@@ -69,7 +106,7 @@ export function checkDeregistration(view: NetworkView, request: NodeRequest, ctx
     return refuse('wrong_status', `node ${request.nodeId} is not active`, [{ field: 'status', requested: 'running or exitRequested', mine: node.status }], 409);
   }
   if (!ctx.candidates.has(request.nodeId)) {
-    return refuse('no_grounds', `this node's peer tests have not failed node ${request.nodeId} enough to vote it out`, [
+    return refuse('no_grounds', `this node does not vote node ${request.nodeId} out: its peer tests have not failed it for the whole deregistration window (see GET /peer/candidates)`, [
       { field: 'peerTest', requested: 'failing', mine: ctx.reasonFor?.(request.nodeId) ?? 'passing' },
     ]);
   }

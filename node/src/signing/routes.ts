@@ -32,6 +32,8 @@ export type SigningContext = {
   /** Active nodes this node votes to deregister (its peer tests keep failing them). */
   candidates: () => ReadonlySet<bigint>;
   reasonFor?: (nodeId: bigint) => string | undefined;
+  /** StakingRewards.minCheckpointInterval in seconds (signing/checkpoint-interval.ts); absent: 0. */
+  minCheckpointInterval?: () => Promise<number>;
 };
 
 const MAX_U64 = 2n ** 64n - 1n;
@@ -86,7 +88,8 @@ export function signingRoutes(ctx: SigningContext): Route[] {
   return [
     route('POST', '/sign/checkpoint', async ({ body }) => {
       const r = parseBody(CheckpointBody, body);
-      const verdict = checkCheckpoint(ctx.network.view(), r, { chainNow: await ctx.chainNow(), checkpointAt: ctx.network.checkpointAt });
+      const [chainNow, minCheckpointInterval] = await Promise.all([ctx.chainNow(), ctx.minCheckpointInterval?.() ?? 0]);
+      const verdict = checkCheckpoint(ctx.network.view(), r, { chainNow, checkpointAt: ctx.network.checkpointAt, minCheckpointInterval });
       if (!verdict.ok) return refusal(verdict);
       return sign(
         ctx,

@@ -28,7 +28,7 @@ export async function followNetwork(options: {
   log?: (line: string) => void;
 }): Promise<{ tracker: Tracker; network: NetworkConsumer; contracts: ContractAddresses }> {
   const contracts = stakingContracts(options.deployments);
-  const network = createNetworkConsumer(contracts, { deployBlock: options.deployments.deployBlock });
+  const network = createNetworkConsumer(contracts, { deployBlock: options.deployments.deployBlock, chainId: options.deployments.chainId, log: options.log });
   const tracker = await openTracker({
     rpc: options.rpc,
     chainId: options.deployments.chainId,

@@ -1,7 +1,9 @@
 /**
  * Session names and Session Pro (issue 6 §4): search a name, register it (commit, wait a
  * minute, reveal and pay), renew, transfer, set its account ID and text records; show and buy
- * or extend Pro for an account ID. Everything is read from the chain.
+ * or extend Pro for an account ID. Everything is read from the chain. Every payment passes
+ * the price shown as maxPrice, so a price raised before the transaction runs is refused
+ * (PriceAboveMax) rather than charged.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Address, Hex } from 'viem';
@@ -97,7 +99,7 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
     const price = await registrationPrice(env.client, d, pending.name, pending.years);
     const ok = await run([
       { label: `Approve ${sesh(price)} for the name`, call: approveRegistrarCall(d, price) as ContractCall },
-      { label: `Register the name ${pending.name}`, call: registerCall(d, { ...pending, owner: wallet.address }) as ContractCall },
+      { label: `Register the name ${pending.name} for at most ${sesh(price)}`, call: registerCall(d, { ...pending, owner: wallet.address }, price) as ContractCall },
     ]);
     if (ok) savePending(undefined);
   };
@@ -140,7 +142,7 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
             <div className="grid">
               <button type="button" onClick={() => void run([
                 { label: `Approve ${sesh(info.renewal)} for the renewal`, call: approveRegistrarCall(d, info.renewal) as ContractCall },
-                { label: `Renew ${info.name}`, call: renewCall(d, info.name, Number(years)) as ContractCall },
+                { label: `Renew ${info.name} for at most ${sesh(info.renewal)}`, call: renewCall(d, info.name, Number(years), info.renewal) as ContractCall },
               ])}>Renew for {sesh(info.renewal)}</button>
               <label>
                 New account ID
@@ -190,10 +192,11 @@ function Pro({ env, wallet, data, run }: ViewProps) {
   const [error, setError] = useState<string>();
   const d = env.config;
 
+  // Re-read the tiers after each block, so the price on each button (its maxPrice) is current.
   useEffect(() => {
     if (!env.config.contracts.SessionPro) return;
     void Promise.all(TIER_IDS.map((id) => proTier(env.client, d, id))).then((list) => setTiers(list.filter((t) => t.active && t.price > 0n)), () => setTiers([]));
-  }, [env, d]);
+  }, [env, d, data?.overview.blockNumber]);
 
   const check = useCallback(async () => {
     setError(undefined);
@@ -222,7 +225,7 @@ function Pro({ env, wallet, data, run }: ViewProps) {
               {tiers.map((t) => (
                 <button key={String(t.id)} type="button" onClick={() => void run([
                   { label: `Approve ${sesh(t.price)} for Pro`, call: approveProCall(d, t.price) as ContractCall },
-                  { label: `${status.active ? 'Extend' : 'Buy'} Pro (${Number(t.duration / 86_400n)} days)`, call: buyProCall(d, status.accountId, t.id) as ContractCall },
+                  { label: `${status.active ? 'Extend' : 'Buy'} Pro (${Number(t.duration / 86_400n)} days) for at most ${sesh(t.price)}`, call: buyProCall(d, status.accountId, t.id, t.price) as ContractCall },
                 ])}>
                   {status.active ? 'Extend' : 'Buy'} {Number(t.duration / 86_400n)} days for {sesh(t.price)}
                 </button>

@@ -25,19 +25,39 @@ export function commitCall(d: Deployments, r: RegistrationRequest): { call: Cont
   return { call: call(registrar(d), SessionNameRegistrar.abi as Abi, 'commit', [commitment]), commitment };
 }
 
-/** Step 2 (60 s to 24 h after the commit): register. The sender pays (approve first). */
-export function registerCall(d: Deployments, r: RegistrationRequest): ContractCall {
+/** A price limit must be a non-negative whole number of SESH base units. */
+export class InvalidMaxPriceError extends Error {
+  override name = 'InvalidMaxPriceError';
+  constructor(readonly maxPrice: unknown) {
+    super(`maxPrice must be a whole, non-negative number of SESH base units (bigint), not ${String(maxPrice)}`);
+  }
+}
+
+/** Checks a maxPrice before it goes into a call (the contract would only see a uint256). */
+export function checkMaxPrice(maxPrice: bigint): bigint {
+  if (typeof maxPrice !== 'bigint' || maxPrice < 0n || maxPrice >= 2n ** 256n) throw new InvalidMaxPriceError(maxPrice);
+  return maxPrice;
+}
+
+/**
+ * Step 2 (60 s to 24 h after the commit): register. The sender pays (approve first).
+ * `maxPrice` is the most the sender agrees to pay, premium included (SESH base units):
+ * pass the registrationPrice just read, so a price raised meanwhile reverts PriceAboveMax.
+ */
+export function registerCall(d: Deployments, r: RegistrationRequest, maxPrice: bigint): ContractCall {
   return call(registrar(d), SessionNameRegistrar.abi as Abi, 'register', [
     normaliseName(r.name),
     r.owner,
     parseAccountId(r.accountId),
     r.secret,
     BigInt(r.years ?? 1),
+    checkMaxPrice(maxPrice),
   ]);
 }
 
-export function renewCall(d: Deployments, name: string, years = 1): ContractCall {
-  return call(registrar(d), SessionNameRegistrar.abi as Abi, 'renew', [normaliseName(name), BigInt(years)]);
+/** Renews `name` for `years` years; refused (PriceAboveMax) if the price exceeds `maxPrice`. */
+export function renewCall(d: Deployments, name: string, years: number, maxPrice: bigint): ContractCall {
+  return call(registrar(d), SessionNameRegistrar.abi as Abi, 'renew', [normaliseName(name), BigInt(years), checkMaxPrice(maxPrice)]);
 }
 
 /** Approves the registrar to take `amount` SESH from the sender. */

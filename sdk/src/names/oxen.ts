@@ -16,8 +16,15 @@ import { nameId } from './hash.ts';
 
 export type OxenImportEntry = { nameHash: Hex; accountId: Hex; expiry: bigint; ownerKey: Hex };
 
+/** A bad import line: `line` (1-based) and what is wrong with it (`reason`). */
 export class OxenImportError extends Error {
   override name = 'OxenImportError';
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+  }
 }
 
 const hex32 = /^0x[0-9a-fA-F]{64}$/;
@@ -28,9 +35,9 @@ export function parseOxenImportLine(text: string, line: number): OxenImportEntry
   try {
     v = JSON.parse(text);
   } catch (error) {
-    throw new OxenImportError(`line ${line}: not JSON (${(error as Error).message})`);
+    throw new OxenImportError(line, `not JSON (${(error as Error).message})`);
   }
-  const fail = (what: string) => new OxenImportError(`line ${line}: ${what}`);
+  const fail = (what: string) => new OxenImportError(line, what);
   if (typeof v.nameHash !== 'string' || !hex32.test(v.nameHash)) throw fail('nameHash must be 0x + 64 hex digits (blake2b-256 of the lowercased name)');
   if (typeof v.ownerKey !== 'string' || !hex32.test(v.ownerKey)) throw fail('ownerKey must be 0x + 64 hex digits (ed25519 public key)');
   if (typeof v.accountId !== 'string') throw fail('accountId must be a Session ID string (05 + 64 hex)');
@@ -44,15 +51,35 @@ export function parseOxenImportLine(text: string, line: number): OxenImportEntry
   return { nameHash: v.nameHash.toLowerCase() as Hex, accountId, expiry: BigInt(v.expiry as number), ownerKey: v.ownerKey.toLowerCase() as Hex };
 }
 
-/** Parses a whole import file; throws on the first bad line, naming it. */
-export function parseOxenImportFile(content: string): OxenImportEntry[] {
-  const out: OxenImportEntry[] = [];
+/** An import entry with the 1-based file line it came from, for error messages. */
+export type OxenImportRow = { line: number; entry: OxenImportEntry };
+
+/** Parses a whole import file into rows that remember their line; throws on the first bad line, naming it. */
+export function parseOxenImportRows(content: string): OxenImportRow[] {
+  const out: OxenImportRow[] = [];
   content.split('\n').forEach((raw, i) => {
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) return;
-    out.push(parseOxenImportLine(text, i + 1));
+    out.push({ line: i + 1, entry: parseOxenImportLine(text, i + 1) });
   });
   return out;
+}
+
+/** Parses a whole import file; throws on the first bad line, naming it. */
+export function parseOxenImportFile(content: string): OxenImportEntry[] {
+  return parseOxenImportRows(content).map((row) => row.entry);
+}
+
+/**
+ * Splits rows into those still active after `now` (unix seconds) and those already expired.
+ * OxenNameMigration refuses a whole batch holding an expiry that is not in the future
+ * (ExpiryNotInFuture), so expired rows are set aside and reported, not sent.
+ */
+export function splitExpiredOxenRows(rows: OxenImportRow[], now: bigint): { live: OxenImportRow[]; expired: OxenImportRow[] } {
+  const live: OxenImportRow[] = [];
+  const expired: OxenImportRow[] = [];
+  for (const row of rows) (row.entry.expiry > now ? live : expired).push(row);
+  return { live, expired };
 }
 
 export const CLAIM_DOMAIN = keccak256(new TextEncoder().encode('SESH/ONS-claim/v1'));

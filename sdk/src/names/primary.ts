@@ -11,26 +11,34 @@ import { parseAccountId } from './accountId.ts';
 import type { ContractCall } from './calls.ts';
 import { nameId } from './hash.ts';
 
-export const PRIMARY_DOMAIN = keccak256(new TextEncoder().encode('SESH/SNS-primary/v1'));
+export const PRIMARY_DOMAIN = keccak256(new TextEncoder().encode('SESH/SNS-primary/v2'));
 
-/** The message SessionNameRegistry.primaryNameMessage(accountId, id) for a given nonce. */
-export function primaryNameMessage(chainId: number, registry: Address, accountId: string, name: string, nonce: bigint): Hex {
+/**
+ * The message SessionNameRegistry.primaryNameMessage(accountId, id): bound to the account's
+ * nonce and to the name's version (bumped when it changes hands), so a signature made for
+ * one holding of the name is void once the name is transferred or re-registered.
+ */
+export function primaryNameMessage(chainId: number, registry: Address, accountId: string, name: string, version: number, nonce: bigint): Hex {
   return keccak256(
     encodeAbiParameters(
-      [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'address' }, { type: 'bytes32' }, { type: 'uint256' }, { type: 'uint256' }],
-      [PRIMARY_DOMAIN, BigInt(chainId), registry, parseAccountId(accountId), nameId(name), nonce],
+      [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'address' }, { type: 'bytes32' }, { type: 'uint256' }, { type: 'uint32' }, { type: 'uint256' }],
+      [PRIMARY_DOMAIN, BigInt(chainId), registry, parseAccountId(accountId), nameId(name), version, nonce],
     ),
   );
 }
 
 /**
- * Builds the setVerifiedPrimaryName call: reads the account's nonce and signs with the
- * account's Session ed25519 secret key. The sender must own `name`, which must point to the account.
+ * Builds the setVerifiedPrimaryName call: reads the account's nonce and the name's version
+ * and signs with the account's Session ed25519 secret key. The sender must own `name`,
+ * which must point to the account.
  */
 export async function setVerifiedPrimaryNameCall(client: PublicClient, d: Deployments, name: string, accountId: string, sessionSecretKey: Uint8Array): Promise<ContractCall> {
   const registry = contractAddress(d, 'SessionNameRegistry');
-  const nonce = await client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'primaryNonce', args: [parseAccountId(accountId)] });
-  const message = primaryNameMessage(d.chainId, registry, accountId, name, nonce);
+  const [nonce, [entry]] = await Promise.all([
+    client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'primaryNonce', args: [parseAccountId(accountId)] }),
+    client.readContract({ address: registry, abi: SessionNameRegistry.abi, functionName: 'entryOf', args: [nameId(name)] }),
+  ]);
+  const message = primaryNameMessage(d.chainId, registry, accountId, name, entry.version, nonce);
   const sig = ed25519.sign(hexToBytes(message), sessionSecretKey);
   return {
     address: registry,

@@ -5,18 +5,27 @@ import { erc20Abi, type Abi, type PublicClient } from 'viem';
 import { SessionPro } from '../generated/contracts.ts';
 import { contractAddress, type Deployments } from '../deployments.ts';
 import { parseAccountId } from '../names/accountId.ts';
-import type { ContractCall } from '../names/calls.ts';
+import { checkMaxPrice, type ContractCall } from '../names/calls.ts';
 
 const pro = (d: Deployments) => contractAddress(d, 'SessionPro');
 
-/** Buys or extends tier `tierId` for `accountId` ("05…"); the sender pays (approve first). */
-export function buyProCall(d: Deployments, accountId: string, tierId: bigint): ContractCall {
-  return { address: pro(d), abi: SessionPro.abi as Abi, functionName: 'buy', args: [parseAccountId(accountId), tierId] };
+/**
+ * Buys or extends tier `tierId` for `accountId` ("05…"); the sender pays (approve first).
+ * `maxPrice` is the most the sender agrees to pay (SESH base units): pass the tier price
+ * just read, so a price raised meanwhile reverts PriceAboveMax instead of being charged.
+ */
+export function buyProCall(d: Deployments, accountId: string, tierId: bigint, maxPrice: bigint): ContractCall {
+  return { address: pro(d), abi: SessionPro.abi as Abi, functionName: 'buy', args: [parseAccountId(accountId), tierId, checkMaxPrice(maxPrice)] };
 }
 
-/** An authorised processor's purchase, keeping `processorFee` of the price. */
-export function buyProForCall(d: Deployments, accountId: string, tierId: bigint, processorFee: bigint): ContractCall {
-  return { address: pro(d), abi: SessionPro.abi as Abi, functionName: 'buyFor', args: [parseAccountId(accountId), tierId, processorFee] };
+/** An authorised processor's purchase, keeping `processorFee` of the price; `maxPrice` bounds the whole price. */
+export function buyProForCall(d: Deployments, accountId: string, tierId: bigint, processorFee: bigint, maxPrice: bigint): ContractCall {
+  return {
+    address: pro(d),
+    abi: SessionPro.abi as Abi,
+    functionName: 'buyFor',
+    args: [parseAccountId(accountId), tierId, processorFee, checkMaxPrice(maxPrice)],
+  };
 }
 
 export function approveProCall(d: Deployments, amount: bigint): ContractCall {
