@@ -137,7 +137,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     await gatewaySubmitter(sys.rpc, keyFile);
     await Promise.all(
       nodes.map((n, i) => {
-        procs[i] = spawnNode(n, { deploymentsFile, nodesFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--peer-fail-threshold', '2', '--deregister-after', '10s'] });
+        procs[i] = spawnNode(n, { deploymentsFile, nodesFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--deregister-min-failures', '3', '--deregister-after', '10s'] });
         return procs[i]!.ready;
       }),
     );
