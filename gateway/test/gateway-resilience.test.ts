@@ -193,10 +193,11 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     for (const r of results) byStatus.set(`${r.status} ${r.error}`, (byStatus.get(`${r.status} ${r.error}`) ?? 0) + 1);
     const summary = JSON.stringify(Object.fromEntries(byStatus));
     assert.equal(results.length, 1_000);
-    // Running nodes are not deregistration candidates (503 no_quorum), nor exiting (409);
-    // nothing else: no 5xx, no hang.
+    // Deregistrations: signed (200) or not (503 no_quorum), as the nodes judge; exits of
+    // running nodes: 409; 429 busy is allowed; nothing else: no other 5xx, no hang.
     for (const r of results) assert.ok([200, 409, 429, 503].includes(r.status) && (r.status !== 503 || r.error === 'no_quorum'), `unexpected answer ${r.status} ${r.error}; all: ${summary}`);
-    assert.ok((byStatus.get('503 no_quorum') ?? 0) > 100, `most deregistration requests were answered from the shared rounds: ${summary}`);
+    const answered = results.filter((r) => r.status === 200 || r.error === 'no_quorum').length;
+    assert.ok(answered > 100, `most deregistration requests were answered from the shared rounds: ${summary}`);
 
     // Checkpoints: none failed in the window, and they kept their pace.
     assert.doesNotMatch(log, /checkpoint (epoch \d+ )?failed|reverted|rate_limited/, log);
