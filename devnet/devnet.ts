@@ -35,6 +35,12 @@ export type DevnetOptions = {
   portal?: boolean;
   /** Demo accounts #1..#n co-stake the genesis nodes (default 3; 0 = the operator stakes all). */
   genesisCoStakers?: number;
+  /**
+   * StakingRewards.minCheckpointInterval in chain seconds (default DEVNET_MIN_CHECKPOINT_INTERVAL,
+   * 600). Keep it below the gateway's checkpoint interval × timeScale, or checkpoints are refused
+   * (CheckpointTooSoon) until chain time catches up.
+   */
+  minCheckpointInterval?: number;
 };
 
 /** A session-node process to add: its data dir (keys in `<dataDir>/keys`), HTTP port and identity. */
@@ -100,7 +106,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     rmSync(dir, { recursive: true, force: true }); // the chain is new, so is every node's state
     const accounts = demoAccounts(accountCount);
     const { setUpDevnet } = await import('./setup.ts');
-    const { deployments, nodes } = await setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile, genesisCoStakers: options.genesisCoStakers });
+    const { deployments, nodes } = await setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile, genesisCoStakers: options.genesisCoStakers, minCheckpointInterval: options.minCheckpointInterval });
     // Genesis nodes earn once active for 24 h: start the clock 25 h on.
     await rpc('evm_increaseTime', [25 * 3600]);
     await rpc('evm_mine');

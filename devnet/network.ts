@@ -30,7 +30,7 @@ export async function prepareNodes(args: { dir: string; count: number; deploymen
     const keyDir = join(dataDir, 'keys');
     const { keyPair } = loadOrCreateBlsKey(keyDir);
     const { identity } = loadOrCreateEd25519Key(keyDir);
-    const payload = prepareRegistration({ keyPair, operator: args.operator, ed25519PublicKey: identity.nodeId, chainId: args.deployments.chainId, contract: args.deployments.contracts.SessionStaking! });
+    const payload = prepareRegistration({ keyPair, operator: args.operator, ed25519SecretKey: identity.secretKey, ed25519PublicKey: identity.nodeId, chainId: args.deployments.chainId, contract: args.deployments.contracts.SessionStaking! });
     const keys = nodeKeysArgs(parseRegistrationPayload(JSON.stringify(payload), { chainId: args.deployments.chainId, contract: args.deployments.contracts.SessionStaking! }));
     const port = await freePort();
     nodes.push({ index: i, dataDir, ed25519: identity.nodeId, keys, port, url: `http://127.0.0.1:${port}` });

@@ -13,6 +13,11 @@ import { prepareNodes, seedPreparedNodes, type PreparedNode } from './network.ts
 export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
 /** SESH given to each demo account (index ≥ 1) from the treasury. */
 export const DEMO_FUNDING = sesh(200_000);
+/**
+ * StakingRewards.minCheckpointInterval on the devnet (chain seconds): the gateway checkpoints
+ * every 15 real seconds at 120× chain speed (1,800 chain seconds), well above it.
+ */
+export const DEVNET_MIN_CHECKPOINT_INTERVAL = 600;
 
 export type DevnetContext = {
   anvil: Anvil;
@@ -23,13 +28,15 @@ export type DevnetContext = {
   deploymentsFile?: string;
   /** Demo accounts #1..#n co-stake the genesis nodes (default 3). */
   genesisCoStakers?: number;
+  /** StakingRewards.minCheckpointInterval, chain seconds (default DEVNET_MIN_CHECKPOINT_INTERVAL). */
+  minCheckpointInterval?: number;
 };
 
 /**
  * Deploys, registers `nodes` Session nodes at genesis (seedNodes, then start), funds the
  * demo accounts. The nodes' keys live in `<dir>/node-<i>/keys`.
  */
-export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile = DEVNET_DEPLOYMENTS_FILE, genesisCoStakers = 3 }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
+export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile = DEVNET_DEPLOYMENTS_FILE, genesisCoStakers = 3, minCheckpointInterval = DEVNET_MIN_CHECKPOINT_INTERVAL }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
   const [deployer, ...demo] = accounts;
   const deployments = await deploySystem({
     rpcUrl: anvil.rpcUrl,
@@ -38,6 +45,7 @@ export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, depl
     outFile: deploymentsFile,
     replace: true, // the local chain is new on every start, so its old file is stale
     startStaking: false,
+    minCheckpointInterval,
   });
   const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
   const nodes = await prepareNodes({ dir, count: nodeCount, deployments, operator: d.account.address });

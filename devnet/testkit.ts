@@ -38,8 +38,12 @@ export type LocalSystem = {
   stop: () => Promise<void>;
 };
 
-/** `startStaking: false` deploys staking without starting it (to seed nodes first). */
-export async function startLocalSystem(options: AnvilOptions & { startStaking?: boolean } = {}): Promise<LocalSystem> {
+/**
+ * `startStaking: false` deploys staking without starting it (to seed nodes first).
+ * `minCheckpointInterval` (seconds, StakingRewards) defaults to 0 here, so tests may land
+ * checkpoints back to back; pass a value to exercise the spacing (real networks use 3600).
+ */
+export async function startLocalSystem(options: AnvilOptions & { startStaking?: boolean; minCheckpointInterval?: number | bigint } = {}): Promise<LocalSystem> {
   const anvil = await startAnvil({ accounts: 10, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'sesh-test-'));
   const accounts = demoAccounts(options.accounts ?? 10);
@@ -50,6 +54,7 @@ export async function startLocalSystem(options: AnvilOptions & { startStaking?: 
       network: 'test',
       outFile: join(dir, 'test.json'),
       startStaking: options.startStaking,
+      minCheckpointInterval: options.minCheckpointInterval ?? 0,
     });
     const cache = new Map<number, Deployer>();
     const rpc = async <T>(method: string, params: unknown[] = []): Promise<T> => {

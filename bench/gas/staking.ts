@@ -6,6 +6,7 @@
 import { erc20Abi, type Hex } from 'viem';
 import { SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { sesh } from '../../sdk/src/units.ts';
+import { DEFAULT_MIN_CHECKPOINT_INTERVAL } from '../../sdk/src/staking/constants.ts';
 import {
   DEREGISTER_PURPOSE,
   EXIT_PURPOSE,
@@ -29,7 +30,7 @@ const NODES = Number(process.env.STAKING_BENCH_NODES ?? 2000);
 
 export const stakingGas: GasSuite = {
   name: `staking (${NODES} nodes)`,
-  system: { startStaking: false },
+  system: { startStaking: false, minCheckpointInterval: DEFAULT_MIN_CHECKPOINT_INTERVAL }, // checkpoints an hour apart, as on real networks
   async measure(sys) {
     const started = Date.now();
     const net = stakingNet(sys);

@@ -7,7 +7,7 @@ export type GasRow = { operation: string; gas: number; anchorGas: number | null 
 export type GasSuite = {
   name: string;
   /** Options for the suite's fresh system (e.g. `startStaking: false` to seed nodes first). */
-  system?: { startStaking?: boolean };
+  system?: { startStaking?: boolean; minCheckpointInterval?: number | bigint };
   measure: (sys: LocalSystem) => Promise<Array<{ operation: string; gas: bigint }>>;
 };
 

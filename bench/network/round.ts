@@ -39,7 +39,8 @@ export async function benchSigningRound(options: { identities: number; hosts: nu
     await approveMax(admin, net);
     const requirement = await readStaking<bigint>(net, 'stakingRequirement');
     const hostDirs = Array.from({ length: hosts }, (_, h) => join(dir, `host-${h}`));
-    const eds = hostDirs.map((d) => loadOrCreateEd25519Key(join(d, 'keys')).identity.nodeId);
+    const edIdentities = hostDirs.map((d) => loadOrCreateEd25519Key(join(d, 'keys')).identity);
+    const eds = edIdentities.map((identity) => identity.nodeId);
     const extra: string[][] = hostDirs.map(() => []);
     log(`seeding ${identities} nodes (${hosts} hosts)…`);
     const batch = 50;
@@ -47,11 +48,12 @@ export async function benchSigningRound(options: { identities: number; hosts: nu
       const seeds: SeedNodeInput[] = [];
       for (let i = start; i < Math.min(identities, start + batch); i++) {
         const h = i % hosts;
-        const { keyPair, keys } = bulkNodeKeys(net, operator);
+        // Every BLS identity a host runs is registered under the host's ed25519 key, signed by it.
+        const { keyPair, keys } = bulkNodeKeys(net, operator, edIdentities[h]!.secretKey);
         const first = i < hosts;
         createBlsKeyFile(join(hostDirs[h]!, 'keys', first ? 'bls.key' : `extra-${i}.key`), keyPair);
         if (!first) extra[h]!.push(join(hostDirs[h]!, 'keys', `extra-${i}.key`));
-        seeds.push({ keys: { ...keys, ed25519Key: eds[h]! }, operator, feeBps: 500, contributors: [{ contributor: operator, amount: requirement }] });
+        seeds.push({ keys, operator, feeBps: 500, contributors: [{ contributor: operator, amount: requirement }] });
       }
       const gas = 400_000n * BigInt(seeds.length) + 200_000n;
       const hash = await admin.walletClient.writeContract({ ...seedNodesCall(net.staking, seeds), gas } as never);

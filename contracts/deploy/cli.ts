@@ -1,5 +1,5 @@
 /**
- * npm run deploy -- --rpc-url URL --network NAME [--key-file FILE] [--treasury 0x…] [--replace]
+ * npm run deploy -- --rpc-url URL --network NAME [--key-file FILE] [--treasury 0x…] [--min-checkpoint-interval S] [--replace]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,9 @@ Options:
   --network NAME     name of the deployments file, e.g. arbitrum-sepolia (required)
   --key-file FILE    file holding the deployer's 0x… private key (or set DEPLOYER_KEY)
   --treasury 0x…     receives the 200,000,000 SESH not in the reward pool (default: deployer)
+  --min-checkpoint-interval SECONDS
+                     minimum time between reward checkpoints, 1–86400 (default 3600): a
+                     fetched claim proof stays claimable at least this long
   --replace          replace an existing deployments file for the same chain
   --help             show this help`;
 
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
       'key-file': { type: 'string' },
       treasury: { type: 'string' },
       replace: { type: 'boolean', default: false },
+      'min-checkpoint-interval': { type: 'string', default: '3600' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -33,6 +37,10 @@ async function main(): Promise<void> {
   if (!values['rpc-url'] || !values.network) throw new Error(`--rpc-url and --network are required\n\n${usage}`);
   const deployerKey = values['key-file'] ? readFileSync(values['key-file'], 'utf8').trim() : process.env.DEPLOYER_KEY ?? '';
   if (values.treasury && !isAddress(values.treasury)) throw new Error(`--treasury ${values.treasury} is not an address`);
+  const interval = values['min-checkpoint-interval']!;
+  if (!/^\d+$/.test(interval) || Number(interval) < 1 || Number(interval) > 86_400) {
+    throw new Error(`--min-checkpoint-interval ${interval} must be a whole number of seconds within 1–86400`);
+  }
   compile({ quiet: true });
   const { deploySystem } = await import('./deploy.ts');
   const deployments = await deploySystem({
@@ -41,6 +49,7 @@ async function main(): Promise<void> {
     deployerKey,
     treasury: values.treasury as Address | undefined,
     replace: values.replace,
+    minCheckpointInterval: BigInt(interval),
     log: console.log,
   });
   console.log(`wrote deployments/${values.network}.json (chain ${deployments.chainId}, from block ${deployments.deployBlock})`);

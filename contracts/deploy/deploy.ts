@@ -26,6 +26,8 @@ export type DeployOptions = {
   replace?: boolean;
   /** Start staking and the reward pool (default true); false leaves room to seed nodes first. */
   startStaking?: boolean;
+  /** StakingRewards.minCheckpointInterval in seconds; default 3600 (real networks). */
+  minCheckpointInterval?: number | bigint;
   log?: (line: string) => void;
 };
 
@@ -141,7 +143,7 @@ export async function deploySystem(options: DeployOptions): Promise<Deployments>
   const token = await d.deploy('SESH', [[pool, treasury], [INITIAL_REWARD_POOL, TOTAL_SUPPLY - INITIAL_REWARD_POOL]]);
   if (getAddress(token) !== predictedToken) throw new DeployError(`SESH landed at ${token}, not the predicted ${predictedToken}; was the deployer key used concurrently?`);
   log(`SESH            ${token}`);
-  const staking = await deployStaking(d, { token, pool }, { start: options.startStaking ?? true, log });
+  const staking = await deployStaking(d, { token, pool }, { start: options.startStaking ?? true, minCheckpointInterval: options.minCheckpointInterval, log });
 
   const deployments: Deployments = {
     network: options.network,

@@ -4,7 +4,9 @@
  * The aggregate signature of a signer set S is computed as (Σ_S sk)·H, which is exactly the
  * sum of the individual signatures Σ_S (sk·H); one test checks the two agree.
  */
-import { encodeAbiParameters, erc20Abi, keccak256, type Address, type Hex } from 'viem';
+import { encodeAbiParameters, erc20Abi, keccak256, toBytes, type Address, type Hex } from 'viem';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   blsKeyPairFromSecret,
   g1ToSolidity,
@@ -21,7 +23,9 @@ import { G1, G2 } from '../../sdk/src/bls/curve.ts';
 import { SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import {
   decodeNodeRecord,
+  ed25519SignatureWords,
   nodeKeysArgs,
+  signEd25519Registration,
   parseRegistrationPayload,
   prepareRegistration,
   seedNodesCall,
@@ -38,6 +42,8 @@ export type StakingNet = {
   token: Address;
   pool: Address;
   staking: Address;
+  /** NetworkKeyRegistry (deployed by SessionStaking): the active keys and the signature checks. */
+  registry: Address;
   rewards: Address;
   /** Key pair of every node id this process created (active or not). */
   keyPairs: Map<bigint, BlsKeyPair>;
@@ -51,6 +57,7 @@ export function stakingNet(sys: LocalSystem): StakingNet {
     token: c.SESH!,
     pool: c.RewardRatePool!,
     staking: c.SessionStaking!,
+    registry: c.NetworkKeyRegistry!,
     rewards: c.StakingRewards!,
     keyPairs: new Map(),
   };
@@ -78,29 +85,37 @@ function nextBulkKeyPair(): BlsKeyPair {
   return bulk;
 }
 
+/** The test node's ed25519 secret (32-byte seed), derived from its BLS secret: one identity per node. */
+export function testEd25519Secret(keyPair: BlsKeyPair): Uint8Array {
+  return toBytes(keccak256(encodeAbiParameters([{ type: 'string' }, { type: 'uint256' }], ['sesh-test-ed25519', keyPair.secretKey])));
+}
+
 /**
- * Keys + a real PoP for `operator`, fast: the PoP is the same point signProofOfPossession
- * gives (hashToG1(digest)·sk) computed with a variable-time multiply (test keys only).
+ * Keys + a real PoP and a real ed25519 registration signature for `operator`, fast: the PoP is
+ * the same point signProofOfPossession gives (hashToG1(digest)·sk) computed with a
+ * variable-time multiply (test keys only). `ed25519Secret` defaults to one derived from the BLS key.
  */
-export function bulkNodeKeys(net: StakingNet, operator: Address): { keyPair: BlsKeyPair; keys: NodeKeysArgs } {
+export function bulkNodeKeys(net: StakingNet, operator: Address, ed25519Secret?: Uint8Array): { keyPair: BlsKeyPair; keys: NodeKeysArgs } {
   const keyPair = nextBulkKeyPair();
   const digest = proofOfPossessionDigest({ chainId: net.chainId, contract: net.staking, operator, publicKey: keyPair.publicKeyG1 });
   const pop = hashToG1(digest).multiplyUnsafe(keyPair.secretKey);
+  const edSecret = ed25519Secret ?? testEd25519Secret(keyPair);
+  const blsKey = keyPair.publicKeyG1.toAffine();
   return {
     keyPair,
     keys: {
       blsKey: g1ToSolidity(keyPair.publicKeyG1),
       blsKeyG2: g2ToSolidity(keyPair.publicKeyG2),
       proofOfPossession: g1ToSolidity(pop),
-      ed25519Key: keccak256(encodeAbiParameters([{ type: 'uint256' }], [keyPair.secretKey])),
+      ed25519Key: `0x${bytesToHex(ed25519.getPublicKey(edSecret))}`,
+      ed25519Signature: ed25519SignatureWords(signEd25519Registration(edSecret, { chainId: net.chainId, contract: net.staking, operator, blsKey })),
     },
   };
 }
 
-/** Keys + PoP for `operator`, through the registration payload path the portal uses. */
+/** Keys + PoP + ed25519 signature for `operator`, through the registration payload path the portal uses. */
 export function nodeKeysFor(net: StakingNet, operator: Address, keyPair = nextKeyPair()): { keyPair: BlsKeyPair; keys: NodeKeysArgs } {
-  const ed = keccak256(encodeAbiParameters([{ type: 'uint256' }], [keyPair.secretKey])) as Hex;
-  const payload = prepareRegistration({ keyPair, operator, ed25519PublicKey: ed, chainId: net.chainId, contract: net.staking });
+  const payload = prepareRegistration({ keyPair, operator, ed25519SecretKey: testEd25519Secret(keyPair), chainId: net.chainId, contract: net.staking });
   return { keyPair, keys: nodeKeysArgs(parseRegistrationPayload(JSON.stringify(payload))) };
 }
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseEventLogs, type Hex } from 'viem';
 import { sesh } from '../../sdk/src/units.ts';
 import { g1ToSolidity } from '../../sdk/src/bls/index.ts';
-import { openPoolCall, registerSoloNodeCall, type Reservation } from '../../sdk/src/staking/index.ts';
+import { openPoolCall, registerSoloNodeCall, verifyEd25519Registration, type Reservation } from '../../sdk/src/staking/index.ts';
 import { expectRevert, startLocalSystem } from '../../devnet/testkit.ts';
 import { aggregateOf, approveMax, balanceOf, DAY, lastNodeId, nodeKeysFor, readNode, readStaking, seedNodes, stakingNet } from './staking-kit.ts';
 import { extraUser, refuses, stakingAbi, stakingFixture, type StakingFixture } from './staking-setup.ts';
@@ -278,5 +279,59 @@ describe('SessionStaking registration and contribution pools', () => {
     const keys = nodeKeysFor(f, user.account.address);
     const id = await solo(user, keys);
     assert.deepEqual(await readStaking(f, 'nodeKey', [id]), g1ToSolidity(keys.keyPair.publicKeyG1));
+  });
+
+  it('emits NodeOpened before every SlotReserved and Contributed of the node (nodes follow the chain by events)', async () => {
+    await fresh();
+    const op = f.users[1]!;
+    const reserved = [2, 3, 4].map((i) => ({ account: f.users[i]!.account.address, amount: sesh(1_000) }));
+    const keys = nodeKeysFor(f, op.account.address);
+    const call = openPoolCall(f.staking, { keys: keys.keys, feeBps: 500, reserved, autoActivate: true, operatorAmount: f.requirement / 4n });
+    const hash = await op.send(f.staking, stakingAbi, call.functionName, call.args);
+    const id = await lastNodeId(f);
+    f.keyPairs.set(id, keys.keyPair);
+    const receipt = await op.publicClient.getTransactionReceipt({ hash: hash as Hex });
+    const names = parseEventLogs({ abi: stakingAbi, logs: receipt.logs.filter((l) => l.address.toLowerCase() === f.staking.toLowerCase()) })
+      .filter((l) => (l.args as { nodeId?: bigint }).nodeId === id)
+      .map((l) => l.eventName);
+    assert.deepEqual(names, ['NodeOpened', 'SlotReserved', 'SlotReserved', 'SlotReserved', 'Contributed']);
+    // The same rule over the whole chain so far (seeded nodes, solo registrations, pools).
+    const d = f.users[0]!;
+    await solo(f.users[5]!);
+    const all = parseEventLogs({ abi: stakingAbi, logs: await d.publicClient.getLogs({ address: f.staking, fromBlock: 0n, toBlock: 'latest' }) });
+    const opened = new Set<bigint>();
+    for (const log of all) {
+      const nodeId = (log.args as { nodeId?: bigint } | undefined)?.nodeId;
+      if (nodeId === undefined) continue;
+      if (log.eventName === 'NodeOpened') opened.add(nodeId);
+      else assert.ok(opened.has(nodeId), `${log.eventName} of node ${nodeId} before its NodeOpened`);
+    }
+    assert.ok(opened.has(id) && opened.size >= f.active.length + 2);
+  });
+
+  it('NodeOpened carries the ed25519 key and its registration signature (not verified on-chain; nodes verify it)', async () => {
+    await fresh();
+    const op = f.users[1]!;
+    const keys = nodeKeysFor(f, op.account.address);
+    await solo(op, keys);
+    const pool = nodeKeysFor(f, op.account.address);
+    await open(op, {}, pool);
+    // A signature for another operator still registers (the contract only emits it): the
+    // network, verifying it from the event, ignores that node.
+    const forged = nodeKeysFor(f, op.account.address);
+    const wrong = nodeKeysFor(f, f.users[2]!.account.address, forged.keyPair);
+    await solo(op, { ...forged, keys: { ...forged.keys, ed25519Signature: wrong.keys.ed25519Signature } });
+    const d = f.users[0]!;
+    const opened = parseEventLogs({ abi: stakingAbi, eventName: 'NodeOpened', logs: await d.publicClient.getLogs({ address: f.staking, fromBlock: 0n, toBlock: 'latest' }) });
+    const verified = opened.map(({ args }) =>
+      verifyEd25519Registration({ chainId: f.chainId, contract: f.staking, operator: args.operator, blsKey: args.blsKey, ed25519Key: args.ed25519Key, signature: args.ed25519Signature }),
+    );
+    const [soloEvent, poolEvent] = opened.slice(-3).map((l) => l.args);
+    assert.deepEqual(soloEvent!.ed25519Signature, keys.keys.ed25519Signature);
+    assert.equal(soloEvent!.ed25519Key, keys.keys.ed25519Key);
+    assert.deepEqual(poolEvent!.ed25519Signature, pool.keys.ed25519Signature);
+    // Seeded nodes, the solo node and the pool verify; the forged one does not.
+    assert.deepEqual(verified, [...verified.slice(0, -1).map(() => true), false]);
+    assert.equal(verified.length, f.active.length + 3);
   });
 });

@@ -49,6 +49,16 @@ describe('StakingRewards checkpoints and claims', () => {
   };
   const users = () => [1, 2, 3, 4, 5].map((i) => f.users[i]!.account.address);
   const releasable = () => read<bigint>(f, f.pool, RewardRatePool.abi, 'releasable');
+  /** Every stored field of StakingRewards a checkpoint writes, and its token balance. */
+  const rewardsState = async () => ({
+    epoch: await readRewards<bigint>(f, 'epoch'),
+    currentRoot: await readRewards<Hex>(f, 'currentRoot'),
+    previousRoot: await readRewards<Hex>(f, 'previousRoot'),
+    authorisedTotal: await readRewards<bigint>(f, 'authorisedTotal'),
+    ledgerBlock: await readRewards<bigint>(f, 'ledgerBlock'),
+    lastCheckpointAt: await readRewards<bigint>(f, 'lastCheckpointAt'),
+    balance: await balanceOf(f, f.rewards),
+  });
 
   it('installs a signed checkpoint, pulls the pool release, and pays claims to the account whoever sends them', async () => {
     await fresh();
@@ -96,11 +106,31 @@ describe('StakingRewards checkpoints and claims', () => {
     await expectRevert(submit(future), 'SignatureFromFuture');
     assert.equal(await readRewards(f, 'epoch'), 0n, 'no refusal changed the state');
     await submit(cp, sign(cp, { nonSigners: [n1, n2] }));
-    await expectRevert(submit(cp), 'EpochNotIncreasing');
+    await expectRevert(submit(cp), 'EpochNotNext');
     const { c: again } = await checkpoint(1n, [{ account: a, cumulativeAmount: 2_000n }]);
-    await expectRevert(submit(again), 'EpochNotIncreasing');
+    await expectRevert(submit(again), 'EpochNotNext');
     const { c: zero } = await checkpoint(0n, [{ account: a, cumulativeAmount: 2_000n }]);
-    await expectRevert(submit(zero), 'EpochNotIncreasing');
+    await expectRevert(submit(zero), 'EpochNotNext');
+  });
+
+  it('refuses the reward-freeze attack: a correctly signed epoch 2^64 − 1, or latest + 2, changes nothing', async () => {
+    await fresh();
+    const [a] = users() as [Address];
+    const e1 = await checkpoint(1n, [{ account: a, cumulativeAmount: 1_000n }]);
+    await submit(e1.c);
+    const before = await rewardsState();
+    // The attacker got a real network signature over epoch 2^64 − 1 (every node signed it):
+    // with "strictly increasing" epochs it would land and no checkpoint could ever follow.
+    const { c: last } = await checkpoint(2n ** 64n - 1n, [{ account: a, cumulativeAmount: 2_000n }]);
+    await expectRevert(submit(last), 'EpochNotNext');
+    const { c: skip } = await checkpoint(3n, [{ account: a, cumulativeAmount: 2_000n }]);
+    await expectRevert(submit(skip), 'EpochNotNext');
+    assert.deepEqual(await rewardsState(), before, 'no state changed');
+    // The honest next checkpoint still lands.
+    await f.sys.increaseTime(3600);
+    const { c: next } = await checkpoint(2n, [{ account: a, cumulativeAmount: 2_000n }]);
+    await submit(next);
+    assert.equal(await readRewards(f, 'epoch'), 2n);
   });
 
   it('never authorises more than received, nor a smaller total than before', async () => {
@@ -111,6 +141,7 @@ describe('StakingRewards checkpoints and claims', () => {
     await expectRevert(submit(tooMuch), 'TotalExceedsReceived');
     const { c: ok } = await checkpoint(1n, [{ account: a, cumulativeAmount: 5_000n }]);
     await submit(ok);
+    await f.sys.increaseTime(3600);
     const { c: less } = await checkpoint(2n, [{ account: a, cumulativeAmount: 4_000n }]);
     await expectRevert(submit(less), 'TotalDecreased');
   });
@@ -150,5 +181,51 @@ describe('StakingRewards checkpoints and claims', () => {
     await claim(e3.tree, b);
     assert.equal(await readRewards(f, 'claimed', [b]), 900n);
     assert.equal(await readRewards(f, 'totalClaimed'), 3_900n);
+  });
+
+  it('refuses the claim-denial attack: checkpoints land minCheckpointInterval apart, so a fetched proof stays claimable that long', async () => {
+    await fresh();
+    const interval = await readRewards<bigint>(f, 'minCheckpointInterval');
+    assert.equal(interval, 3600n, 'the fixture keeps the real networks\' interval');
+    const [a, b] = users() as [Address, Address];
+    const e = await checkpoint(1n, [{ account: a, cumulativeAmount: 1_000n }, { account: b, cumulativeAmount: 1_000n }]);
+    await submit(e.c);
+    const landedAt = await f.sys.now();
+    assert.equal(await readRewards(f, 'lastCheckpointAt'), landedAt);
+    // The user fetches the proof of the current checkpoint E…
+    const proof = proofFor(e.tree, a);
+    // …and an outsider calls the public release() and lands two more epochs as fast as it can:
+    // `landAt` signs at the landing time and mines the checkpoint exactly then.
+    const attacker = f.users[8]!;
+    const landAt = async (epoch: bigint, cumulative: bigint, time: bigint) => {
+      await attacker.send(f.pool, RewardRatePool.abi, 'release');
+      const { c } = await checkpoint(epoch, [{ account: a, cumulativeAmount: cumulative }, { account: b, cumulativeAmount: cumulative }]);
+      const at = { ...c, signedAt: time };
+      await f.sys.setNextTimestamp(time);
+      return submit(at);
+    };
+    await expectRevert(landAt(2n, 2_000n, (await f.sys.now()) + 1n), 'CheckpointTooSoon'); // right after E
+    await expectRevert(landAt(2n, 2_000n, landedAt + interval - 1n), 'CheckpointTooSoon');
+    await landAt(2n, 2_000n, landedAt + interval); // E+1, the earliest it may land
+    const e1At = landedAt + interval;
+    const before = await rewardsState();
+    await expectRevert(landAt(3n, 3_000n, e1At + 1n), 'CheckpointTooSoon'); // E+2 back to back
+    await expectRevert(landAt(3n, 3_000n, e1At + interval - 1n), 'CheckpointTooSoon'); // one second early
+    const { balance: _b1, ...kept } = before;
+    const { balance: _b2, ...now } = await rewardsState();
+    assert.deepEqual(now, kept, 'the refusals changed no checkpoint');
+    // The user claims with the proof fetched before E+1: paid.
+    const paid = await balanceOf(f, a);
+    await f.users[1]!.send(f.rewards, abi, 'claim', [proof.account, proof.cumulativeAmount, proof.proof]);
+    assert.equal((await balanceOf(f, a)) - paid, 1_000n);
+    assert.ok((await f.sys.now()) >= landedAt + interval, 'claimed at least minCheckpointInterval after fetching');
+    // E+2 lands once the interval after E+1 has passed; only then is E's proof two roots old.
+    await landAt(3n, 3_000n, e1At + interval);
+    await expectRevert(claim(e.tree, b), 'InvalidProof');
+  });
+
+  it('refuses a minCheckpointInterval over one day at deployment', async () => {
+    const d = f.users[0]!;
+    await expectRevert(d.deploy('StakingRewards', [f.token, f.pool, f.staking, 86_401n]), 'CheckpointIntervalTooLong');
   });
 });

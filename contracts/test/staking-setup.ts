@@ -2,6 +2,7 @@
 import { erc20Abi, type Address } from 'viem';
 import { SessionStaking } from '../../sdk/src/generated/contracts.ts';
 import { sesh } from '../../sdk/src/units.ts';
+import { DEFAULT_MIN_CHECKPOINT_INTERVAL } from '../../sdk/src/staking/constants.ts';
 import { startStaking } from '../deploy/steps/staking.ts';
 import { startLocalSystem, expectRevert } from '../../devnet/testkit.ts';
 import { connectDeployer, type Deployer } from '../deploy/deploy.ts';
@@ -15,9 +16,13 @@ export type StakingFixture = StakingNet & {
   active: bigint[];
 };
 
-/** Seeds `seeded` nodes (operator account 0), starts staking, gives accounts 1..9 SESH and approvals. */
-export async function stakingFixture(seeded = 3): Promise<StakingFixture> {
-  const sys = await startLocalSystem({ startStaking: false });
+/**
+ * Seeds `seeded` nodes (operator account 0), starts staking, gives accounts 1..9 SESH and approvals.
+ * StakingRewards keeps the real networks' minCheckpointInterval (3600 s) unless told otherwise:
+ * tests landing several checkpoints advance chain time between them.
+ */
+export async function stakingFixture(seeded = 3, options: { minCheckpointInterval?: number | bigint } = {}): Promise<StakingFixture> {
+  const sys = await startLocalSystem({ startStaking: false, minCheckpointInterval: options.minCheckpointInterval ?? DEFAULT_MIN_CHECKPOINT_INTERVAL });
   const net = stakingNet(sys);
   const admin = await sys.as(0);
   const active = await seedNodes(net, seeded);

@@ -48,6 +48,7 @@ function prepareRegistrationCommand(argv: string[]): void {
   const payload = prepareRegistration({
     keyPair,
     operator: operator as Address,
+    ed25519SecretKey: identity.secretKey, // signs the registration: nobody can register this identity for another node
     ed25519PublicKey: identity.nodeId,
     chainId: deployments.chainId,
     contract: contractAddress(deployments, 'SessionStaking'),

@@ -172,8 +172,8 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
     const memo = `${bls}:${ed}:${operator}`;
     const cached = registrations.get(memo);
     if (cached) return cached;
-    const payload = prepareRegistration({ keyPair: blsKeys[bls]!, operator, ed25519PublicKey: edKey(`model-${ed}`).publicKey, chainId: net.chainId, contract: net.staking });
-    const keys = nodeKeysArgs(parseRegistrationPayload(JSON.stringify(payload)));
+    const payload = prepareRegistration({ keyPair: blsKeys[bls]!, operator, ed25519SecretKey: edKey(`model-${ed}`).secret, chainId: net.chainId, contract: net.staking });
+    const keys = nodeKeysArgs(parseRegistrationPayload(JSON.stringify(payload), { chainId: net.chainId, contract: net.staking }));
     registrations.set(memo, keys);
     return keys;
   }

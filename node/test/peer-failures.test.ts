@@ -142,7 +142,7 @@ function activate(c: ReturnType<typeof createNetworkConsumer>, id: number, key: 
 describe('peer tester loop', () => {
   it('votes out only the peer down past the window; a newly activated dead peer is in grace; a clone is voted out at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sesh-peers-'));
-    const network = createNetworkConsumer(contracts, { deployBlock: 1 });
+    const network = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
     const me = generateEd25519Identity();
     const up = generateEd25519Identity();
     const down = generateEd25519Identity();
@@ -221,7 +221,7 @@ describe('peer tester loop', () => {
   });
 
   it('without a nodes file it probes nobody but still votes out a bad identity', async () => {
-    const network = createNetworkConsumer(contracts, { deployBlock: 1 });
+    const network = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
     const me = generateEd25519Identity();
     activate(network, 11, me.nodeId);
     activate(network, 12, generateEd25519Identity().nodeId);

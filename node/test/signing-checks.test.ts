@@ -25,7 +25,7 @@ const release = (n: number, amount: bigint) => event(n, contracts.pool, 'Release
 
 /** One running node; releases at blocks 20, 40 and 60; epoch 1 authorised at block 30 over the ledger of block 25. */
 function network(options: { authorisedTotal?: bigint } = {}) {
-  const c = createNetworkConsumer(contracts, { deployBlock: 1 });
+  const c = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
   const apply = (n: number, events: TrackedEvent[]) => c.apply(events, block(n));
   apply(10, [
     event(10, contracts.staking, 'NodeOpened', { nodeId: 1n, operator: addr(1), blsKey: { x: 1n, y: 2n }, ed25519Key: `0x${'01'.padStart(64, '0')}`, feeBps: 1_000, stakeRequired: 100n, autoActivate: true }),
@@ -126,7 +126,7 @@ describe('checkpoint signing checks', () => {
   });
 
   it('the first checkpoint: epoch 1, no interval to wait for', () => {
-    const fresh = createNetworkConsumer(contracts, { deployBlock: 1 });
+    const fresh = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
     fresh.apply([release(5, 42n)], block(5));
     const at = fresh.checkpointAt(5);
     const request = { epoch: 1n, root: at.root, cumulativeTotal: at.total, ledgerBlock: 5, signedAt: time(5) };

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { ed25519 as ed } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
 import { blsKeyPairFromSecret, g1ToHex } from '../src/bls/index.ts';
 import {
@@ -14,6 +16,7 @@ import {
   decodeNodeRecord,
   deregisterPayloadHash,
   describeStakingRevert,
+  ed25519SignatureWords,
   exitPayloadHash,
   nodeKeysArgs,
   openPoolCall,
@@ -22,13 +25,16 @@ import {
   proofFor,
   rewardsPayloadHash,
   rewardsTotal,
+  verifyEd25519Registration,
 } from '../src/staking/index.ts';
 
 const contract: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const operator: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
-const ed25519 = `0x${'ab'.repeat(32)}` as Hex;
+const ed25519Secret = new Uint8Array(32).fill(7);
+const ed25519 = `0x${bytesToHex(ed.getPublicKey(ed25519Secret))}` as Hex;
 const keyPair = blsKeyPairFromSecret(123456789n);
-const payload = () => prepareRegistration({ keyPair, operator, ed25519PublicKey: ed25519, chainId: 31337, contract });
+const payload = (o: { operator?: Address; keyPair?: typeof keyPair; edSecret?: Uint8Array } = {}) =>
+  prepareRegistration({ keyPair: o.keyPair ?? keyPair, operator: o.operator ?? operator, ed25519SecretKey: o.edSecret ?? ed25519Secret, chainId: 31337, contract });
 
 const refusesField = (input: unknown, field: string, context?: { chainId: number; contract: Address }) =>
   assert.throws(
@@ -45,12 +51,14 @@ describe('staking sdk: registration payload', () => {
     const args = nodeKeysArgs(parsed);
     assert.equal(args.blsKey.x, keyPair.publicKeyG1.toAffine().x);
     assert.equal(args.ed25519Key, ed25519);
+    assert.deepEqual(args.ed25519Signature, ed25519SignatureWords(payload().ed25519Signature));
+    assert.ok(verifyEd25519Registration({ chainId: 31337, contract, operator, blsKey: keyPair.publicKeyG1.toAffine(), ed25519Key: ed25519, signature: args.ed25519Signature }));
   });
 
   it('names the field of every malformed input', () => {
     refusesField('{not json', 'json');
     refusesField([], 'json');
-    for (const field of ['operator', 'blsPublicKey', 'blsPublicKeyG2', 'proofOfPossession', 'ed25519PublicKey']) {
+    for (const field of ['operator', 'blsPublicKey', 'blsPublicKeyG2', 'proofOfPossession', 'ed25519PublicKey', 'ed25519Signature']) {
       const p: Record<string, unknown> = { ...payload() };
       delete p[field];
       refusesField(p, field);
@@ -62,6 +70,44 @@ describe('staking sdk: registration payload', () => {
     refusesField({ ...payload(), proofOfPossession: 42 }, 'proofOfPossession');
     refusesField({ ...payload(), ed25519PublicKey: '0xabc' }, 'ed25519PublicKey');
     refusesField({ ...payload(), ed25519PublicKey: `0x${'00'.repeat(32)}` }, 'ed25519PublicKey');
+    refusesField({ ...payload(), ed25519Signature: '0x1234' }, 'ed25519Signature');
+    refusesField({ ...payload(), ed25519Signature: payload().ed25519Signature.slice(0, -2) }, 'ed25519Signature');
+  });
+
+  it('refuses, with context, an ed25519 signature that is tampered with, or made for another operator, BLS key, chain, contract or ed25519 key', () => {
+    const ctx = { chainId: 31337, contract };
+    const rerun = (input: unknown) =>
+      assert.throws(
+        () => parseRegistrationPayload(input, ctx),
+        (e: Error) => e instanceof RegistrationPayloadError && e.field === 'ed25519Signature' && /rerun prepare-registration/i.test(e.message),
+      );
+    const good = payload();
+    parseRegistrationPayload(good, ctx);
+    // Tampered: one bit of S, one bit of R.
+    const flip = (sig: string, at: number) => `${sig.slice(0, at)}${(parseInt(sig[at]!, 16) ^ 1).toString(16)}${sig.slice(at + 1)}`;
+    rerun({ ...good, ed25519Signature: flip(good.ed25519Signature, 100) });
+    rerun({ ...good, ed25519Signature: flip(good.ed25519Signature, 10) });
+    // Another operator: a valid payload for `other` (its PoP passes) carrying the signature made for `operator`.
+    const other: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+    rerun({ ...payload({ operator: other }), ed25519Signature: good.ed25519Signature });
+    // Another BLS key: the cloner's own BLS key and PoP, the honest node's ed25519 key and signature.
+    const cloner = payload({ keyPair: blsKeyPairFromSecret(555n) });
+    rerun({ ...cloner, ed25519Signature: good.ed25519Signature });
+    // Another ed25519 key claimed with a signature by a different one.
+    rerun({ ...good, ed25519PublicKey: payload({ edSecret: new Uint8Array(32).fill(9) }).ed25519PublicKey });
+    // Another chain or contract: the PoP fails first (it is bound the same way).
+    refusesField(good, 'proofOfPossession', { chainId: 1, contract });
+    // Without context only the format is checked (the network still verifies it from the event).
+    parseRegistrationPayload({ ...good, ed25519Signature: flip(good.ed25519Signature, 100) });
+  });
+
+  it('prepareRegistration signs with the secret and refuses a public key that is not the secret\'s', () => {
+    assert.equal(payload().ed25519PublicKey, ed25519);
+    assert.throws(
+      () => prepareRegistration({ keyPair, operator, ed25519SecretKey: ed25519Secret, ed25519PublicKey: `0x${'ab'.repeat(32)}`, chainId: 31337, contract }),
+      (e: Error) => e instanceof RegistrationPayloadError && e.field === 'ed25519PublicKey',
+    );
+    assert.throws(() => prepareRegistration({ keyPair, operator, ed25519SecretKey: new Uint8Array(31), chainId: 31337, contract }), RegistrationPayloadError);
   });
 
   it('refuses a proof of possession for another operator, chain, contract or key', () => {

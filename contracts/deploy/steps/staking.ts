@@ -1,13 +1,15 @@
 /**
- * Deploy step for node staking: SessionStaking (node registry, holds every stake) and
- * StakingRewards (the reward pool's beneficiary, pays out network-signed checkpoints).
+ * Deploy step for node staking: SessionStaking (node registry, holds every stake; its
+ * constructor deploys the NetworkKeyRegistry, the active BLS keys and the signature checks)
+ * and StakingRewards (the reward pool's beneficiary, pays out network-signed checkpoints,
+ * verified by the key registry).
  */
-import type { Address } from 'viem';
+import { getAddress, type Address } from 'viem';
 import { RewardRatePool, SessionStaking } from '../../../sdk/src/generated/contracts.ts';
-import { DEFAULT_STAKING_REQUIREMENT } from '../../../sdk/src/staking/constants.ts';
+import { DEFAULT_MIN_CHECKPOINT_INTERVAL, DEFAULT_STAKING_REQUIREMENT } from '../../../sdk/src/staking/constants.ts';
 import type { Deployer } from '../deploy.ts';
 
-export type StakingAddresses = { SessionStaking: Address; StakingRewards: Address };
+export type StakingAddresses = { SessionStaking: Address; NetworkKeyRegistry: Address; StakingRewards: Address };
 
 export type StakingStepOptions = {
   /**
@@ -16,6 +18,11 @@ export type StakingStepOptions = {
    */
   start?: boolean;
   stakingRequirement?: bigint;
+  /**
+   * StakingRewards.minCheckpointInterval in seconds (immutable): default 3600 for real networks.
+   * 0 only for tests (it voids the claim guarantee, see StakingRewards).
+   */
+  minCheckpointInterval?: number | bigint;
   log?: (line: string) => void;
 };
 
@@ -27,9 +34,12 @@ export async function deployStaking(
   const log = options.log ?? (() => {});
   const staking = await d.deploy('SessionStaking', [token, pool, options.stakingRequirement ?? DEFAULT_STAKING_REQUIREMENT]);
   log(`SessionStaking  ${staking}`);
-  const rewards = await d.deploy('StakingRewards', [token, pool, staking]);
-  log(`StakingRewards  ${rewards}`);
-  const addresses = { SessionStaking: staking, StakingRewards: rewards };
+  const registry = getAddress((await d.publicClient.readContract({ address: staking, abi: SessionStaking.abi, functionName: 'keyRegistry' })) as Address);
+  log(`NetworkKeyRegistry ${registry}`);
+  const interval = BigInt(options.minCheckpointInterval ?? DEFAULT_MIN_CHECKPOINT_INTERVAL);
+  const rewards = await d.deploy('StakingRewards', [token, pool, registry, interval]);
+  log(`StakingRewards  ${rewards} (checkpoints ≥ ${interval} s apart)`);
+  const addresses = { SessionStaking: staking, NetworkKeyRegistry: registry, StakingRewards: rewards };
   if (options.start ?? true) await startStaking(d, { ...addresses, RewardRatePool: pool });
   return addresses;
 }

@@ -5,18 +5,19 @@ import {BN254} from "./BN254.sol";
 
 /**
  * @title NetworkAuthority: the BLS keys of the active nodes and the network-signature check.
- * @notice Inherited by the node registry. It keeps one compressed G1 key per active node, the
+ * @notice The logic of {NetworkKeyRegistry} (the deployed contract SessionStaking writes). It keeps one compressed G1 key per active node, the
  * aggregate G1 key of all active nodes, and verifies "the network authorises X" signatures:
  * ONE aggregate BLS signature (in G1) by at least 2/3 of the active nodes, the others named
  * as non-signers. Every key enters with a proof of possession bound to the operator, the
- * chain and this contract, so rogue-key attacks and key reuse across operators fail.
+ * chain and the domain contract ({_domain}: the SessionStaking address for the registry, this
+ * contract by default), so rogue-key attacks and key reuse across operators fail.
  *
  * Storage per node: `x | (yParity << 255)` in one slot (x < P < 2^254, so bit 255 is free;
  * 0 = not active). Node id 0 is reserved (it means "none" in `nodeIdOfKey`).
  *
  * Digests (mirrored by the sdk's `proofOfPossessionDigest` / `networkDigest`):
- *   PoP:     keccak256(abi.encode(POP_TAG, chainid, address(this), operator, pk.x, pk.y))
- *   network: keccak256(abi.encode(NETWORK_TAG, chainid, address(this), purpose, payloadHash))
+ *   PoP:     keccak256(abi.encode(POP_TAG, chainid, _domain(), operator, pk.x, pk.y))
+ *   network: keccak256(abi.encode(NETWORK_TAG, chainid, _domain(), purpose, payloadHash))
  * The message point is BN254.hashToG1(digest). Expiry and replay protection live inside the
  * caller's payload.
  *
@@ -99,12 +100,17 @@ abstract contract NetworkAuthority {
 
     /// @notice The digest a node signs (as BN254.hashToG1(digest)) to prove it owns `pk`.
     function proofOfPossessionDigest(address operator, BN254.G1Point memory pk) public view returns (bytes32) {
-        return keccak256(abi.encode(POP_TAG, block.chainid, address(this), operator, pk.x, pk.y));
+        return keccak256(abi.encode(POP_TAG, block.chainid, _domain(), operator, pk.x, pk.y));
     }
 
-    /// @notice The digest the network signs to authorise `payloadHash` for `purpose` here.
+    /// @notice The digest the network signs to authorise `payloadHash` for `purpose` in the domain.
     function networkDigest(bytes32 purpose, bytes32 payloadHash) public view returns (bytes32) {
-        return keccak256(abi.encode(NETWORK_TAG, block.chainid, address(this), purpose, payloadHash));
+        return keccak256(abi.encode(NETWORK_TAG, block.chainid, _domain(), purpose, payloadHash));
+    }
+
+    /// @dev The contract address every digest is bound to (off-chain signers pass it as `contract`).
+    function _domain() internal view virtual returns (address) {
+        return address(this);
     }
 
     // ───────────────────────────── key set ─────────────────────────────

@@ -7,6 +7,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {BN254} from "../crypto/BN254.sol";
 import {NetworkAuthority} from "../crypto/NetworkAuthority.sol";
+import {NetworkKeyRegistry} from "../crypto/NetworkKeyRegistry.sol";
 
 /// @dev The one RewardRatePool function the registry uses: penalties are paid into the pool.
 interface IRewardPoolDeposit {
@@ -16,8 +17,10 @@ interface IRewardPoolDeposit {
 /// @title SessionStaking
 /// @notice The Session Node registry. It holds every stake: solo nodes, multi-contributor
 /// nodes (a node IS its contribution record: it fills up, then activates), exits and
-/// deregistrations. Active nodes' BLS keys form the network key ({NetworkAuthority}) whose
-/// aggregate signature authorises exits, deregistrations and reward checkpoints.
+/// deregistrations. Active nodes' BLS keys form the network key, kept by {keyRegistry} (a
+/// {NetworkKeyRegistry} this contract deploys and alone writes): its aggregate signature
+/// authorises exits, deregistrations and reward checkpoints. The seam: this contract keeps
+/// the money, the registry keeps who signs.
 ///
 /// No stuck funds: every token held here can be recovered by its contributor after a bounded
 /// delay without any network signature:
@@ -28,15 +31,15 @@ interface IRewardPoolDeposit {
 ///  - a deregistered node: {releaseDeregisteredStake} by anyone 30 days later.
 /// Stakes are always paid to the contributor's own address. No admin function moves stakes.
 ///
-/// Network signatures (verified by {NetworkAuthority._verifyNetworkSignature}, domain: chain id,
-/// this contract, purpose):
+/// Network signatures (verified by the key registry, domain: chain id, THIS contract's address
+/// (the registry binds its digests to it), purpose):
 ///  - exit:           purpose EXIT_PURPOSE,       payloadHash = keccak256(abi.encode(uint64 nodeId, uint64 signedAt))
 ///  - deregistration: purpose DEREGISTER_PURPOSE, payloadHash = keccak256(abi.encode(uint64 nodeId, uint64 signedAt))
 /// A signature is accepted from `signedAt − MAX_CLOCK_SKEW` until `signedAt + SIGNATURE_TTL`;
 /// the node's status change makes each one single-use.
 ///
 /// Amounts are uint64 base units (9 decimals; 2^64 ≈ 1.8·10^10 SESH, far above the supply).
-contract SessionStaking is NetworkAuthority, Ownable2Step {
+contract SessionStaking is Ownable2Step {
     using SafeERC20 for IERC20;
 
     enum Status {
@@ -74,11 +77,19 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     /// @param blsKey the BLS key in G1; blsKeyG2 the same secret in G2 (EIP-197 order)
     /// @param proofOfPossession BLS signature (G1) over proofOfPossessionDigest(operator, blsKey)
     /// @param ed25519Key the node's ed25519 key (only emitted)
+    /// @param ed25519Signature (R, S) of the ed25519 key's RFC 8032 signature of
+    /// keccak256(abi.encode(keccak256("SESH.ed25519.registration.v1"), chainid, this contract,
+    /// operator, blsKey.x, blsKey.y)) (sdk: staking/ed25519-proof.ts). NOT verified here (ed25519
+    /// on-chain costs ~670,000 gas; a registration's goal is ≤ 350,000): only emitted in
+    /// NodeOpened, and every node verifies it off-chain. A node whose signature fails, or whose
+    /// ed25519 key a live node already holds (a clone), earns nothing and is voted out; its stake
+    /// still exits like any other.
     struct NodeKeys {
         BN254.G1Point blsKey;
         BN254.G2Point blsKeyG2;
         BN254.G1Point proofOfPossession;
         bytes32 ed25519Key;
+        bytes32[2] ed25519Signature;
     }
 
     /// @notice A slot held for a named contributor in a multi-contributor node.
@@ -130,6 +141,8 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
 
     IERC20 public immutable token;
     IRewardPoolDeposit public immutable rewardPool;
+    /// @notice The active BLS keys, their aggregate and the signature checks (deployed here).
+    NetworkKeyRegistry public immutable keyRegistry;
 
     /// @notice Stake of a new node (existing nodes keep the requirement they opened with).
     uint64 public stakingRequirement;
@@ -179,12 +192,15 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     error SeedOperatorMustContributeFirst(uint256 index);
 
     /// @notice A node was opened: a solo node (activated in the same transaction), a
-    /// multi-contributor node (filling) or a seeded node. Nodes read the ed25519 key from here.
+    /// multi-contributor node (filling) or a seeded node. Nodes read the ed25519 key from here and
+    /// verify `ed25519Signature` (see {NodeKeys}; the contract does not). Emitted before any
+    /// SlotReserved / Contributed / NodeActivated of the node.
     event NodeOpened(
         uint64 indexed nodeId,
         address indexed operator,
         BN254.G1Point blsKey,
         bytes32 ed25519Key,
+        bytes32[2] ed25519Signature,
         uint16 feeBps,
         uint64 stakeRequired,
         bool autoActivate
@@ -224,6 +240,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         _checkRequirement(stakingRequirement_);
         token = token_;
         rewardPool = rewardPool_;
+        keyRegistry = new NetworkKeyRegistry();
         stakingRequirement = stakingRequirement_;
         penaltyBps = 100; // 1%
         liquidatorRewardBps = 10; // 0.1%
@@ -246,7 +263,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         if (amount != required) revert WrongStakeAmount(amount, required);
         _verifyKeys(keys, msg.sender);
         nodeId = ++lastNodeId;
-        _addNodeKey(nodeId, keys.blsKey);
+        keyRegistry.addNodeKey(nodeId, keys.blsKey);
         Node storage node = _nodes[nodeId];
         node.operator = msg.sender;
         node.status = Status.Active;
@@ -292,7 +309,10 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         node.contributorCount = 1;
         node.reservedCount = uint8(reserved.length);
         node.autoActivate = autoActivate;
-        _fill(nodeId, node, keys, required, operatorAmount, _reserve(nodeId, reserved, required - operatorAmount));
+        // NodeOpened first, then the reservations (SlotReserved), then the operator's
+        // Contributed: every node follows the chain by events and needs the node before its slots.
+        _fill(nodeId, node, keys, required, operatorAmount);
+        node.reservedOutstanding = _reserve(nodeId, reserved, required - operatorAmount);
         _emitContributed(nodeId, msg.sender, beneficiary, operatorAmount, operatorAmount);
         token.safeTransferFrom(msg.sender, address(this), operatorAmount);
         if (operatorAmount == required && autoActivate) _activate(nodeId, node);
@@ -412,7 +432,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     /// after the request. Stakes go back to the contributors.
     /// @param signedAt the time the network signed; accepted for SIGNATURE_TTL
     /// @param sig aggregate signature over EXIT_PURPOSE, keccak256(abi.encode(nodeId, signedAt))
-    function exitWithSignature(uint64 nodeId, uint64 signedAt, NetworkSignature calldata sig) external {
+    function exitWithSignature(uint64 nodeId, uint64 signedAt, NetworkAuthority.NetworkSignature calldata sig) external {
         Node storage node = _nodes[nodeId];
         _checkStatus(nodeId, node.status, Status.ExitRequested);
         uint64 unlockAt = node.exitRequestedAt + uint64(EXIT_UNLOCK_DELAY);
@@ -433,13 +453,21 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     /// @notice Removes a node the network has voted out (anyone may submit: the submitter gets
     /// the liquidator reward). The key leaves at once; the stake stays locked for 30 days; the
     /// penalty comes out of the operator's share only (capped at that share).
+    /// @dev The liquidator reward is an OPEN BOUNTY, by decision: the signed payload does not
+    /// name the submitter, so whoever lands a valid signature first (e.g. by copying the
+    /// gateway's transaction) gets the reward. That is the point of the reward: anyone gets the
+    /// job done, and the outcome (key removed, penalty to the pool) is the same whoever submits.
+    /// Binding the submitter would make a deregistration depend on one address being up within
+    /// the 10-minute signature window. The reward is small (liquidatorRewardBps ≤ penaltyBps ≤ 10%
+    /// of the stake; 0.1% by default), and on Arbitrum the sequencer orders first come, first
+    /// served with no public mempool, so copying is a race, not a priority-fee auction.
     /// @param sig aggregate signature over DEREGISTER_PURPOSE, keccak256(abi.encode(nodeId, signedAt))
-    function deregisterWithSignature(uint64 nodeId, uint64 signedAt, NetworkSignature calldata sig) external {
+    function deregisterWithSignature(uint64 nodeId, uint64 signedAt, NetworkAuthority.NetworkSignature calldata sig) external {
         Node storage node = _nodes[nodeId];
         Status status = node.status;
         if (status != Status.Active && status != Status.ExitRequested) revert WrongNodeStatus(nodeId, status);
         _checkNodeSignature(DEREGISTER_PURPOSE, nodeId, signedAt, sig);
-        _removeNodeKey(nodeId);
+        keyRegistry.removeNodeKey(nodeId);
         (uint64 penalty, uint64 reward) = _takePenalty(nodeId, node.contributorCount);
         node.status = Status.Deregistered;
         node.deregisteredAt = uint64(block.timestamp);
@@ -460,13 +488,45 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         _returnStakes(nodeId, node);
     }
 
+    // ───────────── network key views, forwarded to the key registry (same answers) ─────────────
+
     /// @notice Reverts unless at least 2/3 of the active nodes signed `payloadHash` for
-    /// `purpose` (domain: this chain and this contract). Used by StakingRewards.
-    function verifyNetworkSignature(bytes32 purpose, bytes32 payloadHash, NetworkSignature calldata sig)
+    /// `purpose` (domain: this chain and this contract). StakingRewards asks the registry directly.
+    function verifyNetworkSignature(bytes32 purpose, bytes32 payloadHash, NetworkAuthority.NetworkSignature calldata sig)
         external
         view
     {
-        _verifyNetworkSignature(purpose, payloadHash, sig);
+        keyRegistry.verifyNetworkSignature(purpose, payloadHash, sig);
+    }
+
+    /// @notice How many nodes have an active BLS key.
+    function activeNodeCount() external view returns (uint64) {
+        return keyRegistry.activeNodeCount();
+    }
+
+    /// @notice The sum of the G1 keys of all active nodes ((0, 0) when there are none).
+    function aggregateKey() external view returns (BN254.G1Point memory) {
+        return keyRegistry.aggregateKey();
+    }
+
+    /// @notice The G1 key of an active node; reverts NodeKeyNotActive otherwise.
+    function nodeKey(uint64 nodeId) external view returns (BN254.G1Point memory) {
+        return keyRegistry.nodeKey(nodeId);
+    }
+
+    /// @notice The node whose active key has this x coordinate, or 0 if none.
+    function nodeIdOfKey(uint256 x) external view returns (uint64) {
+        return keyRegistry.nodeIdOfKey(x);
+    }
+
+    /// @notice The digest a node signs to prove it owns `pk` (bound to this contract).
+    function proofOfPossessionDigest(address operator, BN254.G1Point calldata pk) external view returns (bytes32) {
+        return keyRegistry.proofOfPossessionDigest(operator, pk);
+    }
+
+    /// @notice The digest the network signs to authorise `payloadHash` for `purpose` here.
+    function networkDigest(bytes32 purpose, bytes32 payloadHash) external view returns (bytes32) {
+        return keyRegistry.networkDigest(purpose, payloadHash);
     }
 
     // ───────────────────────────── views ─────────────────────────────
@@ -532,7 +592,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
             if (list.length > MAX_CONTRIBUTORS) revert TooManyContributors(list.length);
             _verifyKeys(seed.keys, seed.operator);
             ++nodeId;
-            _addNodeKey(nodeId, seed.keys.blsKey);
+            keyRegistry.addNodeKey(nodeId, seed.keys.blsKey);
             _emitOpened(nodeId, seed.operator, seed.keys, seed.feeBps, required, true);
             uint256 total;
             for (uint256 j; j < list.length; ++j) {
@@ -581,18 +641,13 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         if (total > room) revert ContributionTooHigh(total, room);
     }
 
-    /// @dev The filling part of a new pool: stake accounting, pending key, operator's slot.
-    function _fill(
-        uint64 nodeId,
-        Node storage node,
-        NodeKeys calldata keys,
-        uint64 required,
-        uint64 operatorAmount,
-        uint64 reservedTotal
-    ) private {
+    /// @dev The filling part of a new pool: stake accounting, pending key, operator's slot, and
+    /// the NodeOpened event (emitted before any SlotReserved/Contributed of the node).
+    function _fill(uint64 nodeId, Node storage node, NodeKeys calldata keys, uint64 required, uint64 operatorAmount)
+        private
+    {
         node.stakeRequired = required;
         node.totalStaked = operatorAmount;
-        node.reservedOutstanding = reservedTotal;
         node.pendingKey = keys.blsKey.x | ((keys.blsKey.y & 1) << 255);
         _contributors[nodeId][0] = _packContribution(msg.sender, operatorAmount);
         _emitOpened(nodeId, msg.sender, keys, node.feeBps, required, node.autoActivate);
@@ -606,12 +661,12 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
 
     /// @dev A filling node's key must not be active already (it would fail at activation).
     function _checkKeyFree(uint256 x) private view {
-        uint64 existing = this.nodeIdOfKey(x);
-        if (existing != 0) revert DuplicateBlsKey(existing);
+        uint64 existing = keyRegistry.nodeIdOfKey(x);
+        if (existing != 0) revert NetworkAuthority.DuplicateBlsKey(existing);
     }
 
     function _verifyKeys(NodeKeys calldata keys, address operator) private view {
-        _verifyProofOfPossession(keys.blsKey, keys.blsKeyG2, keys.proofOfPossession, operator);
+        keyRegistry.verifyProofOfPossession(keys.blsKey, keys.blsKeyG2, keys.proofOfPossession, operator);
     }
 
     function _checkOpen() private view {
@@ -633,20 +688,20 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     }
 
     /// @dev Checks the signature's age, then the network signature over (nodeId, signedAt).
-    function _checkNodeSignature(bytes32 purpose, uint64 nodeId, uint64 signedAt, NetworkSignature calldata sig)
+    function _checkNodeSignature(bytes32 purpose, uint64 nodeId, uint64 signedAt, NetworkAuthority.NetworkSignature calldata sig)
         private
         view
     {
         if (signedAt > block.timestamp + MAX_CLOCK_SKEW) revert SignatureFromFuture(signedAt, uint64(block.timestamp));
         uint64 expiredAt = signedAt + uint64(SIGNATURE_TTL);
         if (block.timestamp > expiredAt) revert SignatureExpired(signedAt, expiredAt);
-        _verifyNetworkSignature(purpose, keccak256(abi.encode(nodeId, signedAt)), sig);
+        keyRegistry.verifyNetworkSignature(purpose, keccak256(abi.encode(nodeId, signedAt)), sig);
     }
 
     function _activate(uint64 nodeId, Node storage node) private {
         uint256 compressed = node.pendingKey;
         uint256 x = compressed & _X_MASK;
-        _addNodeKey(nodeId, BN254.G1Point(x, BN254.yFromX(x, compressed >> 255)));
+        keyRegistry.addNodeKey(nodeId, BN254.G1Point(x, BN254.yFromX(x, compressed >> 255)));
         node.pendingKey = 0;
         node.status = Status.Active;
         node.activatedAt = uint48(block.timestamp);
@@ -654,7 +709,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
     }
 
     function _exit(uint64 nodeId, Node storage node, bool withSignature) private {
-        _removeNodeKey(nodeId);
+        keyRegistry.removeNodeKey(nodeId);
         node.status = Status.Exited;
         emit NodeExited(nodeId, withSignature);
         _returnStakes(nodeId, node);
@@ -723,7 +778,7 @@ contract SessionStaking is NetworkAuthority, Ownable2Step {
         uint64 stakeRequired,
         bool autoActivate
     ) private {
-        emit NodeOpened(nodeId, operator, keys.blsKey, keys.ed25519Key, feeBps, stakeRequired, autoActivate);
+        emit NodeOpened(nodeId, operator, keys.blsKey, keys.ed25519Key, keys.ed25519Signature, feeBps, stakeRequired, autoActivate);
     }
 
     /// @dev The beneficiary defaults to the contributor.

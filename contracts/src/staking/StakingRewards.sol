@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {NetworkAuthority} from "../crypto/NetworkAuthority.sol";
 
-/// @dev What StakingRewards needs from the reward pool and the node registry.
+/// @dev What StakingRewards needs from the reward pool and the network key registry.
 interface IRewardPoolRelease {
     function release() external returns (uint256);
 }
@@ -38,21 +38,36 @@ interface INetworkVerifier {
 /// contract has received (balance + claimed), nor decrease; and the sum of all claims may
 /// never exceed the latest authorised total, whatever the roots say.
 ///
-/// Signature: purpose REWARDS_PURPOSE, verified by the node registry (domain: chain id, the
-/// registry's address, purpose), payloadHash =
+/// Signature: purpose REWARDS_PURPOSE, verified by the NetworkKeyRegistry (domain: chain id, the
+/// SessionStaking address, purpose), payloadHash =
 ///   keccak256(abi.encode(address(this), uint64 epoch, bytes32 root, uint256 cumulativeTotal,
 ///                        uint64 ledgerBlock, uint64 signedAt))
-/// Epochs strictly increase (no replay); a signature is accepted for 10 minutes after signedAt.
+/// Claim guarantee: checkpoints are at least {minCheckpointInterval} apart ({CheckpointTooSoon},
+/// measured between the blocks they land in). A proof built from the checkpoint E that is current
+/// when the user fetches it stays claimable for at least minCheckpointInterval after the fetch,
+/// whatever anyone submits: E stays accepted while it is current or previous, i.e. until E+2
+/// lands, and E+2 cannot land before E+1's time + minCheckpointInterval (E+1 landed after the
+/// fetch). Without the spacing an outsider could call the public RewardRatePool.release() twice,
+/// get two epochs signed and land them back to back, leaving every fetched proof two roots old.
+///
+/// Each checkpoint's epoch is exactly the latest epoch + 1 ({EpochNotNext}): no replay, and no
+/// jump. (With "strictly increasing" a signed epoch 2^64 − 1 would have frozen rewards for good:
+/// no later epoch exists.) A signature is accepted for 10 minutes after signedAt.
 contract StakingRewards {
     using SafeERC20 for IERC20;
 
     bytes32 public constant REWARDS_PURPOSE = keccak256("SESH.rewards.checkpoint.v1");
     uint256 public constant SIGNATURE_TTL = 10 minutes;
     uint256 public constant MAX_CLOCK_SKEW = 3 minutes;
+    /// @notice Upper bound of {minCheckpointInterval} (a deploy typo must not stall rewards for long).
+    uint64 public constant MAX_CHECKPOINT_INTERVAL = 1 days;
 
     IERC20 public immutable token;
     IRewardPoolRelease public immutable rewardPool;
-    INetworkVerifier public immutable staking;
+    /// @notice The network key registry (SessionStaking.keyRegistry()) that verifies checkpoints.
+    INetworkVerifier public immutable keyRegistry;
+    /// @notice Minimum time, in seconds, between two checkpoints (the claim guarantee's window).
+    uint64 public immutable minCheckpointInterval;
 
     /// @notice Root of the latest checkpoint.
     bytes32 public currentRoot;
@@ -66,11 +81,15 @@ contract StakingRewards {
     uint64 public epoch;
     /// @notice Chain block up to which the latest checkpoint's ledger was computed.
     uint64 public ledgerBlock;
+    /// @notice Block time of the latest checkpoint (0: none yet).
+    uint64 public lastCheckpointAt;
     /// @notice Cumulative amount already paid to each account.
     mapping(address account => uint256 amount) public claimed;
 
     error ZeroAddress();
-    error EpochNotIncreasing(uint64 epoch, uint64 latest);
+    error EpochNotNext(uint64 epoch, uint64 expected);
+    error CheckpointTooSoon(uint64 allowedAt);
+    error CheckpointIntervalTooLong(uint64 interval);
     error TotalDecreased(uint256 cumulativeTotal, uint256 authorised);
     error TotalExceedsReceived(uint256 cumulativeTotal, uint256 received);
     error SignatureExpired(uint64 signedAt, uint64 expiredAt);
@@ -84,18 +103,25 @@ contract StakingRewards {
     /// @notice `amount` was paid to `account`, which has now received `cumulativeAmount` in total.
     event RewardsClaimed(address indexed account, uint256 amount, uint256 cumulativeAmount);
 
-    constructor(IERC20 token_, IRewardPoolRelease rewardPool_, INetworkVerifier staking_) {
-        if (address(token_) == address(0) || address(rewardPool_) == address(0) || address(staking_) == address(0)) {
+    /// @param minCheckpointInterval_ seconds between checkpoints, ≤ MAX_CHECKPOINT_INTERVAL (3600 on
+    /// real networks; 0 only for tests: it voids the claim guarantee)
+    /// @param keyRegistry_ SessionStaking.keyRegistry(): it checks network signatures (domain: the
+    /// SessionStaking address, so the network signs for `contract: SessionStaking` as ever)
+    constructor(IERC20 token_, IRewardPoolRelease rewardPool_, INetworkVerifier keyRegistry_, uint64 minCheckpointInterval_) {
+        if (address(token_) == address(0) || address(rewardPool_) == address(0) || address(keyRegistry_) == address(0)) {
             revert ZeroAddress();
         }
+        if (minCheckpointInterval_ > MAX_CHECKPOINT_INTERVAL) revert CheckpointIntervalTooLong(minCheckpointInterval_);
         token = token_;
         rewardPool = rewardPool_;
-        staking = staking_;
+        keyRegistry = keyRegistry_;
+        minCheckpointInterval = minCheckpointInterval_;
     }
 
     /// @notice Installs the network-signed checkpoint of the reward ledger for `epoch_`.
-    /// Anyone may submit it. Pulls the pool's pending release first.
-    /// @param epoch_ strictly greater than the latest epoch
+    /// Anyone may submit it, at least {minCheckpointInterval} after the latest checkpoint. Pulls
+    /// the pool's pending release first.
+    /// @param epoch_ exactly the latest epoch + 1
     /// @param root StandardMerkleTree root over (address account, uint256 cumulativeAmount)
     /// @param cumulativeTotal Σ of every cumulative amount in the tree; never decreases and
     /// never exceeds what this contract received
@@ -110,8 +136,10 @@ contract StakingRewards {
         uint64 signedAt,
         NetworkAuthority.NetworkSignature calldata sig
     ) external {
-        uint64 latest = epoch;
-        if (epoch_ <= latest) revert EpochNotIncreasing(epoch_, latest);
+        uint64 expected = epoch + 1; // epochs grow by one per checkpoint: never near 2^64
+        if (epoch_ != expected) revert EpochNotNext(epoch_, expected);
+        uint64 allowedAt = lastCheckpointAt + minCheckpointInterval;
+        if (block.timestamp < allowedAt) revert CheckpointTooSoon(allowedAt);
         if (signedAt > block.timestamp + MAX_CLOCK_SKEW) revert SignatureFromFuture(signedAt, uint64(block.timestamp));
         uint64 expiredAt = signedAt + uint64(SIGNATURE_TTL);
         if (block.timestamp > expiredAt) revert SignatureExpired(signedAt, expiredAt);
@@ -127,6 +155,7 @@ contract StakingRewards {
         authorisedTotal = uint128(cumulativeTotal); // ≤ received ≤ supply < 2^128
         epoch = epoch_;
         ledgerBlock = ledgerBlock_;
+        lastCheckpointAt = uint64(block.timestamp);
         emit RewardsAuthorised(epoch_, root, cumulativeTotal, ledgerBlock_, signedAt);
     }
 
@@ -149,12 +178,12 @@ contract StakingRewards {
         token.safeTransfer(account, amount);
     }
 
-    /// @dev staking.verifyNetworkSignature(REWARDS_PURPOSE, payloadHash, sig), forwarding the
+    /// @dev keyRegistry.verifyNetworkSignature(REWARDS_PURPOSE, payloadHash, sig), forwarding the
     /// signature's calldata as is (its offsets are relative to its own start) instead of
     /// re-encoding it element by element: ~150 gas less per non-signer. The registry decodes
     /// and checks it exactly as it would a re-encoded copy.
     function _verifyNetworkSignature(bytes32 payloadHash, NetworkAuthority.NetworkSignature calldata sig) private view {
-        address target = address(staking);
+        address target = address(keyRegistry);
         bytes4 selector = INetworkVerifier.verifyNetworkSignature.selector;
         bytes32 purpose = REWARDS_PURPOSE;
         assembly ("memory-safe") {

@@ -1,7 +1,10 @@
 /**
  * Register a node from the `prepare-registration` JSON: solo (the whole stake) or
  * multi-contributor (fee, reserved slots, auto-activation). Everything is validated with the
- * sdk (payload, proof of possession, amounts) before a transaction is sent.
+ * sdk (payload, proof of possession, the ed25519 key's signature of the registration, amounts)
+ * before a transaction is sent: a payload whose ed25519 signature does not match this operator,
+ * BLS key, chain and contract is refused with the sdk's sentence (rerun prepare-registration),
+ * since the network would ignore such a node.
  */
 import { useState } from 'react';
 import { getAddress, isAddress } from 'viem';

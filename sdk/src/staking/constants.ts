@@ -37,6 +37,15 @@ export const SIGNATURE_TTL = 10n * 60n;
 /** … and from signedAt − this (clock skew between the network and the chain). */
 export const MAX_CLOCK_SKEW = 3n * 60n;
 
+/**
+ * StakingRewards.minCheckpointInterval on real networks (seconds): checkpoints land at least this
+ * far apart, so a fetched proof stays claimable at least this long. Each deployment fixes its own
+ * value (immutable); nodes and the gateway read minCheckpointInterval() from the contract.
+ */
+export const DEFAULT_MIN_CHECKPOINT_INTERVAL = HOUR;
+/** The contract's upper bound for minCheckpointInterval. */
+export const MAX_CHECKPOINT_INTERVAL = DAY;
+
 /** Signature purposes (keccak256 of the name), as the contracts define them. */
 export const EXIT_PURPOSE: Hex = keccak256(toBytes('SESH.staking.exit.v1'));
 export const DEREGISTER_PURPOSE: Hex = keccak256(toBytes('SESH.staking.deregister.v1'));

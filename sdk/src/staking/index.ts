@@ -2,6 +2,7 @@
 export * from './constants.ts';
 export * from './payloads.ts';
 export * from './registration.ts';
+export * from './ed25519-proof.ts';
 export * from './calls.ts';
 export * from './rewards-tree.ts';
 export * from './node-record.ts';

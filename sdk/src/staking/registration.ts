@@ -6,7 +6,10 @@
  *     "blsPublicKeyG2": G2 (128 bytes, EIP-197 order: x_imag ‖ x_real ‖ y_imag ‖ y_real),
  *     "proofOfPossession": G1 signature (64 bytes) over the PoP digest bound to operator,
  *                          chain id and the SessionStaking address,
- *     "ed25519PublicKey": 32 bytes }
+ *     "ed25519PublicKey": 32 bytes,
+ *     "ed25519Signature": 64 bytes (R ‖ S), the ed25519 key's signature of the registration
+ *                         (chain id, SessionStaking address, operator, BLS key: see
+ *                         ed25519-proof.ts). The contract only emits it; nodes verify it. }
  */
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
 import {
@@ -26,6 +29,9 @@ import {
   type SolidityG1,
   type SolidityG2,
 } from '../bls/index.ts';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { ed25519SignatureWords, signEd25519Registration, verifyEd25519Registration } from './ed25519-proof.ts';
 
 export type RegistrationPayload = {
   operator: Address;
@@ -33,6 +39,7 @@ export type RegistrationPayload = {
   blsPublicKeyG2: Hex;
   proofOfPossession: Hex;
   ed25519PublicKey: Hex;
+  ed25519Signature: Hex;
 };
 
 /** The payload with its points decoded and checked to be valid group elements. */
@@ -42,6 +49,8 @@ export type ParsedRegistration = {
   publicKeyG2: G2Point;
   proofOfPossession: G1Point;
   ed25519PublicKey: Hex;
+  /** 0x + 128 lowercase hex digits (R ‖ S). */
+  ed25519Signature: Hex;
 };
 
 /** SessionStaking.NodeKeys as viem takes it. */
@@ -50,6 +59,8 @@ export type NodeKeysArgs = {
   blsKeyG2: SolidityG2;
   proofOfPossession: SolidityG1;
   ed25519Key: Hex;
+  /** (R, S): SessionStaking.NodeKeys.ed25519Signature. */
+  ed25519Signature: readonly [Hex, Hex];
 };
 
 export type RegistrationField = keyof RegistrationPayload | 'json';
@@ -65,32 +76,56 @@ export class RegistrationPayloadError extends Error {
   }
 }
 
-const FIELDS: readonly (keyof RegistrationPayload)[] = ['operator', 'blsPublicKey', 'blsPublicKeyG2', 'proofOfPossession', 'ed25519PublicKey'];
+const FIELDS: readonly (keyof RegistrationPayload)[] = ['operator', 'blsPublicKey', 'blsPublicKeyG2', 'proofOfPossession', 'ed25519PublicKey', 'ed25519Signature'];
 
-/** Builds the payload for `operator` from the node's keys (what `prepare-registration` prints). */
+/**
+ * Builds the payload for `operator` from the node's keys (what `prepare-registration` prints):
+ * the BLS proof of possession and the ed25519 key's signature of the registration, both bound
+ * to the operator, the chain and the SessionStaking contract.
+ */
 export function prepareRegistration(args: {
   keyPair: BlsKeyPair;
   operator: Address;
-  ed25519PublicKey: Hex;
+  /** The node's 32-byte ed25519 secret (RFC 8032 seed): it signs the registration. */
+  ed25519SecretKey: Uint8Array;
+  /** Optional: the public key the secret must give (a guard against a mixed-up key file). */
+  ed25519PublicKey?: Hex;
   chainId: number | bigint;
-  /** The SessionStaking address the PoP is bound to. */
+  /** The SessionStaking address the PoP and the ed25519 signature are bound to. */
   contract: Address;
 }): RegistrationPayload {
   const { keyPair } = args;
+  const operator = getAddress(args.operator);
+  if (!(args.ed25519SecretKey instanceof Uint8Array) || args.ed25519SecretKey.length !== 32) {
+    throw new RegistrationPayloadError('ed25519PublicKey', 'the node\'s ed25519 secret key must be 32 bytes');
+  }
+  const ed25519PublicKey = checkEd25519(`0x${bytesToHex(ed25519.getPublicKey(args.ed25519SecretKey))}`);
+  if (args.ed25519PublicKey !== undefined && checkEd25519(args.ed25519PublicKey) !== ed25519PublicKey) {
+    throw new RegistrationPayloadError('ed25519PublicKey', `${args.ed25519PublicKey} is not the public key of the given ed25519 secret (${ed25519PublicKey})`);
+  }
   const pop = signProofOfPossession({
     chainId: args.chainId,
     contract: args.contract,
-    operator: args.operator,
+    operator,
     secretKey: keyPair.secretKey,
     publicKey: keyPair.publicKeyG1,
   });
+  const blsKey = keyPair.publicKeyG1.toAffine();
   return {
-    operator: getAddress(args.operator),
+    operator,
     blsPublicKey: g1ToHex(keyPair.publicKeyG1),
     blsPublicKeyG2: g2ToHex(keyPair.publicKeyG2),
     proofOfPossession: g1ToHex(pop),
-    ed25519PublicKey: checkEd25519(args.ed25519PublicKey),
+    ed25519PublicKey,
+    ed25519Signature: signEd25519Registration(args.ed25519SecretKey, { chainId: args.chainId, contract: args.contract, operator, blsKey }),
   };
+}
+
+function checkEd25519Signature(value: unknown): Hex {
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{128}$/.test(value)) {
+    throw new RegistrationPayloadError('ed25519Signature', 'must be 0x followed by 128 hex digits (the 64-byte signature prepare-registration printed)');
+  }
+  return value.toLowerCase() as Hex;
 }
 
 function checkEd25519(value: unknown): Hex {
@@ -114,7 +149,8 @@ function point<T>(field: RegistrationField, decode: (hex: string) => T, value: u
 /**
  * Parses and checks a payload (a JSON string or an object): every field present, addresses
  * and hex well formed, points on the curve. Throws RegistrationPayloadError naming the field.
- * Pass `context` to also verify the proof of possession off-chain (what the contract will do).
+ * Pass `context` to also verify the proof of possession off-chain (what the contract will do)
+ * and the ed25519 signature (what every node will do with the NodeOpened event).
  */
 export function parseRegistrationPayload(
   input: string | unknown,
@@ -144,6 +180,7 @@ export function parseRegistrationPayload(
     publicKeyG2: point('blsPublicKeyG2', g2FromHex, raw.blsPublicKeyG2),
     proofOfPossession: point('proofOfPossession', g1FromHex, raw.proofOfPossession),
     ed25519PublicKey: checkEd25519(raw.ed25519PublicKey),
+    ed25519Signature: checkEd25519Signature(raw.ed25519Signature),
   };
   if (context) {
     const digest = proofOfPossessionDigest({ ...context, operator: parsed.operator, publicKey: parsed.publicKeyG1 });
@@ -153,6 +190,21 @@ export function parseRegistrationPayload(
         'proofOfPossession',
         `does not prove the BLS key for operator ${parsed.operator} on chain ${context.chainId} at ${context.contract}; ` +
           'rerun prepare-registration with this operator address and network',
+      );
+    }
+    const ed25519Ok = verifyEd25519Registration({
+      ...context,
+      operator: parsed.operator,
+      blsKey: parsed.publicKeyG1.toAffine(),
+      ed25519Key: parsed.ed25519PublicKey,
+      signature: parsed.ed25519Signature,
+    });
+    if (!ed25519Ok) {
+      throw new RegistrationPayloadError(
+        'ed25519Signature',
+        `is not ed25519 key ${parsed.ed25519PublicKey}'s signature of this registration (operator ${parsed.operator}, this BLS key, ` +
+          `chain ${context.chainId}, contract ${context.contract}); the network would ignore the node. ` +
+          'Rerun prepare-registration on the node with this operator address and network, and paste its whole output',
       );
     }
   }
@@ -166,5 +218,6 @@ export function nodeKeysArgs(parsed: ParsedRegistration): NodeKeysArgs {
     blsKeyG2: g2ToSolidity(parsed.publicKeyG2),
     proofOfPossession: g1ToSolidity(parsed.proofOfPossession),
     ed25519Key: parsed.ed25519PublicKey,
+    ed25519Signature: ed25519SignatureWords(parsed.ed25519Signature),
   };
 }
