@@ -8,7 +8,7 @@
  *   session-node --help
  */
 import { mkdirSync } from 'node:fs';
-import { createPublicClient, custom, isAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, custom, isAddress, type Address, type PublicClient } from 'viem';
 import { g1ToHex } from '../../sdk/src/bls/index.ts';
 import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
 import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
