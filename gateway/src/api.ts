@@ -14,6 +14,7 @@ import { reply, route, type Route } from '../../node/src/http/server.ts';
 import type { NetworkConsumer } from '../../node/src/state/consumer.ts';
 import { isActive, stakeOf, type ContractAddresses, type NodeState } from '../../node/src/state/network-state.ts';
 import type { Tracker } from '../../node/src/chain/tracker.ts';
+import { ChainUnavailableError, withinChainDeadline, type ChainConnection } from '../../node/src/chain/chain-health.ts';
 import { chainHealth } from '../../node/src/state/health.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { signatureArgsJson } from './aggregate.ts';
@@ -48,6 +49,7 @@ export function portalRoutes(ctx: {
   service: GatewayService;
   cooldowns: CooldownRegistry;
   read: Reader;
+  chainConnection: () => ChainConnection;
 }): Route[] {
   const { network } = ctx;
   const signerHealthy = (node: NodeState, urls: Map<string, string>) => {
@@ -89,18 +91,28 @@ export function portalRoutes(ctx: {
 
   return [
     route('GET', '/health', () => {
-      return chainHealth(ctx.tracker.status(), network.view().state);
+      const chain = ctx.chainConnection();
+      const health = chainHealth(ctx.tracker.status(), network.view().state);
+      // A stalled chain connection is not ok either (the tracker may still be retrying its poll).
+      return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), chain };
     }),
     route('GET', '/api/network', async () => {
       const view = network.view();
       const active = [...view.state.nodes.values()].filter(isActive);
       const totalStaked = active.reduce((sum, n) => sum + stakeOf(n), 0n);
-      const [balance, ratePerYear, ratePerSecond, requirement] = await Promise.all([
-        ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'balance'),
-        ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerYear'),
-        ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerSecond'),
-        ctx.read<bigint>(ctx.contracts.staking, SessionStaking.abi, 'stakingRequirement'),
-      ]);
+      // Known stalled: say so now rather than wait for the reads to time out.
+      const chain = ctx.chainConnection();
+      if (!chain.ok) throw new ChainUnavailableError(`the gateway has not reached the chain for ${chain.lastSyncAgoSeconds ?? '?'} s (${chain.lastError ?? 'no answer'}); try again when it is back`);
+      const [balance, ratePerYear, ratePerSecond, requirement] = await withinChainDeadline(
+        Promise.all([
+          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'balance'),
+          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerYear'),
+          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerSecond'),
+          ctx.read<bigint>(ctx.contracts.staking, SessionStaking.abi, 'stakingRequirement'),
+        ]),
+        2_000,
+        'reading the pool',
+      );
       const last = view.state.lastCheckpoint;
       return {
         chainId: ctx.chainId,

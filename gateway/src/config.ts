@@ -25,6 +25,10 @@ Options:
                               disables (default 10m)
   --deregistration-interval T how often to collect nodes' deregistration votes (default 30s; "off")
   --round-timeout T           per-node timeout of a signing round (default 10s)
+  --submit-wait T             longest wait for one transaction to confirm (re-sent if dropped,
+                              replaced if stuck; default 60s)
+  --outside-round-interval T  an exit / deregistration signature asked for from outside is
+                              signed at most once per this interval (default 5s)
   --cooldown T                first cooldown of a node that returned a bad signature (default 1m)
   --confirmations N           blocks on top of a block before it counts (default 1 locally, 20 elsewhere)
   --poll-interval T           chain poll interval (default 500ms locally, 1m elsewhere)
@@ -43,6 +47,8 @@ export type GatewayConfig = {
   checkpointIntervalMs: number | null;
   deregistrationIntervalMs: number | null;
   roundTimeoutMs: number;
+  submitWaitMs: number;
+  outsideRoundIntervalMs: number;
   cooldownMs: number;
   confirmations?: number;
   pollIntervalMs?: number;
@@ -69,6 +75,8 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
         'checkpoint-interval': { type: 'string' },
         'deregistration-interval': { type: 'string' },
         'round-timeout': { type: 'string' },
+        'submit-wait': { type: 'string' },
+        'outside-round-interval': { type: 'string' },
         cooldown: { type: 'string' },
         confirmations: { type: 'string' },
         'poll-interval': { type: 'string' },
@@ -113,6 +121,8 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
       checkpointIntervalMs: duration('checkpoint-interval', 600_000),
       deregistrationIntervalMs: duration('deregistration-interval', 30_000),
       roundTimeoutMs: duration('round-timeout', 10_000) ?? 10_000,
+      submitWaitMs: duration('submit-wait', 60_000) ?? 60_000,
+      outsideRoundIntervalMs: duration('outside-round-interval', 5_000) ?? 5_000,
       cooldownMs: duration('cooldown', 60_000) ?? 60_000,
       ...(confirmations !== undefined ? { confirmations: Number(confirmations) } : {}),
       ...(str('poll-interval') !== undefined ? { pollIntervalMs: duration('poll-interval', null) ?? undefined } : {}),

@@ -3,16 +3,18 @@
  * Prints "gateway listening <url>" on stdout once it serves.
  */
 import { mkdirSync } from 'node:fs';
-import type { Address } from 'viem';
+import { createPublicClient, custom, type Address, type PublicClient } from 'viem';
 import { readDeployments } from '../../sdk/src/deployments.ts';
 import { connectDeployer } from '../../contracts/deploy/deploy.ts';
 import { readKeyFile } from '../../node/src/keys/key-file.ts';
 import { createRpcPool } from '../../node/src/chain/rpc.ts';
+import { defaultPollIntervalMs } from '../../node/src/chain/tracker.ts';
+import { chainConnectionOf, createChainClock } from '../../node/src/chain/chain-health.ts';
 import { followNetwork } from '../../node/src/state/follow.ts';
 import { createJsonServer } from '../../node/src/http/server.ts';
 import { createCooldownRegistry } from './cooldown.ts';
 import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
-import { createGatewayService } from './service.ts';
+import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -22,10 +24,12 @@ function every(ms: number | null, what: string, run: () => Promise<unknown>): No
   if (ms === null) return undefined;
   let busy = false;
   const timer = setInterval(() => {
+    // Every run is bounded (submissions by --submit-wait, rounds by --round-timeout), so a
+    // skipped tick means the previous run is still inside its bounds.
     if (busy) return;
     busy = true;
     run()
-      .catch((e) => log(`gateway: ${what} failed: ${(e as Error).message.split('\n')[0]}`))
+      .catch((e: Error) => log(`gateway: ${what} ${e instanceof CheckpointTooSoonError ? '' : 'failed: '}${e.message.split('\n')[0]}`))
       .finally(() => (busy = false));
   }, ms);
   return timer;
@@ -46,14 +50,26 @@ async function run(config: GatewayConfig): Promise<void> {
     pollIntervalMs: config.pollIntervalMs,
     log,
   });
+  const confirmations = config.confirmations ?? (local ? 1 : 20);
+  // Everything a request or a round waits on goes through a pool that fails fast (one
+  // attempt, short timeout): an RPC outage is a quick 503 or a bounded retry, never a hang.
+  const fastRpc = createRpcPool({ urls: rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
+  const chainNow = createChainClock({ request: fastRpc.request }).now;
+  const chainConnection = chainConnectionOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(rpcUrls) });
   const cooldowns = createCooldownRegistry({ durationMs: config.cooldownMs, maxMs: config.cooldownMs * 16 });
-  const service = createGatewayService({ network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log });
+  const service = createGatewayService({
+    network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log,
+    rpc: fastRpc.request, chainNow, confirmations, submitWaitMs: config.submitWaitMs, outsideRetryMs: config.outsideRoundIntervalMs,
+    // Retries of a reverted checkpoint may run this long; after that the next tick starts afresh.
+    checkpointBudgetMs: Math.max(config.checkpointIntervalMs ?? 0, config.submitWaitMs),
+  });
+  const fastClient = createPublicClient({ transport: custom({ request: ({ method, params }) => fastRpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
-    submitter.publicClient.readContract({ address, abi, functionName } as never) as Promise<T>;
+    fastClient.readContract({ address, abi, functionName } as never) as Promise<T>;
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
-    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read }),
+    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection }),
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).

@@ -127,7 +127,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
       const r = await roots([0, 1, 2, 3, 4]);
       return r.every((x) => x.checkpointBlock === r[0].checkpointBlock) ? r : undefined;
     });
-    assert.ok(all[0].checkpointBlock > 0 && all[0].total !== '0');
+    assert.ok(all[0].checkpointBlock > 0 && all[0].total !== '0', JSON.stringify(all[0]));
     for (const r of all) {
       assert.equal(r.root, all[0].root, 'five processes, byte-identical roots');
       assert.equal(r.total, all[0].total);

@@ -8,11 +8,13 @@
  *   session-node --help
  */
 import { mkdirSync } from 'node:fs';
-import { createPublicClient, custom, isAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, custom, isAddress, type Address, type PublicClient } from 'viem';
 import { g1ToHex } from '../../sdk/src/bls/index.ts';
 import { prepareRegistration } from '../../sdk/src/staking/registration.ts';
 import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
 import { createRpcPool } from './chain/rpc.ts';
+import { defaultPollIntervalMs } from './chain/tracker.ts';
+import { chainConnectionOf, createChainClock } from './chain/chain-health.ts';
 import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from './http/server.ts';
 import { loadOrCreateBlsKey, loadBlsKeyFile } from './keys/bls.ts';
@@ -86,7 +88,11 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // must not be retried for seconds by the tracker's patient pool.
   const minCheckpointInterval = minCheckpointIntervalSource(createRpcPool({ urls: config.rpcUrls, maxAttempts: 2 }).request, contracts.rewards, log);
   void minCheckpointInterval().catch((e) => log(`signing: ${(e as Error).message}`));
-  const chainNow = async () => Number(BigInt((await rpc.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp));
+  // Chain time for /sign/*: a latest-block read cached for a second, through a pool that
+  // fails fast (one attempt, short timeout), so an RPC outage is a quick 503, not a hang.
+  const fastRpc = createRpcPool({ urls: config.rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
+  const chainNow = createChainClock({ request: fastRpc.request }).now;
+  const chainConnection = chainConnectionOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(config.rpcUrls) });
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
@@ -115,7 +121,9 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
       route('GET', '/health', () => {
         const s = tracker.status();
-        return { ...chainHealth(s, network.view().state), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs };
+        const chain = chainConnection();
+        const health = chainHealth(s, network.view().state);
+        return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, chain };
       }),
       route('GET', '/peer/candidates', () => ({
         now: Math.floor(Date.now() / 1000),

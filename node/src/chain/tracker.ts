@@ -80,6 +80,8 @@ export type TrackerStatus = {
   lastError?: string;
   /** Set while the consumer is failing: it is behind `height` and retried every poll. */
   consumerError?: string;
+  /** Wall-clock ms of the last sync that completed (health: a stalled chain connection shows here). */
+  lastSyncAt?: number;
   rpc: RpcEndpointHealth[];
 };
 
@@ -382,6 +384,7 @@ export async function openTracker(options: TrackerOptions): Promise<Tracker> {
       // Hysteresis: rewrite the journal only once marks reach twice what we keep.
       if (journal.blocks().filter((b) => b.logs.length === 0).length > 2 * keepMarks) journal.compact(keepMarks);
       status.lastError = undefined;
+      status.lastSyncAt = Date.now();
       return report;
     } catch (error) {
       status.lastError = (error as Error).message;
