@@ -42,6 +42,8 @@ export async function benchSigningRound(options: { identities: number; hosts: nu
     const edIdentities = hostDirs.map((d) => loadOrCreateEd25519Key(join(d, 'keys')).identity);
     const eds = edIdentities.map((identity) => identity.nodeId);
     const extra: string[][] = hostDirs.map(() => []);
+    /** Every identity's ed25519 key and the host that answers for it (the nodes file lists them all). */
+    const listed = eds.map((ed, host) => ({ ed25519: ed, host }));
     log(`seeding ${identities} nodes (${hosts} hosts)…`);
     const batch = 50;
     for (let start = 0; start < identities; start += batch) {
@@ -51,7 +53,9 @@ export async function benchSigningRound(options: { identities: number; hosts: nu
         // ed25519 keys are unique among live nodes (a shared one marks a clone): the host's first
         // identity is registered under the host's key, each extra one under a key of its own.
         const first = i < hosts;
-        const { keyPair, keys } = bulkNodeKeys(net, operator, first ? edIdentities[h]!.secretKey : generateEd25519Identity().secretKey);
+        const ed = first ? edIdentities[h]! : generateEd25519Identity();
+        if (!first) listed.push({ ed25519: ed.nodeId, host: h });
+        const { keyPair, keys } = bulkNodeKeys(net, operator, ed.secretKey);
         createBlsKeyFile(join(hostDirs[h]!, 'keys', first ? 'bls.key' : `extra-${i}.key`), keyPair);
         if (!first) extra[h]!.push(join(hostDirs[h]!, 'keys', `extra-${i}.key`));
         seeds.push({ keys, operator, feeBps: 500, contributors: [{ contributor: operator, amount: requirement }] });
@@ -67,7 +71,7 @@ export async function benchSigningRound(options: { identities: number; hosts: nu
     writeDeployments(deploymentsFile, sys.deployments);
     const ports = await Promise.all(hostDirs.map(() => freePort()));
     const nodesFile = join(dir, 'nodes.json');
-    writeNodesFile(nodesFile, eds.map((ed, h) => ({ ed25519: ed, url: `http://127.0.0.1:${ports[h]}` })));
+    writeNodesFile(nodesFile, listed.map((l) => ({ ed25519: l.ed25519, url: `http://127.0.0.1:${ports[l.host]}` })));
     stopTicker = startTicker(sys.rpc, 1);
     log(`starting ${hosts} session-node processes…`);
     for (const [h, d] of hostDirs.entries()) {

@@ -92,6 +92,8 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // fails fast (one attempt, short timeout), so an RPC outage is a quick 503, not a hang.
   const fastRpc = createRpcPool({ urls: config.rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
   const chainNow = createChainClock({ request: fastRpc.request }).now;
+  // Pro proofs read the chain's time live: a proof must never be issued for a subscription that just expired.
+  const liveChainNow = createChainClock({ request: fastRpc.request, freshMs: 0 }).now;
   const chainConnection = chainConnectionOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(config.rpcUrls) });
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
@@ -103,7 +105,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),
-      ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: chainNow }),
+      ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: liveChainNow }),
       route('GET', '/ledger/root', () => {
         const v = network.view();
         const c = network.checkpointAt(v.height);
