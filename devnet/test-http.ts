@@ -4,7 +4,8 @@
  */
 export type JsonAnswer = { status: number; body: any };
 
-const TIMEOUT_MS = 10_000;
+// A safety net against a hung process, not a latency bound: signature routes can take seconds.
+const TIMEOUT_MS = 60_000;
 
 export async function getJson(url: string): Promise<JsonAnswer> {
   const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });

@@ -26,34 +26,12 @@ import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
 import { startChainProxy, startNodeProxy, type ChainProxy, type NodeProxy } from './helpers/proxies.ts';
+import { getJson, postJson, sleep, until } from '../../devnet/test-http.ts';
 
 const CHECKPOINT_INTERVAL_MS = 2_000;
 const SUBMIT_WAIT_MS = 8_000;
 const OUTSIDE_INTERVAL_MS = 5_000;
 
-const getJson = async (url: string) => {
-  const response = await fetch(url);
-  return { status: response.status, body: (await response.json()) as any };
-};
-const postJson = async (url: string, body: unknown) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as any };
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v as T;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-}
 
 /** `perSecond` POSTs a second for `seconds`, spread over `sources` (loopback addresses the requests are sent from). */
 async function flood(base: string, options: { seconds: number; perSecond: number; sources: string[]; paths: string[] }) {

@@ -25,30 +25,8 @@ import { createNetworkConsumer } from '../../node/src/state/consumer.ts';
 import { stakingContracts } from '../../node/src/state/follow.ts';
 import { startRpcProxy, type RpcProxy } from '../../node/test/helpers/rpc-proxy.ts';
 import type { Abi } from 'viem';
+import { getJson, postJson, sleep, until } from '../../devnet/test-http.ts';
 
-const getJson = async (url: string) => {
-  const response = await fetch(url);
-  return { status: response.status, body: (await response.json()) as any };
-};
-const postJson = async (url: string, body: unknown, raw?: string) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as any };
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v as T;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(300);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-}
 
 describe('the network on loopback (5 nodes + gateway, real processes)', { timeout: 300_000 }, () => {
   let sys: LocalSystem;

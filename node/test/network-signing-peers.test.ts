@@ -24,34 +24,12 @@ import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnN
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
+import { getJson, postJson, sleep, until } from '../../devnet/test-http.ts';
 
 const GRACE_S = 75;
 const WINDOW_S = 45;
 const POLICY = ['--peer-grace', `${GRACE_S}s`, '--deregister-after', `${WINDOW_S}s`, '--deregister-min-failures', '10'];
 
-const getJson = async (url: string) => {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, body: (await response.json()) as any };
-};
-const postJson = async (url: string, body: unknown) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, body: (await response.json()) as any };
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v as T;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(500);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-}
 
 describe('signing and deregistration votes, real processes', { timeout: 420_000 }, () => {
   let sys: LocalSystem;
