@@ -12,6 +12,8 @@ import { defaultPollIntervalMs } from '../../node/src/chain/tracker.ts';
 import { chainConnectionOf, createChainClock } from '../../node/src/chain/chain-health.ts';
 import { followNetwork } from '../../node/src/state/follow.ts';
 import { createJsonServer } from '../../node/src/http/server.ts';
+import { createMetrics } from '../../node/src/http/metrics.ts';
+import { addFollowerGauges } from '../../node/src/state/follower-metrics.ts';
 import { createCooldownRegistry } from './cooldown.ts';
 import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
 import { CheckpointTooSoonError, createGatewayService } from './service.ts';
@@ -66,10 +68,18 @@ async function run(config: GatewayConfig): Promise<void> {
   const fastClient = createPublicClient({ transport: custom({ request: ({ method, params }) => fastRpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
     fastClient.readContract({ address, abi, functionName } as never) as Promise<T>;
+  const metrics = createMetrics({ prefix: 'gateway_' });
+  addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
+  metrics.gauge('nodes_on_cooldown', 'Node endpoints benched for a bad answer', () => cooldowns.active().length);
+  metrics.gauge('last_round_ok', '1 if the latest signing round reached quorum, 0 if not, NaN before the first', () => {
+    const last = service.lastRounds.at(-1);
+    return last === undefined ? Number.NaN : last.ok ? 1 : 0;
+  });
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
-    routes: portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection }),
+    observe: metrics.observe,
+    routes: [metrics.route, ...portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection })],
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).

@@ -17,6 +17,8 @@ import { defaultPollIntervalMs } from './chain/tracker.ts';
 import { chainConnectionOf, createChainClock } from './chain/chain-health.ts';
 import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from './http/server.ts';
+import { createMetrics } from './http/metrics.ts';
+import { addFollowerGauges } from './state/follower-metrics.ts';
 import { loadOrCreateBlsKey, loadBlsKeyFile } from './keys/bls.ts';
 import { loadOrCreateEd25519Key } from './keys/ed25519.ts';
 import { nameRoutes } from './names/routes.ts';
@@ -98,10 +100,15 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
+  const metrics = createMetrics({ prefix: 'session_node_' });
+  addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
+  metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
+    observe: metrics.observe,
     routes: [
+      metrics.route,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),

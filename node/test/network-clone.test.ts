@@ -34,6 +34,7 @@ describe('a cloned ed25519 identity, real processes', { timeout: 240_000 }, () =
   const procs: Supervised[] = [];
   let gateway: Supervised | undefined;
   let stopTicker = () => {};
+  let gatewayUrl: string;
 
   const onChain = async (nodeId: bigint) => {
     const { publicClient } = await sys.as(0);
@@ -57,7 +58,7 @@ describe('a cloned ed25519 identity, real processes', { timeout: 240_000 }, () =
     await gatewaySubmitter(sys.rpc, keyFile);
     for (const [i, node] of nodes.entries()) procs[i] = spawnNode(node, { deploymentsFile, nodesFile, extra: POLICY });
     gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), nodesFile, keyFile, port: await freePort(), checkpointInterval: 'off', extra: ['--deregistration-interval', '2s'] });
-    await Promise.all([...procs.map((p) => p.ready), gateway.ready]);
+    [gatewayUrl] = await Promise.all([gateway.ready, ...procs.map((p) => p.ready)]);
   });
 
   after(async () => {
@@ -89,6 +90,18 @@ describe('a cloned ed25519 identity, real processes', { timeout: 240_000 }, () =
       return votes.every((v) => v?.candidate === true && /identity problem: .*ed25519/.test(v.reason));
     }, 30_000);
     await until('the clone deregistered on-chain', async () => (await onChain(cloneId)).status === 'Deregistered', 60_000);
+
+    // Operators see it in Prometheus too: the node follows the chain, and the gateway's round reached quorum.
+    const scrape = async (url: string) => (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    // The node follows the deregistration block a poll later than the chain has it.
+    const nodeMetrics = await until('node 1 exports the clone out of the network key', async () => {
+      const text = await scrape(nodes[0]!.url);
+      return /^session_node_active_nodes 4$/m.test(text) ? text : undefined;
+    }, 20_000);
+    assert.match(nodeMetrics, /^session_node_chain_ok 1$/m);
+    assert.ok(Number(/^session_node_chain_height (\d+)$/m.exec(nodeMetrics)?.[1]) > 0, 'chain height is exported');
+    assert.match(nodeMetrics, /^session_node_http_requests_total\{route="\/peer\/candidates",method="GET",status="200"\} \d+$/m);
+    assert.match(await scrape(gatewayUrl), /^gateway_last_round_ok 1$/m);
 
     // The honest node: running, whole stake, and nobody votes against it.
     const honest = await onChain(1n);

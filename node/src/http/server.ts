@@ -22,9 +22,11 @@ export type JsonRequest = {
 };
 
 /** A handler's answer: a plain value is sent as 200 JSON; `reply(status, body)` picks the status. */
-export type Reply = { readonly [REPLY]: true; status: number; body: unknown; headers?: Record<string, string> };
+export type Reply = { readonly [REPLY]: true; status: number; body: unknown; headers?: Record<string, string>; text?: string };
 const REPLY = Symbol('reply');
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ [REPLY]: true, status, body, headers });
+/** A plain-text answer (e.g. Prometheus' exposition format) instead of JSON. */
+export const textReply = (status: number, text: string, contentType: string): Reply => ({ [REPLY]: true, status, body: undefined, text, headers: { 'content-type': contentType } });
 
 export type Handler = (request: JsonRequest) => unknown | Promise<unknown>;
 export type Route = { method: Method; path: string; handler: Handler };
@@ -37,6 +39,8 @@ export type JsonServerOptions = {
   /** Per-IP token bucket; false turns it off (default 60 burst, 20/s). */
   rateLimit?: RateLimitOptions | false;
   log?: (line: string) => void;
+  /** Called once per answered request with its route pattern ('unmatched' if none), status and duration. */
+  observe?: (request: { route: string; method: string; status: number; seconds: number }) => void;
 };
 
 export type JsonServer = {
@@ -47,12 +51,12 @@ export type JsonServer = {
   close: (graceMs?: number) => Promise<void>;
 };
 
-type Compiled = { method: Method; parts: string[]; handler: Handler };
+type Compiled = { method: Method; path: string; parts: string[]; handler: Handler };
 
 function compile(routes: readonly Route[]): Compiled[] {
   return routes.map((r) => {
     if (!r.path.startsWith('/')) throw new Error(`route path must start with /: ${r.path}`);
-    return { method: r.method, parts: r.path.split('/').slice(1), handler: r.handler };
+    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler };
   });
 }
 
@@ -127,6 +131,7 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
     if (candidates.length === 0) throw notFound(`no route ${path}`);
     const hit = candidates.find((c) => c.r.method === req.method);
     if (!hit) throw methodNotAllowed(req.method ?? '?', [...new Set(candidates.map((c) => c.r.method))]);
+    routeOf.set(req, hit.r.path);
 
     let body: unknown;
     const raw = await readBody(req, bodyLimit);
@@ -142,15 +147,26 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
     const result = await hit.r.handler({ method: hit.r.method, path, params: hit.params!, query: url.searchParams, headers: req.headers, ip, body });
     if (result && typeof result === 'object' && REPLY in result) {
       const r = result as Reply;
-      send(res, r.status, r.body, r.headers);
+      if (r.text !== undefined) {
+        res.writeHead(r.status, { 'content-length': Buffer.byteLength(r.text), ...r.headers });
+        res.end(r.text);
+      } else send(res, r.status, r.body, r.headers);
     } else {
       send(res, 200, result ?? { ok: true });
     }
   }
 
+  // Route patterns (not raw paths) label the metrics, so strangers cannot grow them without bound.
+  const routeOf = new WeakMap<IncomingMessage, string>();
   const server = createServer((req, res) => {
     inFlight++;
+    const started = process.hrtime.bigint();
     res.on('close', () => inFlight--);
+    if (options.observe) {
+      res.on('finish', () =>
+        options.observe!({ route: routeOf.get(req) ?? 'unmatched', method: req.method ?? '?', status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 }),
+      );
+    }
     handle(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) {
         // After refusing a body that is too large, do not keep reading it.
