@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { erc20Abi } from 'viem';
 import { SessionStaking } from '../../sdk/src/generated/contracts.ts';
-import { decodeNodeRecord } from '../../sdk/src/staking/node-record.ts';
+import { readNode, stakingNet } from '../../contracts/test/staking-kit.ts';
 import { registerSoloNodeCall } from '../../sdk/src/staking/calls.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
@@ -36,10 +36,7 @@ describe('a cloned ed25519 identity, real processes', { timeout: 240_000 }, () =
   let stopTicker = () => {};
   let gatewayUrl: string;
 
-  const onChain = async (nodeId: bigint) => {
-    const { publicClient } = await sys.as(0);
-    return decodeNodeRecord((await publicClient.readContract({ address: sys.deployments.contracts.SessionStaking!, abi: SessionStaking.abi, functionName: 'nodeRecord', args: [nodeId] })) as any);
-  };
+  const onChain = (nodeId: bigint) => readNode(stakingNet(sys), nodeId);
 
   before(async () => {
     sys = await startLocalSystem({ startStaking: false });

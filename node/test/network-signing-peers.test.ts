@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeFunctionData, erc20Abi, type Abi, type Hex } from 'viem';
 import { SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
-import { decodeNodeRecord } from '../../sdk/src/staking/node-record.ts';
+import { readNode, stakingNet } from '../../contracts/test/staking-kit.ts';
 import { registerSoloNodeCall } from '../../sdk/src/staking/calls.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
@@ -55,10 +55,7 @@ describe('signing and deregistration votes, real processes', { timeout: 420_000 
   const read = async (functionName: string, args: unknown[] = [], address = sys.deployments.contracts.SessionStaking!, abi: Abi = SessionStaking.abi as Abi) =>
     sys.rpc<Hex>('eth_call', [{ to: address, data: encodeFunctionData({ abi, functionName, args }) }, 'latest']);
   const epoch = async () => BigInt(await read('epoch', [], sys.deployments.contracts.StakingRewards!, StakingRewards.abi as Abi));
-  const onChain = async (nodeId: bigint) => {
-    const { publicClient } = await sys.as(0);
-    return decodeNodeRecord((await publicClient.readContract({ address: sys.deployments.contracts.SessionStaking!, abi: SessionStaking.abi, functionName: 'nodeRecord', args: [nodeId] })) as any);
-  };
+  const onChain = (nodeId: bigint) => readNode(stakingNet(sys), nodeId);
   const candidatesOn = async (i: number) => new Map(((await getJson(`${nodes[i]!.url}/peer/candidates`)).body.candidates as any[]).map((c) => [c.nodeId as string, c]));
 
   before(async () => {
