@@ -13,10 +13,10 @@ import { prepareRegistration, parseRegistrationPayload, nodeKeysArgs, type NodeK
 import { seedNodesCall, type SeedNodeInput } from '../sdk/src/staking/calls.ts';
 import type { Deployments } from '../sdk/src/deployments.ts';
 import type { Deployer } from '../contracts/deploy/deploy.ts';
-import { loadOrCreateBlsKey } from '../node/src/keys/bls.ts';
-import { loadOrCreateEd25519Key } from '../node/src/keys/ed25519.ts';
-import { writeKeyFile } from '../node/src/keys/key-file.ts';
-import { writeFileAtomic } from '../node/src/atomic-file.ts';
+import { loadOrCreateBlsKey } from '../core/keys/bls.ts';
+import { loadOrCreateEd25519Key } from '../core/keys/ed25519.ts';
+import { writeKeyFile } from '../core/keys/key-file.ts';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import { superviseScript, type Supervised } from './processes.ts';
 import { freePort } from './anvil.ts';
 

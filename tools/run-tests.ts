@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compile } from '../contracts/compile.ts';
 
-const PARTS = ['contracts', 'sdk', 'node', 'gateway', 'portal', 'programs', 'cli', 'devnet', 'bench', 'tools', 'migration'];
+const PARTS = ['contracts', 'sdk', 'core', 'node', 'gateway', 'portal', 'programs', 'cli', 'devnet', 'bench', 'tools', 'migration'];
 const root = process.cwd();
 
 function findTests(dir: string): string[] {

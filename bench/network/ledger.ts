@@ -4,9 +4,9 @@
  * pool release split over every node plus the checkpoint root (Merkle tree of every balance).
  */
 import { type Address } from 'viem';
-import { applyEvent, createLedger } from '../../node/src/ledger/ledger.ts';
-import { checkpointOf } from '../../node/src/ledger/checkpoint.ts';
-import type { Position } from '../../node/src/ledger/types.ts';
+import { applyEvent, createLedger } from '../../core/ledger/ledger.ts';
+import { checkpointOf } from '../../core/ledger/checkpoint.ts';
+import type { Position } from '../../core/ledger/types.ts';
 
 const address = (n: number): Address => `0x${n.toString(16).padStart(40, '0')}`;
 

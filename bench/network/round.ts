@@ -17,10 +17,10 @@ import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { approveMax, bulkNodeKeys, readStaking, stakingNet } from '../../contracts/test/staking-kit.ts';
 import { seedNodesCall, type SeedNodeInput } from '../../sdk/src/staking/calls.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
-import { createBlsKeyFile } from '../../node/src/keys/bls.ts';
-import { generateEd25519Identity, loadOrCreateEd25519Key } from '../../node/src/keys/ed25519.ts';
-import { createRpcPool } from '../../node/src/chain/rpc.ts';
-import { followNetwork } from '../../node/src/state/follow.ts';
+import { createBlsKeyFile } from '../../core/keys/bls.ts';
+import { generateEd25519Identity, loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
+import { createRpcPool } from '../../core/chain/rpc.ts';
+import { followNetwork } from '../../core/state/follow.ts';
 import { createCooldownRegistry } from '../../gateway/src/cooldown.ts';
 import { createGatewayService } from '../../gateway/src/service.ts';
 

@@ -19,11 +19,11 @@ import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnN
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
-import { createBlsKeyFile } from '../../node/src/keys/bls.ts';
-import { openTracker } from '../../node/src/chain/tracker.ts';
-import { createNetworkConsumer } from '../../node/src/state/consumer.ts';
-import { stakingContracts } from '../../node/src/state/follow.ts';
-import { startRpcProxy, type RpcProxy } from '../../node/test/helpers/rpc-proxy.ts';
+import { createBlsKeyFile } from '../../core/keys/bls.ts';
+import { openTracker } from '../../core/chain/tracker.ts';
+import { createNetworkConsumer } from '../../core/state/consumer.ts';
+import { stakingContracts } from '../../core/state/follow.ts';
+import { startRpcProxy, type RpcProxy } from '../../core/test/helpers/rpc-proxy.ts';
 import type { Abi } from 'viem';
 import { getJson, postJson, sleep, until } from '../../devnet/test-http.ts';
 

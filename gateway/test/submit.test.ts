@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Hex, LocalAccount } from 'viem';
 import { RewardRatePool, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { createRpcPool } from '../../node/src/chain/rpc.ts';
+import { createRpcPool } from '../../core/chain/rpc.ts';
 import { createSubmitter, SubmitError, type Submitter } from '../src/submit.ts';
 import type { Deployer } from '../../contracts/deploy/deploy.ts';
 

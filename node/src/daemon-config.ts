@@ -5,7 +5,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { readDeployments, type Deployments } from '../../sdk/src/deployments.ts';
-import { defaultPollIntervalMs } from './chain/tracker.ts';
+import { defaultPollIntervalMs } from '../../core/chain/tracker.ts';
 
 export type DaemonConfig = {
   /** In failover order; empty means "the deployments file's rpcUrl". */

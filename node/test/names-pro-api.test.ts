@@ -16,7 +16,7 @@ import { ProProofError, verifyProProof, type ProProof } from '../../sdk/src/pro/
 import { sesh } from '../../sdk/src/units.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
 import { superviseScript, type Supervised } from '../../devnet/processes.ts';
-import { loadOrCreateEd25519Key } from '../src/keys/ed25519.ts';
+import { loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
 
 const ALICE = `05${'a1'.repeat(32)}`;
 const NOBODY = `05${'b2'.repeat(32)}`;

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Address, Hex } from 'viem';
-import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
-import { createJsonServer } from '../src/http/server.ts';
-import { generateEd25519Identity, type Ed25519Identity } from '../src/keys/ed25519.ts';
+import type { TrackedBlock, TrackedEvent } from '../../core/chain/tracker.ts';
+import { createJsonServer } from '../../core/http/server.ts';
+import { generateEd25519Identity, type Ed25519Identity } from '../../core/keys/ed25519.ts';
 import { emptyFailureState, graceUntil, keepPeers, recordProbe, standingOf, type FailurePolicy, type FailureState } from '../src/peers/failures.ts';
 import { peerTestRoute } from '../src/peers/http.ts';
 import { createPeerTester, ledgerRootString } from '../src/peers/loop.ts';
-import { createNetworkConsumer } from '../src/state/consumer.ts';
+import { createNetworkConsumer } from '../../core/state/consumer.ts';
 import { ed25519SignatureWords, signEd25519Registration } from '../../sdk/src/staking/ed25519-proof.ts';
 import { writeNodesFile } from '../../devnet/network.ts';
 

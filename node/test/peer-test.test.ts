@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateEd25519Identity } from '../src/keys/ed25519.ts';
+import { generateEd25519Identity } from '../../core/keys/ed25519.ts';
 import { answerChallenge, challengeMessage, newNonce, verifyChallengeAnswer, type Hex } from '../src/peers/challenge.ts';
 import { peerTestRoute, probePeer } from '../src/peers/http.ts';
-import { createJsonServer, route } from '../src/http/server.ts';
+import { createJsonServer, route } from '../../core/http/server.ts';
 
 const CHAIN = 421614;
 const NOW = 1_800_000_000;

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toFunctionSelector, type Address, type Hex } from 'viem';
-import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
-import { createNetworkConsumer } from '../src/state/consumer.ts';
+import type { TrackedBlock, TrackedEvent } from '../../core/chain/tracker.ts';
+import { createNetworkConsumer } from '../../core/state/consumer.ts';
 import { checkCheckpoint, type CheckpointRequest, type Verdict } from '../src/signing/checks.ts';
 import { minCheckpointIntervalSource, readMinCheckpointInterval } from '../src/signing/checkpoint-interval.ts';
-import { RpcResponseError, type RpcRequest } from '../src/chain/rpc.ts';
-import { HttpError } from '../src/http/errors.ts';
-import { signedOpening } from './helpers/network-events.ts';
+import { RpcResponseError, type RpcRequest } from '../../core/chain/rpc.ts';
+import { HttpError } from '../../core/http/errors.ts';
+import { signedOpening } from '../../core/test/helpers/network-events.ts';
 
 const contracts = { staking: '0x00000000000000000000000000000000000000a1' as Address, rewards: '0x00000000000000000000000000000000000000a2' as Address, pool: '0x00000000000000000000000000000000000000a3' as Address };
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address;

@@ -8,9 +8,9 @@ import type { PublicClient } from 'viem';
 import type { Deployments } from '../../../sdk/src/deployments.ts';
 import { InvalidAccountIdError } from '../../../sdk/src/names/accountId.ts';
 import { InvalidNameError, MAX_NAME_LENGTH, normaliseName } from '../../../sdk/src/names/rules.ts';
-import { HttpError, badRequest } from '../http/errors.ts';
-import { route, type Route } from '../http/server.ts';
-import { parseParam, string } from '../http/validate.ts';
+import { HttpError, badRequest } from '../../../core/http/errors.ts';
+import { route, type Route } from '../../../core/http/server.ts';
+import { parseParam, string } from '../../../core/http/validate.ts';
 import { nameHandlers } from './resolve.ts';
 
 /** 66 hex digits: the shape of a Session account ID (the sdk checks the rest). */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { signEd25519, verifyEd25519, type Ed25519Identity } from '../keys/ed25519.ts';
+import { signEd25519, verifyEd25519, type Ed25519Identity } from '../../../core/keys/ed25519.ts';
 
 export const PEER_TEST_DOMAIN = 'session-node/peer-test/v1';
 export const MAX_LEDGER_ROOT_LENGTH = 256;

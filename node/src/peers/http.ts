@@ -3,9 +3,9 @@
  * prober's client. The client never throws on a bad peer: every failure is an outcome with a
  * reason, ready for the failure tracker.
  */
-import type { Ed25519Identity } from '../keys/ed25519.ts';
-import { route, type Route } from '../http/server.ts';
-import { hex, object, parseBody } from '../http/validate.ts';
+import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
+import { route, type Route } from '../../../core/http/server.ts';
+import { hex, object, parseBody } from '../../../core/http/validate.ts';
 import { answerChallenge, newNonce, verifyChallengeAnswer, type ChallengeRefusal, type Hex } from './challenge.ts';
 
 /** `base` + `path`, keeping any path prefix of base (a node behind a reverse proxy at /node1/). */

@@ -9,8 +9,8 @@
  * peer behind or level with us must match our checkpoint at its block; a peer ahead of us
  * cannot be judged yet and passes.
  */
-import type { NetworkConsumer } from '../state/consumer.ts';
-import { isActive, type NodeState } from '../state/network-state.ts';
+import type { NetworkConsumer } from '../../../core/state/consumer.ts';
+import { isActive, type NodeState } from '../../../core/state/network-state.ts';
 import { emptyFailureState, graceUntil, keepPeers, recordProbe, standingOf, type FailurePolicy, type FailureState, type PeerStanding, type ProbeOutcome } from './failures.ts';
 import { probePeer } from './http.ts';
 import { readNodesFile } from './nodes-file.ts';

@@ -9,9 +9,9 @@
 import type { PublicClient } from 'viem';
 import type { Deployments } from '../../../sdk/src/deployments.ts';
 import { proStatus } from '../../../sdk/src/pro/calls.ts';
-import { HttpError } from '../http/errors.ts';
-import { route, type Route } from '../http/server.ts';
-import { parseParam } from '../http/validate.ts';
+import { HttpError } from '../../../core/http/errors.ts';
+import { route, type Route } from '../../../core/http/server.ts';
+import { parseParam } from '../../../core/http/validate.ts';
 import { accountIdParam, asBadRequest } from '../names/routes.ts';
 import { NoActiveProError, proProofHandler } from './proofs.ts';
 

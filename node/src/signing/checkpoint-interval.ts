@@ -6,8 +6,8 @@
  * request asks again, and until the chain answers the node refuses with 503.
  */
 import { decodeFunctionResult, encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
-import { RpcResponseError, type RpcRequest } from '../chain/rpc.ts';
-import { unavailable } from '../http/errors.ts';
+import { RpcResponseError, type RpcRequest } from '../../../core/chain/rpc.ts';
+import { unavailable } from '../../../core/http/errors.ts';
 
 const ABI = parseAbi(['function minCheckpointInterval() view returns (uint256)']);
 

@@ -4,8 +4,8 @@
  * an operator can see at once why the node disagrees.
  */
 import type { Hex } from 'viem';
-import type { LedgerCheckpoint, NetworkView } from '../state/consumer.ts';
-import { isActive } from '../state/network-state.ts';
+import type { LedgerCheckpoint, NetworkView } from '../../../core/state/consumer.ts';
+import { isActive } from '../../../core/state/network-state.ts';
 
 /** A signature time must be within this of the node's view of chain time (DESIGN §5). */
 export const MAX_SIGNED_AT_SKEW = 180;

@@ -8,10 +8,10 @@
 import type { Address, Hex } from 'viem';
 import { g1ToHex, g2ToHex, networkDigest, signDigest, type BlsKeyPair } from '../../../sdk/src/bls/index.ts';
 import { deregisterMessage, exitMessage, rewardsMessage } from '../../../sdk/src/staking/payloads.ts';
-import { reply, route, type Route } from '../http/server.ts';
-import { bigintString, hex, integer, object, parseBody } from '../http/validate.ts';
-import type { NetworkConsumer } from '../state/consumer.ts';
-import { isActive, type ContractAddresses } from '../state/network-state.ts';
+import { reply, route, type Route } from '../../../core/http/server.ts';
+import { bigintString, hex, integer, object, parseBody } from '../../../core/http/validate.ts';
+import type { NetworkConsumer } from '../../../core/state/consumer.ts';
+import { isActive, type ContractAddresses } from '../../../core/state/network-state.ts';
 import { checkCheckpoint, checkDeregistration, checkExit, type Verdict } from './checks.ts';
 
 export type SignerIdentity = { keyPair: BlsKeyPair; g1: string; g2: Hex };

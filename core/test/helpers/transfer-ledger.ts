@@ -4,7 +4,7 @@
  * a tracker bug fails the test instead of silently skewing a number.
  */
 import type { Address, Hex } from 'viem';
-import type { ChainConsumer, TrackedBlock, TrackedEvent } from '../../src/chain/tracker.ts';
+import type { ChainConsumer, TrackedBlock, TrackedEvent } from '../../chain/tracker.ts';
 
 export type TransferLedger = ChainConsumer & {
   balances: () => Map<Address, bigint>;

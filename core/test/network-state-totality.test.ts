@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Address } from 'viem';
-import { createNetworkConsumer } from '../src/state/consumer.ts';
-import { ANOMALIES_KEPT } from '../src/state/network-state.ts';
-import { ledgerBalances, serialiseLedger } from '../src/ledger/ledger.ts';
+import { createNetworkConsumer } from '../state/consumer.ts';
+import { ANOMALIES_KEPT } from '../state/network-state.ts';
+import { ledgerBalances, serialiseLedger } from '../ledger/ledger.ts';
 import { addr, chainBuilder, edKey, signedOpening, TEST_CHAIN_ID } from './helpers/network-events.ts';
 
 const contracts = { staking: addr(0xa1), rewards: addr(0xa2), pool: addr(0xa3) };
@@ -233,7 +233,7 @@ describe('network state machine: ed25519 identity', () => {
 describe('/health of a node or gateway (chainHealth)', () => {
   const status = { height: 72, syncing: false, reorgs: 0, rpc: [] };
   it('is ok and not degraded on a clean chain; degraded with the anomalies once one was skipped; not ok while the consumer fails', async () => {
-    const { chainHealth } = await import('../src/state/health.ts');
+    const { chainHealth } = await import('../state/health.ts');
     const chain = chainBuilder();
     chain.add(10, soloNode(1, 1));
     const clean = chainHealth(status, feed(chain.blocks).v.state);

@@ -14,7 +14,7 @@ import type { Hex } from 'viem';
 import type { ChainConsumer, TrackedBlock, TrackedEvent } from '../chain/tracker.ts';
 import { applyEvent, createLedger, LedgerEventError, type Ledger } from '../ledger/ledger.ts';
 import { checkpointOf } from '../ledger/checkpoint.ts';
-import type { AccountAmountTree } from '../../../sdk/src/merkle/account-amount-tree.ts';
+import type { AccountAmountTree } from '../../sdk/src/merkle/account-amount-tree.ts';
 import { applyNetworkEvent, closeBlock, createNetworkState, NetworkEventError, recordAnomaly, type Anomaly, type ContractAddresses, type NetworkState } from './network-state.ts';
 
 export const EMPTY_ROOT: Hex = `0x${'00'.repeat(32)}`;

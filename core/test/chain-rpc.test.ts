@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createRpcPool, RpcConfigError, RpcResponseError, RpcUnavailableError } from '../src/chain/rpc.ts';
+import { createRpcPool, RpcConfigError, RpcResponseError, RpcUnavailableError } from '../chain/rpc.ts';
 
 /** A JSON-RPC endpoint answering `name`, or failing as told. */
 async function endpoint(name: string) {

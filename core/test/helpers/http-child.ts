@@ -1,7 +1,7 @@
 /** A JSON API server in its own process, so tests can check it survives bad input. */
-import { createJsonServer, reply, route } from '../../src/http/server.ts';
-import { array, bigintString, object, optional, parseBody, string } from '../../src/http/validate.ts';
-import { conflict } from '../../src/http/errors.ts';
+import { createJsonServer, reply, route } from '../../http/server.ts';
+import { array, bigintString, object, optional, parseBody, string } from '../../http/validate.ts';
+import { conflict } from '../../http/errors.ts';
 
 const Echo = object({ name: string({ min: 1, max: 20 }), amount: bigintString({ min: 0n }), tags: optional(array(string({ max: 8 }), { max: 3 })) });
 

@@ -5,7 +5,7 @@
  */
 import type { Address } from 'viem';
 import { SESH } from '../../../sdk/src/generated/contracts.ts';
-import { openTracker } from '../../src/chain/tracker.ts';
+import { openTracker } from '../../chain/tracker.ts';
 import { createTransferLedger } from './transfer-ledger.ts';
 
 const [rpcUrl, chainId, token, deployBlock, dataDir, chunkSize] = process.argv.slice(2);

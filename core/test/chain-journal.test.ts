@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Hex } from 'viem';
-import { JOURNAL_FILE, JournalError, openJournal, type JournalBlock } from '../src/chain/journal.ts';
+import { JOURNAL_FILE, JournalError, openJournal, type JournalBlock } from '../chain/journal.ts';
 
 const id = { chainId: 31337, deployBlock: 5, filter: '0xabc' };
 const h = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex;

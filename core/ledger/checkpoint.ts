@@ -3,7 +3,7 @@
  * thing the network signs and the StakingRewards contract stores.
  */
 import type { Hex } from 'viem';
-import { buildAccountAmountTree, type AccountAmountTree } from '../../../sdk/src/merkle/account-amount-tree.ts';
+import { buildAccountAmountTree, type AccountAmountTree } from '../../sdk/src/merkle/account-amount-tree.ts';
 import { ledgerBalances, type Ledger } from './ledger.ts';
 
 export type RewardsCheckpoint = {

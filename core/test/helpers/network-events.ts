@@ -6,7 +6,7 @@ import { keccak256, toBytes, type Address, type Hex } from 'viem';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ed25519SignatureWords, signEd25519Registration } from '../../../sdk/src/staking/ed25519-proof.ts';
-import type { TrackedBlock, TrackedEvent } from '../../src/chain/tracker.ts';
+import type { TrackedBlock, TrackedEvent } from '../../chain/tracker.ts';
 
 export const TEST_CHAIN_ID = 31337;
 

@@ -3,8 +3,8 @@
  * RewardRatePool events → the network consumer. Used by the node daemon and the gateway.
  */
 import type { Abi } from 'viem';
-import { RewardRatePool, SessionStaking, StakingRewards } from '../../../sdk/src/generated/contracts.ts';
-import { contractAddress, type Deployments } from '../../../sdk/src/deployments.ts';
+import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { contractAddress, type Deployments } from '../../sdk/src/deployments.ts';
 import { openTracker, type Tracker } from '../chain/tracker.ts';
 import type { RpcPool } from '../chain/rpc.ts';
 import { createNetworkConsumer, type NetworkConsumer } from './consumer.ts';

@@ -11,7 +11,7 @@ import {
   blsSecretKeyToHex,
   generateBlsKeyPair,
   type BlsKeyPair,
-} from '../../../sdk/src/bls/index.ts';
+} from '../../sdk/src/bls/index.ts';
 import { KeyFileError, readKeyFile, writeKeyFile } from './key-file.ts';
 
 export const BLS_KEY_TYPE = 'bls-bn254';

@@ -3,10 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createJsonServer, route } from '../src/http/server.ts';
-import { createRateLimiter } from '../src/http/rate-limit.ts';
-import { hex, integer, object, oneOf, parseBody } from '../src/http/validate.ts';
-import { HttpError } from '../src/http/errors.ts';
+import { createJsonServer, route } from '../http/server.ts';
+import { createRateLimiter } from '../http/rate-limit.ts';
+import { hex, integer, object, oneOf, parseBody } from '../http/validate.ts';
+import { HttpError } from '../http/errors.ts';
 
 /** Starts helpers/http-child.ts and resolves with its URL once it listens. */
 function startChild(script: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {

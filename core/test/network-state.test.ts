@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Address, Hex } from 'viem';
-import type { TrackedBlock, TrackedEvent } from '../src/chain/tracker.ts';
-import { createNetworkConsumer, EMPTY_ROOT } from '../src/state/consumer.ts';
-import { serialiseLedger } from '../src/ledger/ledger.ts';
-import { checkCheckpoint, checkDeregistration, checkExit } from '../src/signing/checks.ts';
+import type { TrackedBlock, TrackedEvent } from '../chain/tracker.ts';
+import { createNetworkConsumer, EMPTY_ROOT } from '../state/consumer.ts';
+import { serialiseLedger } from '../ledger/ledger.ts';
+import { checkCheckpoint, checkDeregistration, checkExit } from '../../node/src/signing/checks.ts';
 import { signedOpening, TEST_CHAIN_ID } from './helpers/network-events.ts';
 
 const contracts = { staking: '0x00000000000000000000000000000000000000a1' as Address, rewards: '0x00000000000000000000000000000000000000a2' as Address, pool: '0x00000000000000000000000000000000000000a3' as Address };
@@ -117,7 +117,7 @@ describe('signing checks', () => {
 
 describe('peer ledger-root judgement', () => {
   it('passes a peer that matches our checkpoint at its block or is ahead of us; fails a different root or a malformed one', async () => {
-    const { judgeLedgerRoot, ledgerRootString } = await import('../src/peers/loop.ts');
+    const { judgeLedgerRoot, ledgerRootString } = await import('../../node/src/peers/loop.ts');
     const c = feed(history());
     assert.deepEqual(judgeLedgerRoot(c, ledgerRootString(c)), { ok: true });
     assert.deepEqual(judgeLedgerRoot(c, `45:${c.checkpointAt(45).root}`), { ok: true }, 'a peer behind us, consistent');

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { encodeFunctionData, toHex, type Address } from 'viem';
 import { SESH } from '../../sdk/src/generated/contracts.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { openTracker, type Tracker, type TrackerOptions } from '../src/chain/tracker.ts';
-import { createRpcPool, RpcUnavailableError } from '../src/chain/rpc.ts';
+import { openTracker, type Tracker, type TrackerOptions } from '../chain/tracker.ts';
+import { createRpcPool, RpcUnavailableError } from '../chain/rpc.ts';
 import { createTransferLedger, type TransferLedger } from './helpers/transfer-ledger.ts';
 import { startRpcProxy } from './helpers/rpc-proxy.ts';
 

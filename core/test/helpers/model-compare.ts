@@ -3,7 +3,7 @@
  * SessionStaking.nodeRecord reports it, in one shape, so a difference reads as a diff.
  */
 import type { NodeRecord } from '../../../sdk/src/staking/index.ts';
-import { stakeOf, type NodeState, type NodeStatus } from '../../src/state/network-state.ts';
+import { stakeOf, type NodeState, type NodeStatus } from '../../state/network-state.ts';
 
 /** How the test opened a node: solo and seeded nodes write only the contract's slot 0. */
 export type NodeKind = 'seeded' | 'solo' | 'pool';

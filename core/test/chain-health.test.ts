@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { ChainUnavailableError, chainConnectionOf, createChainClock, withinChainDeadline } from '../src/chain/chain-health.ts';
-import { createRpcPool } from '../src/chain/rpc.ts';
-import type { TrackerStatus } from '../src/chain/tracker.ts';
+import { ChainUnavailableError, chainConnectionOf, createChainClock, withinChainDeadline } from '../chain/chain-health.ts';
+import { createRpcPool } from '../chain/rpc.ts';
+import type { TrackerStatus } from '../chain/tracker.ts';
 
 /** A JSON-RPC endpoint answering eth_getBlockByNumber with `timestamp`, or hanging while `hang`. */
 async function fakeChain() {

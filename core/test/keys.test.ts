@@ -9,8 +9,8 @@ import {
   loadOrCreateEd25519Key,
   signEd25519,
   verifyEd25519,
-} from '../src/keys/ed25519.ts';
-import { KeyFileError, readKeyFile, writeKeyFile } from '../src/keys/key-file.ts';
+} from '../keys/ed25519.ts';
+import { KeyFileError, readKeyFile, writeKeyFile } from '../keys/key-file.ts';
 
 describe('key files', () => {
   const root = mkdtempSync(join(tmpdir(), 'sesh-keys-'));

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createJsonServer, route } from '../src/http/server.ts';
-import { createMetrics } from '../src/http/metrics.ts';
+import { createJsonServer, route } from '../http/server.ts';
+import { createMetrics } from '../http/metrics.ts';
 
 describe('metrics', () => {
   it('counts answered requests by route pattern and status, and reads gauges when scraped', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Address } from 'viem';
-import { ELIGIBILITY_SECONDS, LedgerEventError, applyEvent, createLedger, ledgerBalances, serialiseLedger } from '../src/ledger/ledger.ts';
-import { checkpointOf } from '../src/ledger/checkpoint.ts';
-import type { LedgerEvent } from '../src/ledger/types.ts';
+import { ELIGIBILITY_SECONDS, LedgerEventError, applyEvent, createLedger, ledgerBalances, serialiseLedger } from '../ledger/ledger.ts';
+import { checkpointOf } from '../ledger/checkpoint.ts';
+import type { LedgerEvent } from '../ledger/types.ts';
 
 const addr = (n: number): Address => `0x${n.toString(16).padStart(40, '0')}`;
 const DAY = 24n * 3600n;

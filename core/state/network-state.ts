@@ -10,7 +10,7 @@
  * on. Every node refuses the same events, so the ledger stays deterministic.
  */
 import type { Address, Hex } from 'viem';
-import { verifyEd25519Registration } from '../../../sdk/src/staking/ed25519-proof.ts';
+import { verifyEd25519Registration } from '../../sdk/src/staking/ed25519-proof.ts';
 import type { TrackedEvent } from '../chain/tracker.ts';
 import type { LedgerEvent, Position } from '../ledger/types.ts';
 
