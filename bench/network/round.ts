@@ -21,7 +21,7 @@ import { createBlsKeyFile } from '../../core/keys/bls.ts';
 import { generateEd25519Identity, loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
 import { createRpcPool } from '../../core/chain/rpc.ts';
 import { followNetwork } from '../../core/state/follow.ts';
-import { createCooldownRegistry } from '../../gateway/src/cooldown.ts';
+import { createCooldownRegistry } from '../../core/rounds/cooldown.ts';
 import { createGatewayService } from '../../gateway/src/service.ts';
 
 export type RoundBench = { identities: number; hosts: number; rounds: { ms: number; answersMs: number; signers: number; ok: boolean; submitMs: number }[] };

@@ -16,10 +16,10 @@ import { isActive, stakeOf, type ContractAddresses, type NodeState } from '../..
 import type { Tracker } from '../../core/chain/tracker.ts';
 import { ChainUnavailableError, withinChainDeadline, type ChainConnection } from '../../core/chain/chain-health.ts';
 import { chainHealth } from '../../core/state/health.ts';
-import type { CooldownRegistry } from './cooldown.ts';
-import { signatureArgsJson } from './aggregate.ts';
+import type { CooldownRegistry } from '../../core/rounds/cooldown.ts';
+import { signatureArgsJson } from '../../core/rounds/aggregate.ts';
 import type { GatewayService } from './service.ts';
-import type { RoundReport } from './round.ts';
+import type { RoundReport } from '../../core/rounds/round.ts';
 
 type Reader = <T>(address: Address, abi: readonly unknown[], functionName: string) => Promise<T>;
 

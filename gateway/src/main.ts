@@ -14,7 +14,7 @@ import { followNetwork } from '../../core/state/follow.ts';
 import { createJsonServer } from '../../core/http/server.ts';
 import { createMetrics } from '../../core/http/metrics.ts';
 import { addFollowerGauges } from '../../core/state/follower-metrics.ts';
-import { createCooldownRegistry } from './cooldown.ts';
+import { createCooldownRegistry } from '../../core/rounds/cooldown.ts';
 import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
 import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';

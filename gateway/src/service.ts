@@ -14,11 +14,11 @@ import type { Tracker } from '../../core/chain/tracker.ts';
 import type { RpcRequest } from '../../core/chain/rpc.ts';
 import { createChainClock, withinChainDeadline } from '../../core/chain/chain-health.ts';
 import { readNodesFile } from '../../node/src/peers/nodes-file.ts';
-import { joinUrl } from './http-call.ts';
-import type { CooldownRegistry } from './cooldown.ts';
-import { endpointsOf, runRound, type RoundReport } from './round.ts';
-import { createSubmitter, SubmitError, type Submitter } from './submit.ts';
-import { createSharedRounds, type SharedRounds, type Signed } from './shared-rounds.ts';
+import { joinUrl } from '../../core/rounds/http-call.ts';
+import type { CooldownRegistry } from '../../core/rounds/cooldown.ts';
+import { endpointsOf, runRound, type RoundReport } from '../../core/rounds/round.ts';
+import { createSubmitter, SubmitError, type Submitter } from '../../core/rounds/submit.ts';
+import { createSharedRounds, type SharedRounds, type Signed } from '../../core/rounds/shared-rounds.ts';
 
 export type CheckpointResult = { report: RoundReport; epoch: bigint; txHash?: Hex; error?: string };
 

@@ -10,7 +10,7 @@
  */
 import { encodeFunctionData, keccak256, type Abi, type Address, type Hex, type LocalAccount } from 'viem';
 import { decodeRevert } from '../../sdk/src/errors.ts';
-import type { RpcRequest } from '../../core/chain/rpc.ts';
+import type { RpcRequest } from '../chain/rpc.ts';
 
 export type SubmitFailure = 'reverted' | 'timeout' | 'unavailable';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BusyError, createSharedRounds, type SignKind, type Signed } from '../src/shared-rounds.ts';
-import type { RoundReport } from '../src/round.ts';
+import { BusyError, createSharedRounds, type SignKind, type Signed } from '../rounds/shared-rounds.ts';
+import type { RoundReport } from '../rounds/round.ts';
 
 const report = (ok: boolean): RoundReport => ({ ok, activeNodes: 3, required: 2, signers: [], nonSigners: [], invalid: [], refusals: [], unreachable: [], skipped: [], ms: 0, answersMs: 0 });
 

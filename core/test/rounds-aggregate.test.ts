@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blsKeyPairFromSecret, g2ToHex, networkDigest, signDigest, verifySignature, aggregateG1, type BlsKeyPair } from '../../sdk/src/bls/index.ts';
 import { G1, G2 } from '../../sdk/src/bls/curve.ts';
-import { aggregateShares, type Share } from '../src/aggregate.ts';
+import { aggregateShares, type Share } from '../rounds/aggregate.ts';
 
 const digest = networkDigest({ chainId: 1, contract: '0x00000000000000000000000000000000000000a1', purpose: `0x${'01'.repeat(32)}`, payloadHash: `0x${'02'.repeat(32)}` });
 // Keys in arithmetic progression: one point addition each (G2 multiplications are slow).

@@ -6,8 +6,8 @@
  */
 import type { Hex } from 'viem';
 import { g1FromHex, g1FromSolidity, type G1Point, type NetworkSignatureArgs } from '../../sdk/src/bls/index.ts';
-import type { NetworkView } from '../../core/state/consumer.ts';
-import { isActive } from '../../core/state/network-state.ts';
+import type { NetworkView } from '../state/consumer.ts';
+import { isActive } from '../state/network-state.ts';
 import { fanOut, type NodeRef } from './fanout.ts';
 import { postJsonCall } from './http-call.ts';
 import type { CooldownRegistry } from './cooldown.ts';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createCooldownRegistry } from '../src/cooldown.ts';
-import { fanOut, type NodeRef, type RoundResult } from '../src/fanout.ts';
-import { postJsonCall } from '../src/http-call.ts';
-import { hasQuorum, quorumThreshold } from '../src/quorum.ts';
+import { createCooldownRegistry } from '../rounds/cooldown.ts';
+import { fanOut, type NodeRef, type RoundResult } from '../rounds/fanout.ts';
+import { postJsonCall } from '../rounds/http-call.ts';
+import { hasQuorum, quorumThreshold } from '../rounds/quorum.ts';
 
 type Fleet = { child: ChildProcess; urls: string[] };
 const children: ChildProcess[] = [];

@@ -12,7 +12,7 @@
  *   - at most `maxPerWindow` distinct outside questions start a round per `retryMs` window;
  *     beyond that, and when the queue is full, callers get 429 `busy` with a retry time.
  */
-import { HttpError } from '../../core/http/errors.ts';
+import { HttpError } from '../http/errors.ts';
 import type { RoundReport } from './round.ts';
 
 export type SignKind = 'exit' | 'deregistration';

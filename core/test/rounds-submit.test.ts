@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Hex, LocalAccount } from 'viem';
 import { RewardRatePool, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { createRpcPool } from '../../core/chain/rpc.ts';
-import { createSubmitter, SubmitError, type Submitter } from '../src/submit.ts';
+import { createRpcPool } from '../chain/rpc.ts';
+import { createSubmitter, SubmitError, type Submitter } from '../rounds/submit.ts';
 import type { Deployer } from '../../contracts/deploy/deploy.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
