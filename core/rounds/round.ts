@@ -73,6 +73,12 @@ export async function runRound(options: {
     call: postJsonCall<Answer>(options.path, options.body),
     timeoutMs: options.timeoutMs,
     cooldowns: options.cooldowns,
+    // Quorum is over node ids (an endpoint may host several); shares are checked after the
+    // fan-out, so a bad one found then can only lower the count: the grace covers the usual case.
+    quorumReached: (responders) => {
+      const ids = new Set(responders.flatMap((r) => r.value.shares.map((s) => s.nodeId)));
+      return hasQuorum(ids.size, active.length);
+    },
     validate: (node, value) => {
       if (typeof value !== 'object' || value === null || !Array.isArray(value.shares) || typeof value.digest !== 'string') return 'answer lacks { digest, shares }';
       for (const s of value.shares) {
