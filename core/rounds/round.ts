@@ -1,5 +1,5 @@
 /**
- * One signing round: ask every active node's endpoint (fanOut, with timeouts and cooldowns),
+ * One signing round: ask every commissioned node's endpoint (fanOut, with timeouts and cooldowns),
  * decode their shares, aggregate and verify (aggregate.ts), name the non-signers, and decide
  * quorum over NODE IDS (an endpoint may host several identities). A share that fails the
  * check benches its endpoint.
@@ -7,7 +7,7 @@
 import type { Hex } from 'viem';
 import { g1FromHex, g1FromSolidity, type G1Point, type NetworkSignatureArgs } from '../../sdk/src/bls/index.ts';
 import type { NetworkView } from '../state/consumer.ts';
-import { isActive } from '../state/network-state.ts';
+import { inSigningSet } from './signing-set.ts';
 import { fanOut, type NodeRef } from './fanout.ts';
 import { postJsonCall, type RequestSigner } from './http-call.ts';
 import type { CooldownRegistry } from './cooldown.ts';
@@ -34,9 +34,9 @@ export type RoundReport = {
   answersMs: number;
 };
 
-/** Active node ids → their endpoint URL (via the ed25519 key each registered), and the endpoints. */
+/** Signing node ids (commissioned) → their endpoint URL (via the ed25519 key each registered), and the endpoints. */
 export function endpointsOf(view: NetworkView, urls: ReadonlyMap<string, string>) {
-  const active = [...view.state.nodes.values()].filter(isActive);
+  const active = [...view.state.nodes.values()].filter(inSigningSet);
   const urlOf = new Map<bigint, string>();
   for (const node of active) {
     const url = urls.get(node.ed25519Key);
