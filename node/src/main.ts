@@ -32,6 +32,8 @@ import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
 import { startMembership } from '../../core/membership/membership.ts';
+import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
+import { membershipRules } from '../../sdk/src/network/rules.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -60,7 +62,7 @@ function prepareRegistrationCommand(argv: string[]): void {
   process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
 }
 
-async function run(config: ResolvedDaemonConfig): Promise<void> {
+async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const bls = loadOrCreateBlsKey(config.keyDir);
   const ed = loadOrCreateEd25519Key(config.keyDir);
@@ -171,6 +173,14 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // After the first sync: the directory verifies announcements against the chain view.
   await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
   peers.start();
+  // --run-rounds: this node also runs the network's signing rounds (rounds-runner.ts).
+  const rounds = runnerArgs
+    ? await startNodeRounds({
+        args: runnerArgs, network, tracker, contracts, rpcUrl: config.rpcUrls[0]!, chainId, identity: ed.identity,
+        endpoints: membership.directory.urls, rpc: fastRpc.request, chainNow, confirmations: config.confirmations,
+        commissionIntervalMs: membershipRules(config.deployments).testPeriodSec * 1000, log,
+      })
+    : undefined;
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
 
@@ -179,6 +189,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     peers.stop();
+    rounds?.stop();
     membership.stop();
     await tracker.stop();
     await api.close(2_000);
@@ -193,9 +204,10 @@ async function main(argv: string[]): Promise<void> {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
     return prepareRegistrationCommand(argv.slice(1));
   }
-  const parsed = parseDaemonArgs(argv);
-  if ('help' in parsed) return void process.stdout.write(parsed.help);
-  await run(resolveDaemonConfig(parsed.config));
+  const { rest, runner } = extractRunnerArgs(argv, (p) => resolve(p));
+  const parsed = parseDaemonArgs(rest);
+  if ('help' in parsed) return void process.stdout.write(parsed.help + RUNNER_HELP);
+  await run(resolveDaemonConfig(parsed.config), runner);
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {
