@@ -5,7 +5,7 @@
  *      commissionRound, and pick the one most nodes proposed (ties: the smaller change, so the
  *      runner never pushes more than the others saw). Nodes only sign what their own judgment
  *      agrees with (POST /sign/commission), so the pick decides what is ASKED, not what passes.
- *   2. fan out POST /sign/commission { round, decommission, recommission, signedAt } to the
+ *   2. fan out POST /sign/commission { round, decommission, recommission, signedAt, evidence } to the
  *      commissioned set and aggregate (round.ts: decommissioned nodes are not signers);
  *   3. submit updateCommission; CommissionRoundMismatch means another runner landed this round
  *      first, which is success for the network ("someone else did it").
@@ -15,7 +15,11 @@ import type { RoundReport } from './round.ts';
 import type { NodeRef } from './fanout.ts';
 import { joinUrl } from './http-call.ts';
 
-export type CommissionProposal = { round: bigint; decommission: bigint[]; recommission: bigint[] };
+/** `evidence`: the signed test reports behind it (passed on to the signers, who verify each). */
+export type CommissionProposal = { round: bigint; decommission: bigint[]; recommission: bigint[]; evidence: unknown[] };
+
+/** The most evidence reports one request carries (the signers' body limit). */
+const MAX_EVIDENCE = 400;
 
 export type CommissionResult =
   | { outcome: 'nothing'; round: bigint; proposals: number }
@@ -28,7 +32,7 @@ const ID = /^\d{1,20}$/;
 
 /** A node's proposal as sent, or why it is unusable. */
 export function parseProposal(body: unknown): CommissionProposal | string {
-  const b = body as { round?: unknown; decommission?: unknown; recommission?: unknown };
+  const b = body as { round?: unknown; decommission?: unknown; recommission?: unknown; evidence?: unknown };
   if (typeof b !== 'object' || b === null) return 'not an object';
   if (typeof b.round !== 'string' || !ID.test(b.round)) return 'round must be a decimal string';
   const ids = (v: unknown, name: string): bigint[] | string => {
@@ -41,25 +45,36 @@ export function parseProposal(body: unknown): CommissionProposal | string {
   if (typeof decommission === 'string') return decommission;
   const recommission = ids(b.recommission, 'recommission');
   if (typeof recommission === 'string') return recommission;
-  return { round: BigInt(b.round), decommission, recommission };
+  if (b.evidence !== undefined && !Array.isArray(b.evidence)) return 'evidence must be a list';
+  return { round: BigInt(b.round), decommission, recommission, evidence: (b.evidence as unknown[] | undefined) ?? [] };
 }
 
 const keyOf = (p: CommissionProposal) => `${p.round}|${p.decommission.join(',')}|${p.recommission.join(',')}`;
 
-/** The proposal most sources made for `round`; ties → the one changing fewer nodes, then the smaller key. */
+/**
+ * The proposal most sources made for `round`; ties → the one changing fewer nodes, then the
+ * smaller key. Its evidence is the union of what its supporters sent (deduplicated, bounded).
+ */
 export function pickProposal(proposals: readonly CommissionProposal[], round: bigint): { proposal: CommissionProposal; support: number } | undefined {
-  const counts = new Map<string, { proposal: CommissionProposal; support: number }>();
+  const counts = new Map<string, { proposal: CommissionProposal; support: number; seen: Set<string> }>();
   for (const p of proposals) {
     if (p.round !== round || (p.decommission.length === 0 && p.recommission.length === 0)) continue;
     const k = keyOf(p);
-    const c = counts.get(k) ?? { proposal: p, support: 0 };
+    const c = counts.get(k) ?? { proposal: { ...p, evidence: [] }, support: 0, seen: new Set<string>() };
     c.support++;
+    for (const e of p.evidence) {
+      const text = JSON.stringify(e);
+      if (c.proposal.evidence.length < MAX_EVIDENCE && !c.seen.has(text)) {
+        c.seen.add(text);
+        c.proposal.evidence.push(e);
+      }
+    }
     counts.set(k, c);
   }
   const size = (p: CommissionProposal) => p.decommission.length + p.recommission.length;
   return [...counts.entries()]
     .sort(([ka, a], [kb, b]) => b.support - a.support || size(a.proposal) - size(b.proposal) || (ka < kb ? -1 : 1))
-    .map(([, c]) => c)[0];
+    .map(([, c]) => ({ proposal: c.proposal, support: c.support }))[0];
 }
 
 /** GET /network/commission from up to `count` random endpoints, each bounded by `timeoutMs`. */
@@ -108,6 +123,7 @@ export async function runCommissionRound(deps: {
     decommission: update.decommission.map(String),
     recommission: update.recommission.map(String),
     signedAt,
+    evidence: picked.proposal.evidence,
   });
   const what = `commission round ${current} (decommission [${update.decommission.join(', ')}], recommission [${update.recommission.join(', ')}], proposed by ${picked.support}/${proposals.length})`;
   if (!report.ok) {

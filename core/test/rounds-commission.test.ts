@@ -13,11 +13,12 @@ after(async () => {
   for (const s of servers) await s.close(100);
 });
 
-const proposal = (round: bigint, decommission: bigint[], recommission: bigint[] = []) => ({ round, decommission, recommission });
+const proposal = (round: bigint, decommission: bigint[], recommission: bigint[] = [], evidence: unknown[] = []) => ({ round, decommission, recommission, evidence });
 
 describe('commission proposals', () => {
   it('parses only well-formed proposals', () => {
-    assert.deepEqual(parseProposal({ round: '3', decommission: ['2', '9'], recommission: [], evidence: {} }), proposal(3n, [2n, 9n]));
+    assert.deepEqual(parseProposal({ round: '3', decommission: ['2', '9'], recommission: [], evidence: [{ r: 1 }] }), proposal(3n, [2n, 9n], [], [{ r: 1 }]));
+    assert.match(parseProposal({ round: '3', decommission: [], recommission: [], evidence: {} }) as string, /evidence must be a list/);
     assert.match(parseProposal({ round: 3, decommission: [], recommission: [] }) as string, /round must be a decimal string/);
     assert.match(parseProposal({ round: '3', decommission: ['9', '2'], recommission: [] }) as string, /strictly increasing/);
     assert.match(parseProposal({ round: '3', decommission: ['2', '2'], recommission: [] }) as string, /strictly increasing/);
@@ -30,6 +31,8 @@ describe('commission proposals', () => {
     const picked = pickProposal([proposal(4n, [5n]), proposal(4n, [5n, 7n]), proposal(4n, [5n]), proposal(3n, [1n]), proposal(3n, [1n]), proposal(3n, [1n])], 4n);
     assert.deepEqual(picked, { proposal: proposal(4n, [5n]), support: 2 }, 'round 3 proposals are stale whatever their support');
     assert.deepEqual(pickProposal([proposal(4n, [5n, 7n]), proposal(4n, [5n])], 4n)?.proposal, proposal(4n, [5n]));
+    // The supporters' evidence is merged, each report once.
+    assert.deepEqual(pickProposal([proposal(4n, [5n], [], [{ a: 1 }]), proposal(4n, [5n], [], [{ a: 1 }, { b: 2 }])], 4n)?.proposal.evidence, [{ a: 1 }, { b: 2 }]);
     assert.equal(pickProposal([proposal(4n, []), proposal(4n, [])], 4n), undefined, 'nothing to change: no round');
   });
 
