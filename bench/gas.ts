@@ -16,7 +16,8 @@ async function suites(): Promise<GasSuite[]> {
   const { stakingGas } = await import('./gas/staking.ts');
   const { namesGas } = await import('./gas/names.ts');
   const { distributorGas } = await import('./gas/distributor.ts');
-  return [foundationGas, cryptoGas, stakingGas, namesGas, distributorGas];
+  const { commissionGas } = await import('./gas/commission.ts');
+  return [foundationGas, cryptoGas, stakingGas, commissionGas, namesGas, distributorGas];
 }
 
 function printTable(rows: GasRow[]): void {
@@ -44,7 +45,7 @@ function merge(old: GasRow[], measured: GasRow[]): GasRow[] {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
-    console.log('Usage: npm run bench:gas [-- --only SUITE]…\n\nMeasures gas on a fresh local chain; prints a table and writes bench/gas.json.\n  --only SUITE   measure only this suite (foundation, crypto, staking, names, distributor) and update its rows');
+    console.log('Usage: npm run bench:gas [-- --only SUITE]…\n\nMeasures gas on a fresh local chain; prints a table and writes bench/gas.json.\n  --only SUITE   measure only this suite (foundation, crypto, staking, commission, names, distributor) and update its rows');
     return;
   }
   const only = process.argv.flatMap((arg, i) => (arg === '--only' && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
@@ -58,8 +59,8 @@ async function main(): Promise<void> {
     // Each suite gets its own fresh chain, so no suite's state changes another's numbers.
     const sys = await startLocalSystem({ accounts: 20, ...suite.system });
     try {
-      for (const { operation, gas } of await suite.measure(sys)) {
-        rows.push({ operation, gas: Number(gas), anchorGas: ANCHOR_GAS[operation] ?? null });
+      for (const { operation, gas, note } of await suite.measure(sys)) {
+        rows.push({ operation, gas: Number(gas), anchorGas: ANCHOR_GAS[operation] ?? null, ...(note ? { note } : {}) });
       }
     } finally {
       await sys.stop();
