@@ -16,8 +16,7 @@ async function suites(): Promise<GasSuite[]> {
   const { stakingGas } = await import('./gas/staking.ts');
   const { namesGas } = await import('./gas/names.ts');
   const { distributorGas } = await import('./gas/distributor.ts');
-  const { commissionGas } = await import('./gas/commission.ts');
-  return [foundationGas, cryptoGas, stakingGas, commissionGas, namesGas, distributorGas];
+  return [foundationGas, cryptoGas, stakingGas, namesGas, distributorGas];
 }
 
 function printTable(rows: GasRow[]): void {
@@ -45,7 +44,7 @@ function merge(old: GasRow[], measured: GasRow[]): GasRow[] {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
-    console.log('Usage: npm run bench:gas [-- --only SUITE]…\n\nMeasures gas on a fresh local chain; prints a table and writes bench/gas.json.\n  --only SUITE   measure only this suite (foundation, crypto, staking, commission, names, distributor) and update its rows');
+    console.log('Usage: npm run bench:gas [-- --only SUITE]…\n\nMeasures gas on a fresh local chain; prints a table and writes bench/gas.json.\n  --only SUITE   measure only this suite (foundation, crypto, staking, names, distributor) and update its rows');
     return;
   }
   const only = process.argv.flatMap((arg, i) => (arg === '--only' && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
