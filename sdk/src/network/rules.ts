@@ -6,6 +6,7 @@
  * downtime credit is CHAIN seconds (block timestamps), because every node must compute the
  * same credit for the same node.
  */
+import type { Deployments } from '../deployments.ts';
 
 export type MembershipRules = {
   /** A node re-announces this often (real 1800, devnet 20). */
@@ -108,7 +109,7 @@ export function checkMembershipRules(r: MembershipRules, source = 'membership'):
 }
 
 /** The rules of a deployment: NETWORK_RULES overridden by `d.membership` (validated). */
-export function membershipRules(d: { membership?: unknown }): MembershipRules {
+export function membershipRules(d: Pick<Deployments, 'membership'>): MembershipRules {
   const overrides = d.membership === undefined ? {} : validateMembershipOverrides(d.membership);
   return checkMembershipRules({ ...NETWORK_RULES, ...overrides });
 }
