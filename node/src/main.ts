@@ -24,7 +24,10 @@ import { loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
 import { nameRoutes } from './names/routes.ts';
 import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
-import { createPeerTester, ledgerRootString } from './peers/loop.ts';
+import { readNodesFile } from './peers/nodes-file.ts';
+import { createTesting, creditLeftOf } from './testing/index.ts';
+import { testingRoutes } from './testing/routes.ts';
+import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { ledgerRootRoute } from './testing/ledger-route.ts';
@@ -77,14 +80,16 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
   });
   const chainId = config.deployments.chainId;
-  // Without a nodes file there are no probes; identity problems are still votes.
-  const peers = createPeerTester({
+  const rules = membershipRules(config.deployments);
+  const testing = createTesting({
     network,
     chainId,
-    ownEd25519: ed.identity.nodeId,
-    nodesFile: config.nodesFile,
-    intervalMs: config.peerTestIntervalMs,
-    policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures },
+    contract: contracts.staking,
+    identity: ed.identity,
+    rules,
+    // Interim: endpoints from the nodes file until the membership directory (urlOf) replaces it.
+    urlOf: (key) => (config.nodesFile ? readNodesFile(config.nodesFile).endpoints.get(key.toLowerCase()) : undefined),
+    creditLeft: (node, chainNow) => creditLeftOf(node, chainNow, rules),
     log,
   });
   // Its own pool with few attempts: a contract without the function reverts, and a revert
@@ -103,15 +108,17 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
 
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
-  metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
+  metrics.gauge('test_requests_last_minute', 'HTTP requests this node sent to test its targets in the last minute (capped at 60)', () => testing.loop.counters().requestsLastMinute);
+  metrics.gauge('test_reports_held', 'Signed test reports held for the judgment window', () => testing.store.size());
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
     observe: metrics.observe,
     routes: [
       metrics.route,
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
-      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval }),
+      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
+      ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: liveChainNow }),
       ledgerRootRoute(network),
@@ -131,17 +138,21 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
         const health = chainHealth(s, network.view().state);
         return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, chain };
       }),
-      route('GET', '/peer/candidates', () => ({
-        now: Math.floor(Date.now() / 1000),
-        policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures, probeIntervalSec: config.peerTestIntervalMs / 1000 },
-        candidates: peers.report(),
-      })),
+      // Kept for gateways that still ask here: the deregistration grounds of GET /network/tests.
+      route('GET', '/peer/candidates', async () => {
+        const chainNow = BigInt(await liveChainNow().catch(() => network.view().time));
+        const candidates = [...network.view().state.nodes.values()].flatMap((n) => {
+          const reason = testing.ladder.deregistrationGround(n, chainNow);
+          return reason ? [{ nodeId: n.nodeId.toString(), candidate: true, reason }] : [];
+        });
+        return { now: Math.floor(Date.now() / 1000), candidates };
+      }),
     ],
   });
   const { url } = await api.listen(config.httpPort, config.httpHost);
   await tracker.syncOnce().catch((e) => log(`tracker: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`tracker: ${e.message}`));
-  peers.start();
+  testing.loop.start();
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
 
@@ -149,7 +160,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    peers.stop();
+    testing.loop.stop();
     await tracker.stop();
     await api.close(2_000);
     process.exit(0);

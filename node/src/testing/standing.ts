@@ -14,3 +14,5 @@ export const missedCheckpointsOf = (node: NodeState): number => (node as WithCom
 export const commissioned = (node: NodeState): boolean => isActive(node) && decommissionedAtOf(node) === null;
 /** Active but decommissioned: still tested, so that it can come back. */
 export const decommissioned = (node: NodeState): boolean => isActive(node) && decommissionedAtOf(node) !== null;
+/** Commission updates applied so far (the registry's commissionRound); the next update carries it. */
+export const commissionRoundOf = (state: object): bigint => (state as { commissionRound?: bigint }).commissionRound ?? 0n;
