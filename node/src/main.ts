@@ -24,8 +24,10 @@ import { loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
 import { nameRoutes } from './names/routes.ts';
 import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
-import { readNodesFile } from './peers/nodes-file.ts';
-import { createTesting, creditLeftOf } from './testing/index.ts';
+import { createTesting } from './testing/index.ts';
+import { createGossip } from '../../core/membership/gossip.ts';
+import { downtimeCredit } from '../../core/state/credit.ts';
+import type { TestReport } from '../../sdk/src/network/test-report.ts';
 import { testingRoutes } from './testing/routes.ts';
 import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
@@ -34,6 +36,7 @@ import { ledgerRootRoute } from './testing/ledger-route.ts';
 import { followNetwork } from '../../core/state/follow.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
+import { startMembership } from '../../core/membership/membership.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -80,16 +83,38 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
   });
   const chainId = config.deployments.chainId;
-  const rules = membershipRules(config.deployments);
+  // Where peers answer comes from their signed, gossiped announcements (core/membership).
+  const membership = startMembership({
+    deployments: config.deployments,
+    network,
+    contract: contracts.staking,
+    dataDir: config.dataDir,
+    identity: ed.identity,
+    log,
+  });
+  const rules = membership.rules;
   const testing = createTesting({
     network,
     chainId,
     contract: contracts.staking,
     identity: ed.identity,
     rules,
-    // Interim: endpoints from the nodes file until the membership directory (urlOf) replaces it.
-    urlOf: (key) => (config.nodesFile ? readNodesFile(config.nodesFile).endpoints.get(key.toLowerCase()) : undefined),
-    creditLeft: (node, chainNow) => creditLeftOf(node, chainNow, rules),
+    urlOf: membership.directory.urlOf,
+    creditLeft: (node, chainNow) => downtimeCredit(node, chainNow, rules),
+    publish: (report) => void reportGossip.publish(report, true),
+    log,
+  });
+  // Signed test reports travel by the same generic gossip as announcements (failures, reports
+  // about decommissioned nodes, changed results: loop.ts); the store decides what it accepts.
+  const reportGossip = createGossip<TestReport>({
+    path: '/network/reports',
+    field: 'reports',
+    keyOf: (r) => `${r.period}/${r.tester}/${r.tested}`,
+    offer: testing.store.offer,
+    peers: () => [...membership.directory.urls().values()],
+    self: () => membership.directory.urlOf(ed.identity.nodeId),
+    fanout: rules.gossipFanout,
+    antiEntropySec: rules.antiEntropySec,
     log,
   });
   // Its own pool with few attempts: a contract without the function reverts, and a revert
@@ -108,17 +133,20 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
 
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
+  membership.addGauges(metrics);
   metrics.gauge('test_requests_last_minute', 'HTTP requests this node sent to test its targets in the last minute (capped at 60)', () => testing.loop.counters().requestsLastMinute);
   metrics.gauge('test_reports_held', 'Signed test reports held for the judgment window', () => testing.store.size());
+  metrics.gauge('test_reports_gossip_refused', 'Test reports refused from gossip (since start)', () => reportGossip.counters().refused);
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
     observe: metrics.observe,
     routes: [
       metrics.route,
+      ...membership.routes,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
-      ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow }),
+      ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: liveChainNow }),
       ledgerRootRoute(network),
@@ -149,9 +177,12 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       }),
     ],
   });
-  const { url } = await api.listen(config.httpPort, config.httpHost);
+  const { url, port } = await api.listen(config.httpPort, config.httpHost);
   await tracker.syncOnce().catch((e) => log(`tracker: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`tracker: ${e.message}`));
+  // After the first sync: the directory verifies announcements against the chain view.
+  await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
+  reportGossip.start();
   testing.loop.start();
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
@@ -161,6 +192,8 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     testing.loop.stop();
+    reportGossip.stop();
+    membership.stop();
     await tracker.stop();
     await api.close(2_000);
     process.exit(0);
