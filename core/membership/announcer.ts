@@ -1,8 +1,8 @@
 /**
  * A node's own announcement: signed at start (so a restart on a new address is announced at
  * once; the newer timestamp wins everywhere, no waiting for expiry), re-signed every
- * announceIntervalSec, and pushed again every antiEntropySec (to `fanout` random peers and
- * seeds), so a push lost at start (peers not up yet, or our registration not yet on their
+ * announceIntervalSec, and pushed again after 1, 2, 4 … s and then every antiEntropySec (to
+ * `fanout` random peers and seeds), so a push lost at start (peers not up yet, or our registration not yet on their
  * chain view) is repaired within one anti-entropy period.
  *
  * Timestamps only grow: a new one is at least one second after any we signed or the
@@ -39,6 +39,7 @@ export function createAnnouncer(options: {
   let current: Announcement | undefined;
   let lastRefusal: string | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   const sign = () => {
     const floor = Math.max(current?.timestamp ?? 0, options.directory.of(options.identity.nodeId)?.timestamp ?? 0) + 1;
@@ -69,16 +70,27 @@ export function createAnnouncer(options: {
     announce,
     current: () => current,
     start() {
-      const periodSec = Math.min(options.rules.antiEntropySec, options.rules.announceIntervalSec);
-      timer = setInterval(() => {
-        try {
-          announce();
-        } catch (error) {
-          options.log?.(`membership: announcing failed: ${(error as Error).message}`);
-        }
-      }, periodSec * 1000);
-      timer.unref();
+      const periodMs = Math.min(options.rules.antiEntropySec, options.rules.announceIntervalSec) * 1000;
+      // Pushed again after 1, 2, 4 … s (peers starting with us may have missed the first),
+      // then every period.
+      const next = (delayMs: number) => {
+        timer = setTimeout(() => {
+          if (stopped) return;
+          try {
+            announce();
+          } catch (error) {
+            options.log?.(`membership: announcing failed: ${(error as Error).message}`);
+          }
+          next(Math.min(delayMs * 2, periodMs));
+        }, delayMs);
+        timer.unref();
+      };
+      stopped = false;
+      next(Math.min(1_000, periodMs));
     },
-    stop: () => clearInterval(timer),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }

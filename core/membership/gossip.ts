@@ -8,8 +8,8 @@
  *         themselves in the `x-gossip-from` header), through a bounded queue: when it is
  *         full, new sends are dropped and counted (anti-entropy repairs what is lost).
  *         Each call has a short timeout, so a dead or slow peer costs one slot for 2 s.
- *   pull: at start from every seed (and a few known peers), then every `antiEntropySec`
- *         from one random peer: GET `path` → `{ [field]: T[] }`, each item offered. Items
+ *   pull: at start from every seed (and a few known peers), then from one random peer
+ *         after 1, 2, 4 … s and from then on every `antiEntropySec`: GET `path` → `{ [field]: T[] }`, each item offered. Items
  *         learnt by pull are not pushed on (every node pulls; pushing them would multiply
  *         traffic at every start).
  * The receiver-side `offer` decides everything (validity, freshness); gossip only moves bytes.
@@ -98,6 +98,7 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let started = false;
 
   const self = () => {
     const s = options.self?.();
@@ -221,13 +222,24 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
       return fresh.reduce((s, n) => s + n, 0);
     },
     start() {
+      if (started) return;
+      started = true;
       stopped = false;
-      timer = setInterval(() => void pullOne(), options.antiEntropySec * 1000);
-      timer.unref();
+      // Right after a start peers may still be starting too: pull after 1, 2, 4 … s, then
+      // every antiEntropySec.
+      const next = (delayMs: number) => {
+        timer = setTimeout(() => {
+          if (stopped) return;
+          void pullOne().finally(() => next(Math.min(delayMs * 2, options.antiEntropySec * 1000)));
+        }, delayMs);
+        timer.unref();
+      };
+      next(Math.min(1_000, options.antiEntropySec * 1000));
     },
     stop() {
       stopped = true;
-      clearInterval(timer);
+      started = false;
+      clearTimeout(timer);
       queue.length = 0;
     },
     counters: () => ({ ...counters }),
