@@ -143,7 +143,7 @@ function publicHost(raw: string | undefined, httpHost: string): string {
   return host;
 }
 
-/** The deregistration policy: never a few missed tests (see peers/failures.ts). */
+/** Old peer-test flags, still accepted; testing now follows the membership rules (sdk/src/network/rules.ts). */
 function deregistrationPolicy(one: (o: ValueOption) => string | undefined) {
   const minFailuresRaw = one('--deregister-min-failures') ?? one('--peer-fail-threshold');
   if (one('--deregister-min-failures') !== undefined && one('--peer-fail-threshold') !== undefined) fail('--peer-fail-threshold is the old name of --deregister-min-failures; give one of them');

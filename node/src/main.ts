@@ -24,16 +24,21 @@ import { loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
 import { nameRoutes } from './names/routes.ts';
 import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
-import { createPeerTester, ledgerRootString } from './peers/loop.ts';
+import { createTesting } from './testing/index.ts';
+import { createGossip } from '../../core/membership/gossip.ts';
+import { downtimeCredit } from '../../core/state/credit.ts';
+import type { TestReport } from '../../sdk/src/network/test-report.ts';
+import { testingRoutes } from './testing/routes.ts';
+import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
+import { ledgerRootRoute } from './testing/ledger-route.ts';
 import { followNetwork } from '../../core/state/follow.ts';
 import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
 import { startMembership } from '../../core/membership/membership.ts';
 import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
-import { membershipRules } from '../../sdk/src/network/rules.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -89,13 +94,29 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     identity: ed.identity,
     log,
   });
-  const peers = createPeerTester({
+  const rules = membership.rules;
+  const testing = createTesting({
     network,
     chainId,
-    ownEd25519: ed.identity.nodeId,
+    contract: contracts.staking,
+    identity: ed.identity,
+    rules,
     urlOf: membership.directory.urlOf,
-    intervalMs: config.peerTestIntervalMs,
-    policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures },
+    creditLeft: (node, chainNow) => downtimeCredit(node, chainNow, rules),
+    publish: (report) => void reportGossip.publish(report, true),
+    log,
+  });
+  // Signed test reports travel by the same generic gossip as announcements (failures, reports
+  // about decommissioned nodes, changed results: loop.ts); the store decides what it accepts.
+  const reportGossip = createGossip<TestReport>({
+    path: '/network/reports',
+    field: 'reports',
+    keyOf: (r) => `${r.period}/${r.tester}/${r.tested}`,
+    offer: testing.store.offer,
+    peers: () => [...membership.directory.urls().values()],
+    self: () => membership.directory.urlOf(ed.identity.nodeId),
+    fanout: rules.gossipFanout,
+    antiEntropySec: rules.antiEntropySec,
     log,
   });
   // Its own pool with few attempts: a contract without the function reverts, and a revert
@@ -124,7 +145,9 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   membership.addGauges(metrics);
-  metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
+  metrics.gauge('test_requests_last_minute', 'HTTP requests this node sent to test its targets in the last minute (capped at 60)', () => testing.loop.counters().requestsLastMinute);
+  metrics.gauge('test_reports_held', 'Signed test reports held for the judgment window', () => testing.store.size());
+  metrics.gauge('test_reports_gossip_refused', 'Test reports refused from gossip (since start)', () => reportGossip.counters().refused);
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
@@ -135,15 +158,12 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     routes: [
       metrics.route,
       ...membership.routes,
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
-      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval }),
+      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
+      ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: liveChainNow }),
-      route('GET', '/ledger/root', () => {
-        const v = network.view();
-        const c = network.checkpointAt(v.height);
-        return { ledgerBlock: v.height, checkpointBlock: c.block, root: c.root, total: c.total.toString(), released: c.released.toString(), leaves: c.leaves, lastEpoch: (v.state.lastCheckpoint?.epoch ?? 0n).toString() };
-      }),
+      ledgerRootRoute(network),
       route('GET', '/info', () => ({
         chainId,
         contracts,
@@ -160,11 +180,15 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
         const health = chainHealth(s, network.view().state);
         return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, chain };
       }),
-      route('GET', '/peer/candidates', () => ({
-        now: Math.floor(Date.now() / 1000),
-        policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures, probeIntervalSec: config.peerTestIntervalMs / 1000 },
-        candidates: peers.report(),
-      })),
+      // Kept for gateways that still ask here: the deregistration grounds of GET /network/tests.
+      route('GET', '/peer/candidates', async () => {
+        const chainNow = BigInt(await liveChainNow().catch(() => network.view().time));
+        const candidates = [...network.view().state.nodes.values()].flatMap((n) => {
+          const reason = testing.ladder.deregistrationGround(n, chainNow);
+          return reason ? [{ nodeId: n.nodeId.toString(), candidate: true, reason }] : [];
+        });
+        return { now: Math.floor(Date.now() / 1000), candidates };
+      }),
     ],
   });
   const { url, port } = await api.listen(config.httpPort, config.httpHost);
@@ -172,7 +196,8 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   tracker.start((e) => log(`tracker: ${e.message}`));
   // After the first sync: the directory verifies announcements against the chain view.
   await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
-  peers.start();
+  reportGossip.start();
+  testing.loop.start();
   // --run-rounds: this node also runs the network's signing rounds (rounds-runner.ts).
   const rounds = runnerArgs
     ? await startNodeRounds({
@@ -188,7 +213,8 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    peers.stop();
+    testing.loop.stop();
+    reportGossip.stop();
     rounds?.stop();
     membership.stop();
     await tracker.stop();
