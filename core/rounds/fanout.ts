@@ -6,12 +6,12 @@
  *
  * Hung nodes are bounded: a round does not wait for the last timeout once its outcome cannot
  * improve much. Until a quorum of valid answers is in, every call gets the full `timeoutMs`.
- * From the moment the quorum is reached (time tq), the stragglers get a grace
- *   S = max(graceFloorMs (200 ms), graceFraction (0.2) · tq, 2 · median latency of the valid answers)
- * and a call still unanswered at max(tq, its start) + S is abandoned (a non-responder,
- * "cut after quorum"). Calls not yet started are still made, each with S: a node that answers
- * like its peers is never cut, so a healthy node is not named a non-signer because another
- * node hung. So with a few percent hung nodes a round lasts about S longer, not `timeoutMs`.
+ * From the moment the quorum is reached (time tq, since the round started), a call still
+ * open is cut (a non-responder, "cut early") at
+ *   max(tq + max(graceFloorMs (200 ms), graceFraction (0.2) · tq),  its start + 2 · median latency of the valid answers)
+ * Calls not yet started are still made and get the same bound: a node that answers like its
+ * peers is never cut, so a healthy node is not named a non-signer because another node hung,
+ * while a hung node costs the round a short grace, not `timeoutMs`.
  */
 import type { CooldownRegistry } from './cooldown.ts';
 import { hasQuorum, quorumThreshold } from './quorum.ts';
@@ -118,19 +118,19 @@ export async function fanOut<T>(options: FanOutOptions<T>): Promise<RoundResult<
   const graceFraction = options.graceFraction ?? 0.2;
   const quorumReached = options.quorumReached ?? ((responders, total) => hasQuorum(responders.length, total));
   /** Set once the quorum is in: when it was reached and the stragglers' grace S. */
-  let settled: { at: number; graceMs: number } | undefined;
+  let settled: { at: number; graceMs: number; latencyMs: number } | undefined;
   const pending = new Map<NodeRef, { started: number; cut: (reason: string) => void; timer?: NodeJS.Timeout }>();
   const scheduleCut = (node: NodeRef) => {
     const call = pending.get(node);
     if (!call || !settled || call.timer) return;
-    const cutAt = Math.max(settled.at, call.started) + settled.graceMs;
-    call.timer = setTimeout(() => call.cut(`no answer within ${settled!.graceMs} ms after the round reached quorum (cut early)`), Math.max(0, cutAt - Date.now()));
+    const cutAt = Math.max(settled.at + settled.graceMs, call.started + settled.latencyMs);
+    call.timer = setTimeout(() => call.cut(`no answer within ${cutAt - call.started} ms, after the round reached quorum (cut early)`), Math.max(0, cutAt - Date.now()));
   };
   const checkQuorum = () => {
     if (!finishEarly || settled || !quorumReached(result.responders, result.total)) return;
     const now = Date.now();
-    const graceMs = Math.ceil(Math.max(graceFloorMs, graceFraction * (now - roundStarted), 2 * median(result.responders.map((r) => r.ms))));
-    settled = { at: now, graceMs };
+    const graceMs = Math.ceil(Math.max(graceFloorMs, graceFraction * (now - roundStarted)));
+    settled = { at: now, graceMs, latencyMs: 2 * median(result.responders.map((r) => r.ms)) };
     for (const node of pending.keys()) scheduleCut(node);
   };
 
