@@ -24,6 +24,11 @@ describe('gateway config', () => {
     assert.equal(d.httpPort, 0);
     assert.equal(d.cooldownMs, 120_000);
     assert.deepEqual(parseGatewayArgs(['--help']), { help: GATEWAY_HELP });
+    // Commission rounds: unset = the membership rules' test period (resolved in main), "off", or a duration.
+    assert.equal(c.commissionIntervalMs, undefined);
+    assert.equal(parse('--commission-interval', 'off').commissionIntervalMs, null);
+    assert.equal(parse('--commission-interval', '20s').commissionIntervalMs, 20_000);
+    assert.match(GATEWAY_HELP, /--commission-interval/);
     // Bootstrap nodes besides the deployments file's seedNodes.
     assert.deepEqual(c.seeds, []);
     assert.deepEqual(parse('--seed', 'http://203.0.113.5:22020/', '--seed', 'https://node.example.org').seeds, ['http://203.0.113.5:22020', 'https://node.example.org']);
@@ -34,6 +39,7 @@ describe('gateway config', () => {
     refusal(base.slice(2));
     refusal([...base, '--http-port', '99999']);
     refusal([...base, '--checkpoint-interval', 'soon']);
+    refusal([...base, '--commission-interval', 'sometimes']);
     refusal([...base, '--nope']);
     refusal([...base, '--nodes-file', 'nodes.json']);
     assert.throws(() => parseGatewayArgs([...base, '--seed', 'ftp://x']), /--seed: .*http/);
