@@ -64,6 +64,12 @@ export async function runRound(options: {
   timeoutMs: number;
   /** A node running the round signs its requests; a gateway (not registered) does not. */
   sign?: RequestSigner;
+  /**
+   * Least grace for stragglers after quorum (fanout.ts). Larger than the fan-out's 200 ms
+   * default: a node named a non-signer of landed checkpoints is on its way to decommission,
+   * so an honest node behind a slow link must not lose a race by a few hundred ms.
+   */
+  graceFloorMs?: number;
   log?: (line: string) => void;
 }): Promise<RoundReport> {
   const started = Date.now();
@@ -75,6 +81,7 @@ export async function runRound(options: {
     call: postJsonCall<Answer>(options.path, options.body, options.sign),
     timeoutMs: options.timeoutMs,
     cooldowns: options.cooldowns,
+    graceFloorMs: options.graceFloorMs ?? 1_000,
     // Quorum is over node ids (an endpoint may host several); shares are checked after the
     // fan-out, so a bad one found then can only lower the count: the grace covers the usual case.
     quorumReached: (responders) => {
