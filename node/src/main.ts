@@ -15,7 +15,7 @@ import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
 import { createRpcPool } from '../../core/chain/rpc.ts';
 import { defaultPollIntervalMs } from '../../core/chain/tracker.ts';
 import { chainConnectionOf, createChainClock } from '../../core/chain/chain-health.ts';
-import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
+import { DAEMON_HELP, DaemonConfigError, daemonArgv, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from '../../core/http/server.ts';
 import { createMetrics } from '../../core/http/metrics.ts';
 import { addFollowerGauges } from '../../core/state/follower-metrics.ts';
@@ -166,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
     return prepareRegistrationCommand(argv.slice(1));
   }
-  const parsed = parseDaemonArgs(argv);
+  const parsed = parseDaemonArgs(daemonArgv(argv));
   if ('help' in parsed) return void process.stdout.write(parsed.help);
   await run(resolveDaemonConfig(parsed.config));
 }
