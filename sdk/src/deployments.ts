@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getAddress, isAddress, type Address } from 'viem';
+import { MembershipRulesError, validateMembershipOverrides, type MembershipRules } from './network/rules.ts';
 
 export type Deployments = {
   network: string;
@@ -17,6 +18,10 @@ export type Deployments = {
   gatewayUrl?: string;
   /** Set by the devnet once the portal is served. */
   portalUrl?: string;
+  /** HTTP base URLs of a few nodes to bootstrap the announcement directory from. */
+  seedNodes?: string[];
+  /** Overrides of the real-network membership rules (the devnet writes its short ones). */
+  membership?: Partial<MembershipRules>;
 };
 
 export class DeploymentsError extends Error {
@@ -49,7 +54,38 @@ export function validateDeployments(value: unknown, source = 'deployments'): Dep
     if (typeof address !== 'string' || !isAddress(address)) throw new DeploymentsError(`${source}: contracts.${name} is not an address: ${String(address)}`);
     contracts[name] = getAddress(address);
   }
-  return { ...(d as Deployments), network: d.network ?? 'unknown', contracts };
+  const out: Deployments = { ...(d as Deployments), network: d.network ?? 'unknown', contracts };
+  if (d.seedNodes !== undefined) out.seedNodes = validateSeedNodes(d.seedNodes, source);
+  if (d.membership !== undefined) {
+    try {
+      out.membership = validateMembershipOverrides(d.membership, `${source}: membership`);
+    } catch (error) {
+      if (error instanceof MembershipRulesError) throw new DeploymentsError(error.message);
+      throw error;
+    }
+  }
+  return out;
+}
+
+const MAX_SEED_NODES = 64;
+
+/** Seed nodes are plain http(s) base URLs (no credentials, query or fragment): they are fetched, not trusted. */
+function validateSeedNodes(value: unknown, source: string): string[] {
+  if (!Array.isArray(value)) throw new DeploymentsError(`${source}: seedNodes must be an array of http(s) URLs, e.g. ["http://203.0.113.5:22020"]`);
+  if (value.length > MAX_SEED_NODES) throw new DeploymentsError(`${source}: seedNodes has ${value.length} entries; a few (at most ${MAX_SEED_NODES}) are enough`);
+  return value.map((entry, i) => {
+    const where = `${source}: seedNodes[${i}]`;
+    if (typeof entry !== 'string') throw new DeploymentsError(`${where} must be a string URL, got ${JSON.stringify(entry)}`);
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new DeploymentsError(`${where} is not a URL: ${JSON.stringify(entry)} (expected e.g. http://203.0.113.5:22020)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeploymentsError(`${where} must use http or https, not ${url.protocol}`);
+    if (url.username || url.password || url.search || url.hash) throw new DeploymentsError(`${where} must be a plain base URL without credentials, query or fragment`);
+    return entry.replace(/\/+$/, '');
+  });
 }
 
 /** Returns a contract's address or says which deployment lacks it. */
