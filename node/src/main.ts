@@ -4,6 +4,7 @@
  * name resolution and signed Session Pro proofs.
  *
  *   session-node --deployments FILE --data-dir DIR --http-port PORT [options]   (run)
+ *   session-node status [--url URL | --config FILE]
  *   session-node prepare-registration --operator 0x… --deployments FILE --data-dir DIR
  *   session-node --help
  */
@@ -30,6 +31,8 @@ import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { followNetwork } from '../../core/state/follow.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
+import { statusRoute, type StatusProviders } from './status/route.ts';
+import { statusCommand } from './status/command.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -100,6 +103,14 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
+  // Parts of GET /status that other modules provide, filled in as they land.
+  const statusProviders: StatusProviders = {};
+  const health = () => {
+    const chain = chainConnection();
+    const h = chainHealth(tracker.status(), network.view().state);
+    return { ok: h.ok && chain.ok, reason: h.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`) };
+  };
+
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
@@ -128,6 +139,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
         identities: identities.length,
         height: network.view().height,
       })),
+      statusRoute({ network, trackerStatus: tracker.status, health, chainId, ed25519PublicKey: ed.identity.nodeId, software: 'session-node', providers: statusProviders }),
       route('GET', '/health', () => {
         const s = tracker.status();
         const chain = chainConnection();
@@ -162,6 +174,10 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'status') {
+    process.exitCode = await statusCommand(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+    return;
+  }
   if (argv[0] === 'prepare-registration') {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
     return prepareRegistrationCommand(argv.slice(1));
