@@ -5,6 +5,10 @@
  * - Each pool release is split equally among the nodes that, at the release's timestamp, have
  *   been active for at least ELIGIBILITY_SECONDS (24 h). Integer division; the remainder is
  *   carried into the next release, so nothing is lost and nothing is created.
+ * - A decommissioned node is not eligible: a release at a time it is decommissioned is split
+ *   among the others (same integer division and carry). Eligibility is sampled at each
+ *   release's timestamp, like the 24 h rule, so every node computes the same split; a
+ *   recommission does not restart the 24 h (the node was active all along).
  * - Within a node, from its cumulative earnings, the operator fee (bps, rounded down) goes to
  *   the operator's beneficiary first; the rest is split pro rata by stake, each share rounded
  *   down. Rounding dust stays unallocated in the rewards contract (it favours the pool side:
@@ -28,6 +32,8 @@ type NodeAccount = {
   /** Cumulative reward earned by the node as a whole. */
   earned: bigint;
   active: boolean;
+  /** Out of the signing set (NetworkKeyRegistry): not eligible for releases. */
+  decommissioned: boolean;
 };
 
 export type Ledger = {
@@ -95,6 +101,7 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
         totalStake,
         earned: 0n,
         active: true,
+        decommissioned: false,
       });
       insertSorted(ledger.activeIds, event.nodeId);
       break;
@@ -106,10 +113,22 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       ledger.activeIds.splice(ledger.activeIds.indexOf(event.nodeId), 1);
       break;
     }
+    case 'nodeDecommissioned':
+    case 'nodeRecommissioned': {
+      const node = ledger.nodes.get(event.nodeId);
+      if (!node?.active) throw new LedgerEventError(`node ${event.nodeId}: ${event.kind} but not active`);
+      const decommission = event.kind === 'nodeDecommissioned';
+      if (node.decommissioned === decommission) throw new LedgerEventError(`node ${event.nodeId}: ${event.kind} but ${decommission ? 'already decommissioned' : 'commissioned'}`);
+      node.decommissioned = decommission;
+      break;
+    }
     case 'rewardsReleased': {
       if (event.amount < 0n) throw new LedgerEventError(`negative release ${event.amount}`);
       ledger.released += event.amount;
-      const eligible = ledger.activeIds.filter((id) => event.time - ledger.nodes.get(id)!.activatedAt >= ELIGIBILITY_SECONDS);
+      const eligible = ledger.activeIds.filter((id) => {
+        const node = ledger.nodes.get(id)!;
+        return !node.decommissioned && event.time - node.activatedAt >= ELIGIBILITY_SECONDS;
+      });
       const toSplit = event.amount + ledger.carried;
       if (eligible.length === 0) {
         ledger.carried = toSplit;
@@ -150,6 +169,7 @@ export function serialiseLedger(ledger: Ledger): string {
       activatedAt: n.activatedAt.toString(),
       feeBps: n.feeBps.toString(),
       active: n.active,
+      decommissioned: n.decommissioned,
       earned: n.earned.toString(),
       positions: n.positions.map((p) => [p.contributor, p.beneficiary, p.amount.toString()]),
     }));

@@ -20,7 +20,11 @@ export type NodeActivated = {
 
 export type NodeRemoved = { kind: 'nodeRemoved'; nodeId: bigint; time: bigint };
 
+/** The node left the signing set: it earns nothing from releases until recommissioned. */
+export type NodeDecommissioned = { kind: 'nodeDecommissioned'; nodeId: bigint; time: bigint };
+export type NodeRecommissioned = { kind: 'nodeRecommissioned'; nodeId: bigint; time: bigint };
+
 /** The reward pool released `amount` to the rewards contract at `time`. */
 export type RewardsReleased = { kind: 'rewardsReleased'; amount: bigint; time: bigint };
 
-export type LedgerEvent = NodeActivated | NodeRemoved | RewardsReleased;
+export type LedgerEvent = NodeActivated | NodeRemoved | NodeDecommissioned | NodeRecommissioned | RewardsReleased;

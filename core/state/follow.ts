@@ -1,20 +1,21 @@
 /**
- * Follows the staking system of a deployments file: SessionStaking, StakingRewards and
- * RewardRatePool events → the network consumer. Used by the node daemon and the gateway.
+ * Follows the staking system of a deployments file: SessionStaking, StakingRewards,
+ * RewardRatePool and NetworkKeyRegistry (commission) events → the network consumer. Used by the node daemon and the gateway.
  */
-import type { Abi } from 'viem';
-import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import type { Abi, Address } from 'viem';
+import { NetworkKeyRegistry, RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { contractAddress, type Deployments } from '../../sdk/src/deployments.ts';
 import { openTracker, type Tracker } from '../chain/tracker.ts';
 import type { RpcPool } from '../chain/rpc.ts';
 import { createNetworkConsumer, type NetworkConsumer } from './consumer.ts';
 import type { ContractAddresses } from './network-state.ts';
 
-export function stakingContracts(deployments: Deployments): ContractAddresses {
+export function stakingContracts(deployments: Deployments): ContractAddresses & { registry: Address } {
   return {
     staking: contractAddress(deployments, 'SessionStaking'),
     rewards: contractAddress(deployments, 'StakingRewards'),
     pool: contractAddress(deployments, 'RewardRatePool'),
+    registry: contractAddress(deployments, 'NetworkKeyRegistry'),
   };
 }
 
@@ -37,6 +38,7 @@ export async function followNetwork(options: {
       { address: contracts.staking, abi: SessionStaking.abi as Abi },
       { address: contracts.rewards, abi: StakingRewards.abi as Abi },
       { address: contracts.pool, abi: RewardRatePool.abi as Abi },
+      { address: contracts.registry, abi: NetworkKeyRegistry.abi as Abi },
     ],
     dataDir: options.dataDir,
     consumer: network,

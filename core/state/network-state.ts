@@ -8,6 +8,9 @@
  * withdrawal by a non-contributor, an impossible status change) is refused with a
  * NetworkEventError before anything changes; the consumer records it as an anomaly and goes
  * on. Every node refuses the same events, so the ledger stays deterministic.
+ *
+ * Commission (NetworkKeyRegistry): NodeDecommissioned / NodeRecommissioned move an active node
+ * out of / back into the signing set; each checkpoint's named non-signers count its misses.
  */
 import type { Address, Hex } from 'viem';
 import { verifyEd25519Registration } from '../../sdk/src/staking/ed25519-proof.ts';
@@ -46,6 +49,12 @@ export type NodeState = {
    * network votes it out.
    */
   identityProblem: string | null;
+  /** Chain time of the decommission in force (null: commissioned). Meaningful while active. */
+  decommissionedAt: bigint | null;
+  /** Landed checkpoints in a row that named it a non-signer while it was commissioned. */
+  missedCheckpoints: number;
+  /** Every decommission so far, chain times, oldest first: what the downtime credit needs (core/state/credit.ts). */
+  downtimes: { from: bigint; to: bigint | null }[];
 };
 
 export type CheckpointRecord = { epoch: bigint; root: Hex; total: bigint; ledgerBlock: bigint; signedAt: bigint; blockNumber: number; time: number };
@@ -65,6 +74,8 @@ export type NetworkState = {
    * anomalies if the transaction's block ends without it.
    */
   earlyReservations: Map<bigint, { event: TrackedEvent; account: Address; amount: bigint }[]>;
+  /** Commission updates seen (= the registry's commissionRound). */
+  commissionRound: bigint;
 };
 
 /** An event the state machine skipped, and why. */
@@ -78,13 +89,14 @@ export class NetworkEventError extends Error {
   override name = 'NetworkEventError';
 }
 
-export type ContractAddresses = { staking: Address; rewards: Address; pool: Address };
+/** `registry` is the NetworkKeyRegistry (commission events); without it they are not followed. */
+export type ContractAddresses = { staking: Address; rewards: Address; pool: Address; registry?: Address };
 
 /** What the reducer needs to know about the chain: its id (identity proofs) and the contracts. */
 export type ChainContext = { chainId: number; contracts: ContractAddresses };
 
 export function createNetworkState(): NetworkState {
-  return { nodes: new Map(), lastCheckpoint: null, claimed: new Map(), released: 0n, anomalies: { count: 0, latest: [] }, earlyReservations: new Map() };
+  return { nodes: new Map(), lastCheckpoint: null, claimed: new Map(), released: 0n, anomalies: { count: 0, latest: [] }, earlyReservations: new Map(), commissionRound: 0n };
 }
 
 const lower = (a: unknown) => String(a).toLowerCase() as Address;
@@ -92,6 +104,9 @@ const big = (v: unknown) => BigInt(v as bigint);
 
 /** Nodes whose key is in the network key (they sign and earn): running or exit requested. */
 export const isActive = (node: NodeState) => node.status === 'running' || node.status === 'exitRequested';
+
+/** Active nodes in the signing set: they sign, are tested and earn. */
+export const isCommissioned = (node: NodeState) => isActive(node) && node.decommissionedAt === null;
 
 /** Nodes that still hold their identity: not exited, cancelled or deregistered. */
 export const isLive = (node: NodeState) => node.status === 'awaitingContributions' || isActive(node);
@@ -155,8 +170,10 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
     }
     return [];
   }
+  if (contracts.registry !== undefined && at === lower(contracts.registry)) return applyCommissionEvent(state, event, BigInt(time));
   if (at === lower(contracts.rewards)) {
     if (event.eventName === 'RewardsAuthorised') {
+      countMissedCheckpoints(state, a.nonSigners);
       state.lastCheckpoint = {
         epoch: big(a.epoch),
         root: a.root as Hex,
@@ -202,6 +219,9 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
       exitedAt: null,
       returned: [],
       identityProblem,
+      decommissionedAt: null,
+      missedCheckpoints: 0,
+      downtimes: [],
     });
     return [];
   }
@@ -295,3 +315,47 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
 
 /** Σ contributions of a node. */
 export const stakeOf = (node: NodeState) => node.contributors.reduce((sum, c) => sum + c.amount, 0n);
+
+/**
+ * A landed checkpoint: +1 for each commissioned active node it names as a non-signer, 0 for
+ * each one that signed. (The registry refuses any other non-signer, so there is no other case.)
+ */
+function countMissedCheckpoints(state: NetworkState, nonSigners: unknown): void {
+  const named = new Set(Array.isArray(nonSigners) ? nonSigners.map((id) => String(id)) : []);
+  for (const node of state.nodes.values()) {
+    if (!isCommissioned(node)) continue;
+    node.missedCheckpoints = named.has(String(node.nodeId)) ? node.missedCheckpoints + 1 : 0;
+  }
+}
+
+/**
+ * NodeDecommissioned / NodeRecommissioned. Every event of one update carries the same round:
+ * round = commissionRound starts the next update, round = commissionRound − 1 continues the
+ * current one; anything else is out of order. Checks everything before changing anything.
+ */
+function applyCommissionEvent(state: NetworkState, event: TrackedEvent, time: bigint): LedgerEvent[] {
+  const name = event.eventName;
+  if (name !== 'NodeDecommissioned' && name !== 'NodeRecommissioned') return [];
+  const a = event.args;
+  const nodeId = big(a.nodeId);
+  const round = big(a.round);
+  if (round !== state.commissionRound && round !== state.commissionRound - 1n) {
+    throw new NetworkEventError(`${name} for node ${nodeId} in round ${round}, but ${state.commissionRound} rounds were seen`);
+  }
+  const node = state.nodes.get(nodeId);
+  if (!node) throw new NetworkEventError(`${name} for node ${nodeId}, which was never opened`);
+  requireStatus(node, event, ['running', 'exitRequested']);
+  if (name === 'NodeDecommissioned') {
+    if (node.decommissionedAt !== null) throw new NetworkEventError(`NodeDecommissioned for node ${nodeId}, decommissioned since ${node.decommissionedAt}`);
+    node.decommissionedAt = time;
+    node.downtimes.push({ from: time, to: null });
+  } else {
+    if (node.decommissionedAt === null) throw new NetworkEventError(`NodeRecommissioned for node ${nodeId}, which is commissioned`);
+    node.decommissionedAt = null;
+    node.downtimes.at(-1)!.to = time;
+    node.missedCheckpoints = 0; // back in the set with a clean slate: misses count from now
+  }
+  if (round === state.commissionRound) state.commissionRound = round + 1n;
+  if (!earns(node)) return [];
+  return [{ kind: name === 'NodeDecommissioned' ? 'nodeDecommissioned' : 'nodeRecommissioned', nodeId, time }];
+}

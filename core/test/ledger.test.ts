@@ -40,6 +40,32 @@ describe('reward ledger', () => {
     assert.deepEqual(ledgerBalances(ledger), [{ account: addr(1), amount: 507n }]);
   });
 
+  it('pays a decommissioned node nothing: its share goes to the others, and it earns again once recommissioned', () => {
+    const ledger = createLedger();
+    for (const id of [1n, 2n, 3n]) applyEvent(ledger, { kind: 'nodeActivated', nodeId: id, time: 0n, feeBps: 0, positions: [{ contributor: addr(Number(id)), beneficiary: addr(Number(id)), amount: 10n }] });
+    applyEvent(ledger, { kind: 'nodeDecommissioned', nodeId: 2n, time: DAY });
+    applyEvent(ledger, { kind: 'rewardsReleased', amount: 101n, time: DAY }); // 2 eligible: 50 each, 1 carried
+    assert.deepEqual(ledgerBalances(ledger).map((b) => b.amount), [50n, 50n]);
+    assert.equal(ledger.carried, 1n);
+    applyEvent(ledger, { kind: 'nodeRecommissioned', nodeId: 2n, time: DAY + 10n });
+    applyEvent(ledger, { kind: 'rewardsReleased', amount: 29n, time: DAY + 10n }); // 30 / 3 = 10 each, no 24 h restart
+    assert.deepEqual(ledgerBalances(ledger), [
+      { account: addr(1), amount: 60n },
+      { account: addr(2), amount: 10n },
+      { account: addr(3), amount: 60n },
+    ]);
+    assert.equal(ledger.carried, 0n);
+    // All decommissioned: the release is carried whole.
+    for (const id of [1n, 2n, 3n]) applyEvent(ledger, { kind: 'nodeDecommissioned', nodeId: id, time: DAY + 20n });
+    applyEvent(ledger, { kind: 'rewardsReleased', amount: 7n, time: DAY + 20n });
+    assert.equal(ledger.carried, 7n);
+    // Twice in a row is impossible, and refused without a change.
+    const before = serialiseLedger(ledger);
+    assert.throws(() => applyEvent(ledger, { kind: 'nodeDecommissioned', nodeId: 1n, time: DAY + 30n }), LedgerEventError);
+    assert.throws(() => applyEvent(ledger, { kind: 'nodeRecommissioned', nodeId: 9n, time: DAY + 30n }), LedgerEventError);
+    assert.equal(serialiseLedger(ledger), before);
+  });
+
   it('refuses impossible events without changing anything', () => {
     const ledger = createLedger();
     applyEvent(ledger, { kind: 'nodeActivated', nodeId: 1n, time: 10n, feeBps: 0, positions: [{ contributor: addr(1), beneficiary: addr(1), amount: 1n }] });
