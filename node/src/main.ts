@@ -32,6 +32,8 @@ import { followNetwork } from '../../core/state/follow.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
 import { statusRoute, type StatusProviders } from './status/route.ts';
+import { membershipRules } from '../../sdk/src/network/rules.ts';
+import { downtimeCredit } from '../../core/state/credit.ts';
 import { statusCommand } from './status/command.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -104,7 +106,12 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
   // Parts of GET /status that other modules provide, filled in as they land.
-  const statusProviders: StatusProviders = {};
+  const rules = membershipRules(config.deployments);
+  const statusProviders: StatusProviders = {
+    commission: (n) => ({ decommissioned: n.decommissionedAt !== null, decommissionedAt: n.decommissionedAt?.toString() ?? null, missedCheckpoints: n.missedCheckpoints }),
+    // Chain time of the last processed block: the credit every node computes for it.
+    credit: (n) => downtimeCredit(n, BigInt(network.view().time), rules),
+  };
   const health = () => {
     const chain = chainConnection();
     const h = chainHealth(tracker.status(), network.view().state);

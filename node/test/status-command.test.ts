@@ -81,6 +81,8 @@ describe('session-node status against a real node', { timeout: 150_000 }, () => 
     assert.equal(byUrl.code, 0, byUrl.stderr);
     assert.match(byUrl.stdout, new RegExp(`registered: node ${node.nodeId}, active`));
     assert.match(byUrl.stdout, new RegExp(`operator ${sys.accounts[2]!.address}, fee 0%`));
+    assert.match(byUrl.stdout, /healthy: commissioned\n/);
+    assert.match(byUrl.stdout, /downtime credit left: 2h( \d+[ms])*\n/, 'a new node starts with the initial credit (2 h on a real network)');
     assert.match(byUrl.stdout, /the node has earned 0 SESH in the ledger \(no checkpoint landed yet/);
     assert.match(byUrl.stdout, new RegExp(`following chain ${sys.deployments.chainId}: at block \\d+, head \\d+`));
     const byConfig = await sessionNode(['status'], { SESSION_NODE_CONFIG: configFile });
