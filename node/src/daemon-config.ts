@@ -88,7 +88,7 @@ Options:
 Commands:
   session-node status [--url http://127.0.0.1:PORT | --config FILE]
                          asks the running node (GET /status) and says in words how it is doing
-  session-node prepare-registration --operator 0x… --deployments FILE (--data-dir DIR | --key-dir DIR)
+  session-node prepare-registration --operator 0x… (--config FILE | --deployments FILE (--data-dir DIR | --key-dir DIR))
                          prints the registration payload JSON for the portal or the CLI
                          (creates the keys if missing)
 `;

@@ -187,7 +187,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (argv[0] === 'prepare-registration') {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
-    return prepareRegistrationCommand(argv.slice(1));
+    return prepareRegistrationCommand(daemonArgv(argv.slice(1))); // --config gives its deployments and data dir
   }
   const parsed = parseDaemonArgs(daemonArgv(argv));
   if ('help' in parsed) return void process.stdout.write(parsed.help);
