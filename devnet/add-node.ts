@@ -117,13 +117,16 @@ export async function addNodeMain(argv: readonly string[]): Promise<void> {
   console.log(`  command   ${node.command}`);
   console.log(`  status    session-node status --url ${node.url}`);
   console.log('\nThe node is running. Press Ctrl-C to stop it (the devnet keeps running).');
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await node.process.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   node.process.child.once('exit', (code) => {
+    if (stopping) return; // our own Ctrl-C
     console.error(`session-node exited (${code}); see ${node.logFile}`);
     process.exit(1);
   });
