@@ -80,7 +80,7 @@ export async function addNode(args: { deploymentsFile: string; fromAccount: numb
   const registered = await registerSoloNode({ deployments, privateKey: account.privateKey, dataDir });
   log(`registered node ${registered.nodeId} (ed25519 ${registered.ed25519}) staked by demo #${args.fromAccount} ${account.address}`);
   const port = await freePort();
-  const flags = nodeCommand({ deploymentsFile, dataDir, port });
+  const flags = nodeCommand({ deploymentsFile, dataDir, port, publicHost: '127.0.0.1' });
   const logFile = join(dataDir, 'node.log');
   const child = superviseScript(`node ${registered.nodeId}`, resolve('bin/session-node.mjs'), flags, { logFile });
   const url = await child.ready;

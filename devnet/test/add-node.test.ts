@@ -51,7 +51,7 @@ describe('npm run devnet -- add-node', { timeout: 170_000 }, () => {
     const command = /command\s+(.+)/.exec(output)![1]!;
     assert.equal(nodeId, 4n, 'the first node after the 3 genesis nodes');
     assert.ok(existsSync(logFile), logFile);
-    assert.match(command, new RegExp(`^session-node --deployments \\S*local\\.json --data-dir \\S+ --http-port ${new URL(url).port}`));
+    assert.match(command, new RegExp(`^session-node --deployments \\S*local\\.json --data-dir \\S+ --http-port ${new URL(url).port} --public-host 127\\.0\\.0\\.1$`));
 
     // On chain: a running solo node whose operator is demo #4, with the ed25519 key the node serves.
     const { publicClient } = publicClientFor(devnet.anvil.chainId, devnet.anvil.rpcUrl);
@@ -64,6 +64,16 @@ describe('npm run devnet -- add-node', { timeout: 170_000 }, () => {
       return s.body.node?.status === 'running' ? s.body : undefined;
     }, 30_000, 500);
     assert.equal(status.node.nodeId, '4');
+    // It announced itself (no file edited): a genesis node's directory learns its URL.
+    await until('a genesis node to learn the added node from its announcement', async () => {
+      const list = await getJson(`${devnet.nodes[0]!.url}/network/announcements`);
+      return list.body.announcements.some((a: { ed25519PublicKey: string; httpPort: number }) => a.ed25519PublicKey === status.ed25519PublicKey && a.httpPort === Number(new URL(url).port));
+    }, 60_000, 1_000);
+    const own = await until('the added node to hold its own announcement', async () => {
+      const s = await getJson(`${url}/status`);
+      return s.body.announcement.own ?? undefined;
+    }, 30_000, 1_000);
+    assert.equal(own.url, url);
 
     child.kill('SIGINT');
     assert.equal(await exited, 0);

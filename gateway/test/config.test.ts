@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_HELP, GatewayConfigError, gatewayArgv, parseGatewayArgs } from '../src/config.ts';
 
-const base = ['--deployments', 'd.json', '--data-dir', 'data', '--nodes-file', 'nodes.json', '--submitter-key-file', 'k.key'];
+const base = ['--deployments', 'd.json', '--data-dir', 'data', '--submitter-key-file', 'k.key'];
 const parse = (...extra: string[]) => {
   const r = parseGatewayArgs([...base, ...extra], '/srv/gw');
   if (!('config' in r)) throw new Error('expected a config');
@@ -27,6 +27,9 @@ describe('gateway config', () => {
     assert.equal(d.httpPort, 0);
     assert.equal(d.cooldownMs, 120_000);
     assert.deepEqual(parseGatewayArgs(['--help']), { help: GATEWAY_HELP });
+    // Bootstrap nodes besides the deployments file's seedNodes.
+    assert.deepEqual(c.seeds, []);
+    assert.deepEqual(parse('--seed', 'http://203.0.113.5:22020/', '--seed', 'https://node.example.org').seeds, ['http://203.0.113.5:22020', 'https://node.example.org']);
   });
 
   it('refuses missing and malformed options, saying which', () => {
@@ -35,6 +38,9 @@ describe('gateway config', () => {
     refusal([...base, '--http-port', '99999']);
     refusal([...base, '--checkpoint-interval', 'soon']);
     refusal([...base, '--nope']);
+    refusal([...base, '--nodes-file', 'nodes.json']);
+    assert.throws(() => parseGatewayArgs([...base, '--seed', 'ftp://x']), /--seed: .*http/);
+    assert.throws(() => parseGatewayArgs([...base, '--seed', 'nope']), /--seed: "nope" is not a URL/);
     assert.throws(() => parseGatewayArgs(base.slice(2)), /--deployments is required/);
   });
 });
@@ -44,10 +50,10 @@ describe('gateway config file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sesh-gwcfg-'));
     try {
       const file = join(dir, 'gateway.json');
-      writeFileSync(file, JSON.stringify({ deployments: 'd.json', 'data-dir': 'data', 'nodes-file': '/etc/nodes.json', 'submitter-key-file': 'submitter.key', 'checkpoint-interval': 'off', 'http-port': 8700 }));
+      writeFileSync(file, JSON.stringify({ deployments: 'd.json', 'data-dir': '/var/lib/gw', 'submitter-key-file': 'submitter.key', 'checkpoint-interval': 'off', 'http-port': 8700 }));
       const r = parseGatewayArgs(gatewayArgv(['--config', file, '--http-port', '9000'], {}), '/elsewhere');
       assert.ok('config' in r);
-      assert.deepEqual([r.config.deploymentsFile, r.config.dataDir, r.config.nodesFile, r.config.submitterKeyFile], [join(dir, 'd.json'), join(dir, 'data'), '/etc/nodes.json', join(dir, 'submitter.key')]);
+      assert.deepEqual([r.config.deploymentsFile, r.config.dataDir, r.config.submitterKeyFile], [join(dir, 'd.json'), '/var/lib/gw', join(dir, 'submitter.key')]);
       assert.equal(r.config.httpPort, 9000);
       assert.equal(r.config.checkpointIntervalMs, null);
       writeFileSync(file, JSON.stringify({ 'checkpoint-every': '1m' }));

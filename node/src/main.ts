@@ -35,6 +35,8 @@ import { statusRoute, type StatusProviders } from './status/route.ts';
 import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { downtimeCredit } from '../../core/state/credit.ts';
 import { statusCommand } from './status/command.ts';
+import { startMembership } from '../../core/membership/membership.ts';
+import { announcementUrl } from '../../sdk/src/network/announcement.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -81,12 +83,20 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
   });
   const chainId = config.deployments.chainId;
-  // Without a nodes file there are no probes; identity problems are still votes.
+  // Where peers answer comes from their signed, gossiped announcements (core/membership).
+  const membership = startMembership({
+    deployments: config.deployments,
+    network,
+    contract: contracts.staking,
+    dataDir: config.dataDir,
+    identity: ed.identity,
+    log,
+  });
   const peers = createPeerTester({
     network,
     chainId,
     ownEd25519: ed.identity.nodeId,
-    nodesFile: config.nodesFile,
+    urlOf: membership.directory.urlOf,
     intervalMs: config.peerTestIntervalMs,
     policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures },
     log,
@@ -111,6 +121,11 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     commission: (n) => ({ decommissioned: n.decommissionedAt !== null, decommissionedAt: n.decommissionedAt?.toString() ?? null, missedCheckpoints: n.missedCheckpoints }),
     // Chain time of the last processed block: the credit every node computes for it.
     credit: (n) => downtimeCredit(n, BigInt(network.view().time), rules),
+    // Its own entry as the directory holds it (accepted only once registered); knownBy is not measured.
+    announcement: () => {
+      const own = membership.directory.of(ed.identity.nodeId);
+      return { own: own ? { url: announcementUrl(own), timestamp: own.timestamp, software: own.software } : null, knownBy: null, directorySize: membership.directory.list().length };
+    },
   };
   const health = () => {
     const chain = chainConnection();
@@ -120,6 +135,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
 
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
+  membership.addGauges(metrics);
   metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
   const api = createJsonServer({
     log,
@@ -127,6 +143,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     observe: metrics.observe,
     routes: [
       metrics.route,
+      ...membership.routes,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),
@@ -146,7 +163,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
         identities: identities.length,
         height: network.view().height,
       })),
-      statusRoute({ network, trackerStatus: tracker.status, health, chainId, ed25519PublicKey: ed.identity.nodeId, software: 'session-node', providers: statusProviders }),
+      statusRoute({ network, trackerStatus: tracker.status, health, chainId, ed25519PublicKey: ed.identity.nodeId, software: 'session-node/1', providers: statusProviders }),
       route('GET', '/health', () => {
         const s = tracker.status();
         const chain = chainConnection();
@@ -160,9 +177,11 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
     ],
   });
-  const { url } = await api.listen(config.httpPort, config.httpHost);
+  const { url, port } = await api.listen(config.httpPort, config.httpHost);
   await tracker.syncOnce().catch((e) => log(`tracker: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`tracker: ${e.message}`));
+  // After the first sync: the directory verifies announcements against the chain view.
+  await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
   peers.start();
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
@@ -172,6 +191,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     peers.stop();
+    membership.stop();
     await tracker.stop();
     await api.close(2_000);
     process.exit(0);
