@@ -29,14 +29,16 @@ import { createGossip } from '../../core/membership/gossip.ts';
 import { downtimeCredit } from '../../core/state/credit.ts';
 import type { TestReport } from '../../sdk/src/network/test-report.ts';
 import { testingRoutes } from './testing/routes.ts';
-import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { ledgerRootRoute } from './testing/ledger-route.ts';
 import { followNetwork } from '../../core/state/follow.ts';
+import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
 import { startMembership } from '../../core/membership/membership.ts';
+import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
+import { membershipRules } from '../../sdk/src/network/rules.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -65,7 +67,7 @@ function prepareRegistrationCommand(argv: string[]): void {
   process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
 }
 
-async function run(config: ResolvedDaemonConfig): Promise<void> {
+async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const bls = loadOrCreateBlsKey(config.keyDir);
   const ed = loadOrCreateEd25519Key(config.keyDir);
@@ -131,6 +133,15 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
+  // Registered peers by ed25519 key, for their own rate-limit bucket (core/http/node-auth.ts);
+  // rebuilt only when the chain view moves on.
+  let peerKeys = { height: -1, keys: new Set<string>() };
+  const isPeer = (key: string) => {
+    const v = network.view();
+    if (v.height !== peerKeys.height) peerKeys = { height: v.height, keys: new Set([...v.state.nodes.values()].filter(isActive).map((n) => n.ed25519Key.toLowerCase())) };
+    return peerKeys.keys.has(key);
+  };
+
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   membership.addGauges(metrics);
@@ -140,6 +151,9 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
+    // Strangers together get at most this much; each registered peer has its own bucket.
+    anonymousTotal: { capacity: 400, refillPerSecond: 200 },
+    peerAuth: { isPeer, rateLimit: { capacity: 100, refillPerSecond: 50 } },
     observe: metrics.observe,
     routes: [
       metrics.route,
@@ -184,6 +198,14 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
   reportGossip.start();
   testing.loop.start();
+  // --run-rounds: this node also runs the network's signing rounds (rounds-runner.ts).
+  const rounds = runnerArgs
+    ? await startNodeRounds({
+        args: runnerArgs, network, tracker, contracts, rpcUrl: config.rpcUrls[0]!, chainId, identity: ed.identity,
+        endpoints: membership.directory.urls, rpc: fastRpc.request, chainNow, confirmations: config.confirmations,
+        commissionIntervalMs: membershipRules(config.deployments).testPeriodSec * 1000, log,
+      })
+    : undefined;
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
 
@@ -193,6 +215,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     stopping = true;
     testing.loop.stop();
     reportGossip.stop();
+    rounds?.stop();
     membership.stop();
     await tracker.stop();
     await api.close(2_000);
@@ -207,9 +230,10 @@ async function main(argv: string[]): Promise<void> {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
     return prepareRegistrationCommand(argv.slice(1));
   }
-  const parsed = parseDaemonArgs(argv);
-  if ('help' in parsed) return void process.stdout.write(parsed.help);
-  await run(resolveDaemonConfig(parsed.config));
+  const { rest, runner } = extractRunnerArgs(argv, (p) => resolve(p));
+  const parsed = parseDaemonArgs(rest);
+  if ('help' in parsed) return void process.stdout.write(parsed.help + RUNNER_HELP);
+  await run(resolveDaemonConfig(parsed.config), runner);
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {
