@@ -151,6 +151,8 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
+    // A commission request carries its evidence (signed reports): more than the default 64 KiB.
+    bodyLimit: 512 * 1024,
     // Strangers together get at most this much; each registered peer has its own bucket.
     anonymousTotal: { capacity: 400, refillPerSecond: 200 },
     peerAuth: { isPeer, rateLimit: { capacity: 100, refillPerSecond: 50 } },
@@ -158,7 +160,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     routes: [
       metrics.route,
       ...membership.routes,
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval, refuseCheckpoints: process.env.SESSION_NODE_TEST_REFUSE_CHECKPOINTS === '1' }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
       ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
       ...nameRoutes(client, config.deployments),
