@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     // Each suite gets its own fresh chain, so no suite's state changes another's numbers.
     const sys = await startLocalSystem({ accounts: 20, ...suite.system });
     try {
-      for (const { operation, gas } of await suite.measure(sys)) {
-        rows.push({ operation, gas: Number(gas), anchorGas: ANCHOR_GAS[operation] ?? null });
+      for (const { operation, gas, note } of await suite.measure(sys)) {
+        rows.push({ operation, gas: Number(gas), anchorGas: ANCHOR_GAS[operation] ?? null, ...(note ? { note } : {}) });
       }
     } finally {
       await sys.stop();

@@ -28,4 +28,8 @@ export const GOAL_GAS: Record<string, number> = {
   openMultiContributorNode: 400_000,
   hashToCurve: 50_000,
   distributorClaim: 80_000,
+  decommission: 150_000,
+  recommission: 150_000,
+  decommissionPerNodeInBatchOf10: 150_000,
+  recommissionPerNodeInBatchOf10: 150_000,
 };

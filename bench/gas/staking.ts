@@ -25,6 +25,7 @@ import {
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { DAY, approveMax, balanceOf, lastNodeId, networkSignature, nodeKeysFor, readStaking, seedNodes, stakingNet } from '../../contracts/test/staking-kit.ts';
 import { gasUsed, type GasSuite } from './types.ts';
+import { measureCommission } from './commission.ts';
 
 const NODES = Number(process.env.STAKING_BENCH_NODES ?? 2000);
 
@@ -133,6 +134,8 @@ export const stakingGas: GasSuite = {
     now = await at(now + 60n);
     const deregSig = networkSignature(net, active, DEREGISTER_PURPOSE, deregisterPayloadHash(bad, now));
     const deregisterWithSignature = await gasOf(await liquidator.send(net.staking, SessionStaking.abi, 'deregisterWithSignature', [bad, now, deregSig]));
+    active.splice(active.indexOf(bad), 1);
+    const commissionRows = await measureCommission(sys, net, active, now + 60n);
 
     process.stderr.write(`  staking bench with ${NODES} nodes took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return [
@@ -146,6 +149,7 @@ export const stakingGas: GasSuite = {
       { operation: 'requestExit', gas: requestExit },
       { operation: 'exitWithSignature', gas: exitWithSignature },
       { operation: 'deregisterWithSignature', gas: deregisterWithSignature },
+      ...commissionRows,
     ];
   },
 };

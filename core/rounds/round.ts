@@ -1,5 +1,5 @@
 /**
- * One signing round: ask every active node's endpoint (fanOut, with timeouts and cooldowns),
+ * One signing round: ask every commissioned node's endpoint (fanOut, with timeouts and cooldowns),
  * decode their shares, aggregate and verify (aggregate.ts), name the non-signers, and decide
  * quorum over NODE IDS (an endpoint may host several identities). A share that fails the
  * check benches its endpoint.
@@ -7,9 +7,9 @@
 import type { Hex } from 'viem';
 import { g1FromHex, g1FromSolidity, type G1Point, type NetworkSignatureArgs } from '../../sdk/src/bls/index.ts';
 import type { NetworkView } from '../state/consumer.ts';
-import { isActive } from '../state/network-state.ts';
+import { inSigningSet } from './signing-set.ts';
 import { fanOut, type NodeRef } from './fanout.ts';
-import { postJsonCall } from './http-call.ts';
+import { postJsonCall, type RequestSigner } from './http-call.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { hasQuorum, quorumThreshold } from './quorum.ts';
 import { aggregateShares, decodeG2Unchecked, signatureArgs, type Share } from './aggregate.ts';
@@ -34,9 +34,9 @@ export type RoundReport = {
   answersMs: number;
 };
 
-/** Active node ids → their endpoint URL (via the ed25519 key each registered), and the endpoints. */
+/** Signing node ids (commissioned) → their endpoint URL (via the ed25519 key each registered), and the endpoints. */
 export function endpointsOf(view: NetworkView, urls: ReadonlyMap<string, string>) {
-  const active = [...view.state.nodes.values()].filter(isActive);
+  const active = [...view.state.nodes.values()].filter(inSigningSet);
   const urlOf = new Map<bigint, string>();
   for (const node of active) {
     const url = urls.get(node.ed25519Key);
@@ -62,6 +62,8 @@ export async function runRound(options: {
   body: unknown;
   cooldowns: CooldownRegistry;
   timeoutMs: number;
+  /** A node running the round signs its requests; a gateway (not registered) does not. */
+  sign?: RequestSigner;
   log?: (line: string) => void;
 }): Promise<RoundReport> {
   const started = Date.now();
@@ -70,9 +72,15 @@ export async function runRound(options: {
   const activeIds = new Set(active.map((n) => n.nodeId));
   const round = await fanOut<Answer>({
     nodes: refs,
-    call: postJsonCall<Answer>(options.path, options.body),
+    call: postJsonCall<Answer>(options.path, options.body, options.sign),
     timeoutMs: options.timeoutMs,
     cooldowns: options.cooldowns,
+    // Quorum is over node ids (an endpoint may host several); shares are checked after the
+    // fan-out, so a bad one found then can only lower the count: the grace covers the usual case.
+    quorumReached: (responders) => {
+      const ids = new Set(responders.flatMap((r) => r.value.shares.map((s) => s.nodeId)));
+      return hasQuorum(ids.size, active.length);
+    },
     validate: (node, value) => {
       if (typeof value !== 'object' || value === null || !Array.isArray(value.shares) || typeof value.digest !== 'string') return 'answer lacks { digest, shares }';
       for (const s of value.shares) {

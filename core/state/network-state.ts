@@ -173,8 +173,7 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
   if (contracts.registry !== undefined && at === lower(contracts.registry)) return applyCommissionEvent(state, event, BigInt(time));
   if (at === lower(contracts.rewards)) {
     if (event.eventName === 'RewardsAuthorised') {
-      countMissedCheckpoints(state, a.nonSigners);
-      state.lastCheckpoint = {
+      const record: CheckpointRecord = {
         epoch: big(a.epoch),
         root: a.root as Hex,
         total: big(a.cumulativeTotal),
@@ -183,6 +182,8 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
         blockNumber: event.blockNumber,
         time,
       };
+      countMissedCheckpoints(state, a.nonSigners); // after every conversion: a refusal changes nothing
+      state.lastCheckpoint = record;
     } else if (event.eventName === 'RewardsClaimed') {
       state.claimed.set(lower(a.account), big(a.cumulativeAmount));
     }

@@ -14,6 +14,10 @@
  * earns yet (e.g. before the 24 h eligibility), a synthetic tree over two accounts is
  * authorised instead so claims still happen.
  *
+ * Commission updates (NetworkKeyRegistry.updateCommission) are signed for real by the
+ * commissioned set; after each step decommissionedAt and commissionRound must match the
+ * registry's isDecommissioned / commissionRound.
+ *
  * MODEL_RUNS (default 1000) sets the number of sequences; MODEL_STATS=1 prints outcome counts.
  */
 import assert from 'node:assert/strict';
@@ -23,9 +27,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createPublicClient, decodeEventLog, encodeFunctionData, erc20Abi, getAddress, http, toHex, type Abi, type Address, type Hex } from 'viem';
-import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
+import { NetworkKeyRegistry, RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import {
   buildRewardsTree,
+  commissionMessage,
   DEREGISTER_PURPOSE,
   deregisterPayloadHash,
   EXIT_PURPOSE,
@@ -50,7 +55,7 @@ import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { approveMax, DAY, nextKeyPair, seedNodes, stakingNet, type StakingNet } from '../../contracts/test/staking-kit.ts';
 import type { TrackedBlock, TrackedEvent } from '../chain/tracker.ts';
 import { createNetworkConsumer, type NetworkConsumer } from '../state/consumer.ts';
-import { isActive, isLive, stakeOf, type NodeState } from '../state/network-state.ts';
+import { isActive, isCommissioned, isLive, stakeOf, type NodeState } from '../state/network-state.ts';
 import { serialiseLedger } from '../ledger/ledger.ts';
 import { edKey } from './helpers/network-events.ts';
 import { nodeShapes, type NodeKind } from './helpers/model-compare.ts';
@@ -79,6 +84,7 @@ async function timed<T>(part: string, run: () => Promise<T>): Promise<T> {
     timings.set(part, (timings.get(part) ?? 0) + performance.now() - t0);
   }
 }
+const contractsOf = (net: StakingNet) => ({ staking: net.staking, rewards: net.rewards, pool: net.pool, registry: net.registry });
 const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
 
 describe('node state machine vs the real contracts (model-based, fast-check on anvil)', () => {
@@ -113,8 +119,9 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
     decoders.set(net.staking.toLowerCase(), SessionStaking.abi as Abi);
     decoders.set(net.rewards.toLowerCase(), StakingRewards.abi as Abi);
     decoders.set(net.pool.toLowerCase(), RewardRatePool.abi as Abi);
+    decoders.set(net.registry.toLowerCase(), NetworkKeyRegistry.abi as Abi);
     // Everything the chain emitted since the deploy block: each sequence's consumer starts from it.
-    const logs = await sys.rpc<RawLog[]>('eth_getLogs', [{ fromBlock: toHex(sys.deployments.deployBlock), toBlock: 'latest', address: [net.staking, net.rewards, net.pool] }]);
+    const logs = await sys.rpc<RawLog[]>('eth_getLogs', [{ fromBlock: toHex(sys.deployments.deployBlock), toBlock: 'latest', address: [net.staking, net.rewards, net.pool, net.registry] }]);
     baseline = [];
     for (const n of [...new Set(logs.map((l) => Number(BigInt(l.blockNumber))))].sort((a, b) => a - b)) {
       const blockLogs = logs.filter((l) => Number(BigInt(l.blockNumber)) === n);
@@ -238,19 +245,21 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
     // as a lastNodeId difference, one it invented as a record of status None).
     const ids = Array.from({ length: v.state.nodes.size + 1 }, (_, i) => BigInt(i + 1));
     const read = <T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []) => client.readContract({ address, abi, functionName, args } as never) as Promise<T>;
-    const [globals, records, claimed, reservations] = await Promise.all([
+    const [globals, records, claimed, reservations, decommissioned] = await Promise.all([
       Promise.all([
         read<bigint>(net.staking, SessionStaking.abi as Abi, 'lastNodeId'),
         read<bigint>(net.staking, SessionStaking.abi as Abi, 'activeNodeCount'),
         read<bigint>(net.rewards, StakingRewards.abi as Abi, 'epoch'),
         read<Hex>(net.rewards, StakingRewards.abi as Abi, 'currentRoot'),
+        read<bigint>(net.registry, NetworkKeyRegistry.abi as Abi, 'commissionRound'),
       ]),
       Promise.all(ids.map(async (id) => decodeNodeRecord(await read(net.staking, SessionStaking.abi as Abi, 'nodeRecord', [id])))),
       Promise.all(claimants(world).map((u) => read<bigint>(net.rewards, StakingRewards.abi as Abi, 'claimed', [u]))),
       Promise.all(ids.map((id) => Promise.all((v.state.nodes.get(id)?.reserved ?? []).map((r) => read<bigint>(net.staking, SessionStaking.abi as Abi, 'reservationOf', [id, r.address]))))),
+      Promise.all(ids.map((id) => read<boolean>(net.registry, NetworkKeyRegistry.abi as Abi, 'isDecommissioned', [id]))),
     ]);
-    const [lastNodeId, activeNodeCount, epoch, currentRoot] = globals as [bigint, bigint, bigint, Hex];
-    return { lastNodeId, activeNodeCount, epoch, currentRoot, ids, records, claimed, reservations };
+    const [lastNodeId, activeNodeCount, epoch, currentRoot, commissionRound] = globals as [bigint, bigint, bigint, Hex, bigint];
+    return { lastNodeId, activeNodeCount, epoch, currentRoot, commissionRound, ids, records, claimed, reservations, decommissioned };
   }
 
   const lower = (a: string) => a.toLowerCase();
@@ -267,7 +276,18 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
       assert.deepEqual(json(mine), json(chain.exists ? chain : { exists: false }), `${step}: node ${id}`);
     });
     const nodes = [...v.state.nodes.values()];
-    assert.equal(BigInt(nodes.filter(isActive).length), c.activeNodeCount, `${step}: activeNodeCount`);
+    // The registry counts the signing set: active and commissioned.
+    assert.equal(BigInt(nodes.filter(isCommissioned).length), c.activeNodeCount, `${step}: activeNodeCount`);
+    assert.equal(v.state.commissionRound, c.commissionRound, `${step}: commissionRound`);
+    c.ids.forEach((id, i) => {
+      const node = v.state.nodes.get(id);
+      // The registry forgets the flag with the key (exit / deregistration); decommissionedAt is meaningful while active.
+      const mine = node !== undefined && isActive(node) && node.decommissionedAt !== null;
+      assert.equal(mine, c.decommissioned[i], `${step}: node ${id} isDecommissioned`);
+      if (node?.decommissionedAt != null) assert.ok(node.downtimes.at(-1)?.from === node.decommissionedAt && node.downtimes.at(-1)?.to === null, `${step}: node ${id} downtime open`);
+      const account = v.ledger.nodes.get(id);
+      if (account?.active) assert.equal(account.decommissioned, node!.decommissionedAt !== null, `${step}: node ${id} decommissioned in the ledger`);
+    });
     for (const node of nodes) {
       if (node.status === 'exited' || node.status === 'cancelled') {
         assert.deepEqual(json(node.returned.map((r) => [lower(r.address), r.amount])), json(node.contributors.map((x) => [lower(x.address), x.amount])), `${step}: node ${node.nodeId} returned every stake`);
@@ -301,7 +321,8 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
   const indexOf = (address: Address) => users.findIndex((u) => lower(u) === lower(address));
 
   async function signature(world: World, purpose: Hex, payloadHash: Hex, coinFlip: number) {
-    const active = [...world.consumer.view().state.nodes.values()].filter(isActive).map((n) => n.nodeId);
+    // The signing set: decommissioned keys are out of the aggregate.
+    const active = [...world.consumer.view().state.nodes.values()].filter(isCommissioned).map((n) => n.nodeId);
     // One time in eight more than a third do not sign: the contract refuses (InsufficientSigners).
     // (At least one signs: an empty aggregate is not a signature.)
     const nonSigners = coinFlip === 0 ? active.slice(0, Math.min(Math.floor(active.length / 3) + 1, active.length - 1)) : [];
@@ -499,6 +520,19 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
         await send(world, KEEPER, net.rewards, StakingRewards.abi as Abi, 'claim', [account, amount, proof], 'claim');
         return;
       }
+      case 'commission': {
+        // Down: a commissioned node (or, a quarter of the time, any / a missing one); up: a decommissioned one.
+        const t = target(world, op.node, (n) => isActive(n) && (op.down ? n.decommissionedAt === null : n.decommissionedAt !== null));
+        if (!t) return;
+        const view = world.consumer.view();
+        // One time in eight the wrong round (CommissionRoundMismatch).
+        const round = view.state.commissionRound + (op.coin === 5 ? 1n : 0n);
+        const update = { round, decommission: op.down ? [t.nodeId] : [], recommission: op.down ? [] : [t.nodeId], signedAt: await chainNow() };
+        const { purpose, payloadHash } = commissionMessage(update);
+        const sig = await signature(world, purpose, payloadHash, op.coin);
+        await send(world, KEEPER, net.registry, NetworkKeyRegistry.abi as Abi, 'updateCommission', [update.round, update.decommission, update.recommission, update.signedAt, sig], op.down ? 'decommission' : 'recommission');
+        return;
+      }
       case 'wait':
         await advance(op.seconds);
         return;
@@ -511,7 +545,7 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
     clean = await sys.snapshot();
     net.keyPairs = new Map(seededKeys);
     const world: World = {
-      consumer: createNetworkConsumer({ staking: net.staking, rewards: net.rewards, pool: net.pool }, { deployBlock: sys.deployments.deployBlock, chainId: net.chainId }),
+      consumer: createNetworkConsumer(contractsOf(net), { deployBlock: sys.deployments.deployBlock, chainId: net.chainId }),
       delivered: [],
       kinds: new Map([...seededKeys.keys()].map((id) => [id, 'seeded' as const])),
       identity: new Map(),
@@ -565,7 +599,7 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
           await check(world, `step ${i} ${json(op)}`);
         }
         // A second node fed the same chain holds a byte-identical ledger and state.
-        const twin = createNetworkConsumer({ staking: net.staking, rewards: net.rewards, pool: net.pool }, { deployBlock: sys.deployments.deployBlock, chainId: net.chainId });
+        const twin = createNetworkConsumer(contractsOf(net), { deployBlock: sys.deployments.deployBlock, chainId: net.chainId });
         for (const b of [...baseline, ...world.delivered]) twin.apply(b.events, b.block);
         assert.equal(serialiseLedger(twin.view().ledger), serialiseLedger(world.consumer.view().ledger));
         assert.equal(json([...twin.view().state.nodes.values()]), json([...world.consumer.view().state.nodes.values()]));

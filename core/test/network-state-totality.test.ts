@@ -13,7 +13,7 @@ import { ANOMALIES_KEPT } from '../state/network-state.ts';
 import { ledgerBalances, serialiseLedger } from '../ledger/ledger.ts';
 import { addr, chainBuilder, edKey, signedOpening, TEST_CHAIN_ID } from './helpers/network-events.ts';
 
-const contracts = { staking: addr(0xa1), rewards: addr(0xa2), pool: addr(0xa3) };
+const contracts = { staking: addr(0xa1), rewards: addr(0xa2), pool: addr(0xa3), registry: addr(0xa4) };
 const S = contracts.staking;
 const opening = (id: number, operator: number, extra: Partial<{ autoActivate: boolean; stakeRequired: bigint }> = {}, keyLabel?: string) =>
   ({ address: S, eventName: 'NodeOpened', args: signedOpening(S, { nodeId: BigInt(id), operator: addr(operator), blsKey: { x: BigInt(id), y: 2n }, feeBps: 1_000, stakeRequired: 100n, autoActivate: true, ...extra }, keyLabel) });
@@ -146,9 +146,9 @@ describe('network state machine: totality', () => {
   it('arbitrary events with arbitrary arguments never throw (property)', () => {
     const anyValue = fc.oneof(fc.bigInt({ min: -5n, max: 2n ** 70n }), fc.integer(), fc.string(), fc.constant(undefined), fc.constant(null), fc.boolean(), fc.constantFrom(addr(1), addr(2)));
     const eventArb = fc.record({
-      address: fc.constantFrom(contracts.staking, contracts.rewards, contracts.pool, addr(0xbb)),
-      eventName: fc.constantFrom('NodeOpened', 'SlotReserved', 'Contributed', 'ContributionWithdrawn', 'NodeActivated', 'PoolCancelled', 'ExitRequested', 'NodeExited', 'NodeDeregistered', 'StakeReturned', 'Released', 'RewardsAuthorised', 'RewardsClaimed', 'Whatever'),
-      args: fc.record({ nodeId: fc.oneof(fc.bigInt({ min: 0n, max: 3n }), anyValue), operator: anyValue, contributor: anyValue, account: anyValue, beneficiary: fc.oneof(fc.constant(contracts.rewards), anyValue), amount: anyValue, total: anyValue, penalty: anyValue, time: anyValue, unlockAt: anyValue, blsKey: fc.oneof(fc.constant({ x: 1n, y: 2n }), anyValue), ed25519Key: anyValue, epoch: anyValue, cumulativeAmount: anyValue }, { requiredKeys: [] }),
+      address: fc.constantFrom(contracts.staking, contracts.rewards, contracts.pool, contracts.registry, addr(0xbb)),
+      eventName: fc.constantFrom('NodeOpened', 'SlotReserved', 'Contributed', 'ContributionWithdrawn', 'NodeActivated', 'PoolCancelled', 'ExitRequested', 'NodeExited', 'NodeDeregistered', 'StakeReturned', 'Released', 'RewardsAuthorised', 'RewardsClaimed', 'NodeDecommissioned', 'NodeRecommissioned', 'Whatever'),
+      args: fc.record({ nodeId: fc.oneof(fc.bigInt({ min: 0n, max: 3n }), anyValue), operator: anyValue, contributor: anyValue, account: anyValue, beneficiary: fc.oneof(fc.constant(contracts.rewards), anyValue), amount: anyValue, total: anyValue, penalty: anyValue, time: anyValue, unlockAt: anyValue, blsKey: fc.oneof(fc.constant({ x: 1n, y: 2n }), anyValue), ed25519Key: anyValue, epoch: anyValue, cumulativeAmount: anyValue, round: fc.oneof(fc.bigInt({ min: 0n, max: 2n }), anyValue), nonSigners: fc.oneof(fc.array(fc.bigInt({ min: 0n, max: 3n })), anyValue) }, { requiredKeys: [] }),
     });
     fc.assert(
       fc.property(fc.array(fc.array(eventArb, { maxLength: 4 }), { maxLength: 12 }), (blocks) => {

@@ -109,21 +109,35 @@ describe('signing checks', () => {
     assert.equal(checkExit(v, { nodeId: 1n, signedAt: unlockAt }, { chainNow: unlockAt }).ok, true);
     assert.equal(checkExit(v, { nodeId: 2n, signedAt: now }, { chainNow: now }).ok, false);
     assert.equal(checkExit(v, { nodeId: 9n, signedAt: now }, { chainNow: now }).ok, false);
-    const noGrounds = checkDeregistration(v, { nodeId: 2n, signedAt: now }, { chainNow: now, candidates: new Set() });
+    const noGrounds = checkDeregistration(v, { nodeId: 2n, signedAt: now }, { chainNow: now, ground: null });
     assert.equal(!noGrounds.ok && noGrounds.error, 'no_grounds');
-    assert.equal(checkDeregistration(v, { nodeId: 2n, signedAt: now }, { chainNow: now, candidates: new Set([2n]) }).ok, true);
+    assert.equal(checkDeregistration(v, { nodeId: 2n, signedAt: now }, { chainNow: now, ground: 'identity problem: test' }).ok, true);
   });
 });
 
-describe('peer ledger-root judgement', () => {
-  it('passes a peer that matches our checkpoint at its block or is ahead of us; fails a different root or a malformed one', async () => {
-    const { judgeLedgerRoot, ledgerRootString } = await import('../../node/src/peers/loop.ts');
+describe('GET /ledger/root?block=N (the ledger test\'s common block)', () => {
+  it('answers the root at exactly N, 409 behind for a block not reached, 400 for a bad block', async () => {
+    const { ledgerRootRoute } = await import('../../node/src/testing/ledger-route.ts');
+    const { createJsonServer } = await import('../http/server.ts');
     const c = feed(history());
-    assert.deepEqual(judgeLedgerRoot(c, ledgerRootString(c)), { ok: true });
-    assert.deepEqual(judgeLedgerRoot(c, `45:${c.checkpointAt(45).root}`), { ok: true }, 'a peer behind us, consistent');
-    assert.deepEqual(judgeLedgerRoot(c, `9999:0x${'00'.repeat(32)}`), { ok: true }, 'ahead of us: cannot judge yet');
-    const wrong = judgeLedgerRoot(c, `45:0x${'12'.repeat(32)}`);
-    assert.equal(wrong.ok, false);
-    assert.equal(judgeLedgerRoot(c, 'garbage').ok, false);
+    const api = createJsonServer({ routes: [ledgerRootRoute(c)], rateLimit: false });
+    const { url } = await api.listen(0);
+    try {
+      const at = async (q: string) => {
+        const r = await fetch(`${url}/ledger/root${q}`);
+        return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+      };
+      const h = c.view().height;
+      const exact = await at('?block=45');
+      assert.equal(exact.status, 200);
+      assert.deepEqual([exact.body.block, exact.body.root], [45, c.checkpointAt(45).root]);
+      const ahead = await at(`?block=${h + 1}`);
+      assert.deepEqual([ahead.status, ahead.body.error], [409, 'behind']);
+      for (const bad of ['?block=-1', '?block=abc', '?block=01', '?block=']) assert.equal((await at(bad)).status, 400, bad);
+      const plain = await at('');
+      assert.deepEqual([plain.status, plain.body.ledgerBlock], [200, h]);
+    } finally {
+      await api.close(100);
+    }
   });
 });

@@ -94,7 +94,9 @@ export function portalRoutes(ctx: {
       const chain = ctx.chainConnection();
       const health = chainHealth(ctx.tracker.status(), network.view().state);
       // A stalled chain connection is not ok either (the tracker may still be retrying its poll).
-      return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), chain };
+      const c = ctx.service.lastCommission();
+      const commission = c === undefined ? null : { outcome: c.outcome, ...('update' in c && c.update ? { round: c.update.round.toString(), decommission: c.update.decommission.map(String), recommission: c.update.recommission.map(String) } : {}), ...('reason' in c ? { reason: c.reason } : {}) };
+      return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), chain, commission };
     }),
     route('GET', '/api/network', async () => {
       const view = network.view();

@@ -30,6 +30,9 @@ Options:
   --checkpoint-interval T     how often to authorise a rewards checkpoint, e.g. 30s, 10m; "off"
                               disables (default 10m)
   --deregistration-interval T how often to collect nodes' deregistration votes (default 30s; "off")
+  --commission-interval T     how often to run a commission round (decommission / recommission
+                              what the nodes' testers propose; default: the test period of the
+                              deployments' membership rules; "off" disables)
   --round-timeout T           per-node timeout of a signing round (default 10s)
   --submit-wait T             longest wait for one transaction to confirm (re-sent if dropped,
                               replaced if stuck; default 60s)
@@ -53,6 +56,8 @@ export type GatewayConfig = {
   corsOrigin: string;
   checkpointIntervalMs: number | null;
   deregistrationIntervalMs: number | null;
+  /** undefined: the membership rules' testPeriodSec (resolved in main, needs the deployments). */
+  commissionIntervalMs?: number | null;
   roundTimeoutMs: number;
   submitWaitMs: number;
   outsideRoundIntervalMs: number;
@@ -93,6 +98,7 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
         'cors-origin': { type: 'string' },
         'checkpoint-interval': { type: 'string' },
         'deregistration-interval': { type: 'string' },
+        'commission-interval': { type: 'string' },
         'round-timeout': { type: 'string' },
         'submit-wait': { type: 'string' },
         'outside-round-interval': { type: 'string' },
@@ -140,6 +146,7 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
       corsOrigin: str('cors-origin') ?? '*',
       checkpointIntervalMs: duration('checkpoint-interval', 600_000),
       deregistrationIntervalMs: duration('deregistration-interval', 30_000),
+      ...(str('commission-interval') !== undefined ? { commissionIntervalMs: duration('commission-interval', null) } : {}),
       roundTimeoutMs: duration('round-timeout', 10_000) ?? 10_000,
       submitWaitMs: duration('submit-wait', 60_000) ?? 60_000,
       outsideRoundIntervalMs: duration('outside-round-interval', 5_000) ?? 5_000,

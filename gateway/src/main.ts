@@ -18,6 +18,7 @@ import { createCooldownRegistry } from '../../core/rounds/cooldown.ts';
 import { GatewayConfigError, gatewayArgv, parseGatewayArgs, type GatewayConfig } from './config.ts';
 import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';
+import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { startMembership } from '../../core/membership/membership.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -75,6 +76,10 @@ async function run(config: GatewayConfig): Promise<void> {
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   membership.addGauges(metrics);
   metrics.gauge('nodes_on_cooldown', 'Node endpoints benched for a bad answer', () => cooldowns.active().length);
+  metrics.gauge('last_commission_ok', '1 if the latest commission round landed (here or by another runner) or had nothing to do, 0 if not, NaN before the first', () => {
+    const last = service.lastCommission();
+    return last === undefined ? Number.NaN : last.outcome === 'landed' || last.outcome === 'landed-elsewhere' || last.outcome === 'nothing' ? 1 : 0;
+  });
   metrics.gauge('last_round_ok', '1 if the latest signing round reached quorum, 0 if not, NaN before the first', () => {
     const last = service.lastRounds.at(-1);
     return last === undefined ? Number.NaN : last.ok ? 1 : 0;
@@ -96,12 +101,14 @@ async function run(config: GatewayConfig): Promise<void> {
     }
   });
   const { url } = await api.listen(config.httpPort, config.httpHost);
+  const commissionIntervalMs = config.commissionIntervalMs === undefined ? membershipRules(deployments).testPeriodSec * 1000 : config.commissionIntervalMs;
   await tracker.syncOnce().catch((e) => log(`gateway: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`gateway tracker: ${e.message}`));
   await membership.start();
   const timers = [
     every(config.checkpointIntervalMs, 'checkpoint', () => service.checkpoint()),
     every(config.deregistrationIntervalMs, 'deregistration', () => service.deregisterFailing()),
+    every(commissionIntervalMs, 'commission', () => service.commission()),
   ];
   process.stdout.write(`gateway listening ${url}\n`);
   let stopping = false;

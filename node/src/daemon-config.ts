@@ -135,7 +135,8 @@ const guard = <T>(parse: () => T): T => {
   }
 };
 const integer = (option: string, raw: string, min: number, max: number) => guard(() => integerOption(option, raw, min, max));
-const parseDuration = (option: string, raw: string, bounds: { minMs?: number; maxMs?: number } = {}) => guard(() => durationOption(option, raw, bounds));
+/** parseDuration throwing DaemonConfigError (the round runner's options use it too). */
+export const parseDuration = (option: string, raw: string, bounds: { minMs?: number; maxMs?: number } = {}) => guard(() => durationOption(option, raw, bounds));
 
 function rpcUrl(raw: string): string {
   let url: URL;
@@ -165,7 +166,7 @@ function publicHost(raw: string | undefined, httpHost: string): string {
   return host;
 }
 
-/** The deregistration policy: never a few missed tests (see peers/failures.ts). */
+/** Old peer-test flags, still accepted; testing now follows the membership rules (sdk/src/network/rules.ts). */
 function deregistrationPolicy(one: (o: ValueOption) => string | undefined) {
   const minFailuresRaw = one('--deregister-min-failures') ?? one('--peer-fail-threshold');
   if (one('--deregister-min-failures') !== undefined && one('--peer-fail-threshold') !== undefined) fail('--peer-fail-threshold is the old name of --deregister-min-failures; give one of them');

@@ -25,18 +25,24 @@ import { loadOrCreateEd25519Key } from '../../core/keys/ed25519.ts';
 import { nameRoutes } from './names/routes.ts';
 import { proRoutes } from './pro/routes.ts';
 import { peerTestRoute } from './peers/http.ts';
-import { createPeerTester, ledgerRootString } from './peers/loop.ts';
+import { createTesting } from './testing/index.ts';
+import { createGossip } from '../../core/membership/gossip.ts';
+import { downtimeCredit } from '../../core/state/credit.ts';
+import type { TestReport } from '../../sdk/src/network/test-report.ts';
+import { testingRoutes } from './testing/routes.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
+import { ledgerRootRoute } from './testing/ledger-route.ts';
 import { followNetwork } from '../../core/state/follow.ts';
+import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
 import { statusRoute, type StatusProviders } from './status/route.ts';
-import { membershipRules } from '../../sdk/src/network/rules.ts';
-import { downtimeCredit } from '../../core/state/credit.ts';
+import { periodOf } from './testing/assignment.ts';
 import { statusCommand } from './status/command.ts';
 import { startMembership } from '../../core/membership/membership.ts';
 import { announcementUrl } from '../../sdk/src/network/announcement.ts';
+import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -65,7 +71,7 @@ function prepareRegistrationCommand(argv: string[]): void {
   process.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
 }
 
-async function run(config: ResolvedDaemonConfig): Promise<void> {
+async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const bls = loadOrCreateBlsKey(config.keyDir);
   const ed = loadOrCreateEd25519Key(config.keyDir);
@@ -92,13 +98,29 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     identity: ed.identity,
     log,
   });
-  const peers = createPeerTester({
+  const rules = membership.rules;
+  const testing = createTesting({
     network,
     chainId,
-    ownEd25519: ed.identity.nodeId,
+    contract: contracts.staking,
+    identity: ed.identity,
+    rules,
     urlOf: membership.directory.urlOf,
-    intervalMs: config.peerTestIntervalMs,
-    policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures },
+    creditLeft: (node, chainNow) => downtimeCredit(node, chainNow, rules),
+    publish: (report) => void reportGossip.publish(report, true),
+    log,
+  });
+  // Signed test reports travel by the same generic gossip as announcements (failures, reports
+  // about decommissioned nodes, changed results: loop.ts); the store decides what it accepts.
+  const reportGossip = createGossip<TestReport>({
+    path: '/network/reports',
+    field: 'reports',
+    keyOf: (r) => `${r.period}/${r.tester}/${r.tested}`,
+    offer: testing.store.offer,
+    peers: () => [...membership.directory.urls().values()],
+    self: () => membership.directory.urlOf(ed.identity.nodeId),
+    fanout: rules.gossipFanout,
+    antiEntropySec: rules.antiEntropySec,
     log,
   });
   // Its own pool with few attempts: a contract without the function reverts, and a revert
@@ -116,11 +138,18 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
   // Parts of GET /status that other modules provide, filled in as they land.
-  const rules = membershipRules(config.deployments);
   const statusProviders: StatusProviders = {
     commission: (n) => ({ decommissioned: n.decommissionedAt !== null, decommissionedAt: n.decommissionedAt?.toString() ?? null, missedCheckpoints: n.missedCheckpoints }),
     // Chain time of the last processed block: the credit every node computes for it.
     credit: (n) => downtimeCredit(n, BigInt(network.view().time), rules),
+    // Who tests it this period, their latest signed reports and the majority's verdict (node/src/testing).
+    tests: (n) => {
+      if (n === null) return { testers: [], results: [], verdict: null };
+      const testers = testing.book.at(periodOf(Date.now() / 1000, rules.testPeriodSec)).testersOf(n.nodeId).map(String);
+      const results = testing.store.about(n.nodeId).slice(0, 10).map((r) => ({ tester: r.tester, passed: r.ok, at: r.at, ...(r.reason ? { reason: r.reason } : {}) }));
+      const j = testing.ladder.judgmentOf(n.nodeId);
+      return { testers, results, verdict: j.failing ? `failing: ${j.why.failing}` : j.passing ? 'passing' : `not decided yet: ${j.why.passing}` };
+    },
     // Its own entry as the directory holds it (accepted only once registered); knownBy is not measured.
     announcement: () => {
       const own = membership.directory.of(ed.identity.nodeId);
@@ -132,27 +161,39 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     const h = chainHealth(tracker.status(), network.view().state);
     return { ok: h.ok && chain.ok, reason: h.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`) };
   };
+  // Registered peers by ed25519 key, for their own rate-limit bucket (core/http/node-auth.ts);
+  // rebuilt only when the chain view moves on.
+  let peerKeys = { height: -1, keys: new Set<string>() };
+  const isPeer = (key: string) => {
+    const v = network.view();
+    if (v.height !== peerKeys.height) peerKeys = { height: v.height, keys: new Set([...v.state.nodes.values()].filter(isActive).map((n) => n.ed25519Key.toLowerCase())) };
+    return peerKeys.keys.has(key);
+  };
 
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   membership.addGauges(metrics);
-  metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
+  metrics.gauge('test_requests_last_minute', 'HTTP requests this node sent to test its targets in the last minute (capped at 60)', () => testing.loop.counters().requestsLastMinute);
+  metrics.gauge('test_reports_held', 'Signed test reports held for the judgment window', () => testing.store.size());
+  metrics.gauge('test_reports_gossip_refused', 'Test reports refused from gossip (since start)', () => reportGossip.counters().refused);
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
+    // A commission request carries its evidence (signed reports): more than the default 64 KiB.
+    bodyLimit: 512 * 1024,
+    // Strangers together get at most this much; each registered peer has its own bucket.
+    anonymousTotal: { capacity: 400, refillPerSecond: 200 },
+    peerAuth: { isPeer, rateLimit: { capacity: 100, refillPerSecond: 50 } },
     observe: metrics.observe,
     routes: [
       metrics.route,
       ...membership.routes,
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
-      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval, refuseCheckpoints: process.env.SESSION_NODE_TEST_REFUSE_CHECKPOINTS === '1' }),
+      peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
+      ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: liveChainNow }),
-      route('GET', '/ledger/root', () => {
-        const v = network.view();
-        const c = network.checkpointAt(v.height);
-        return { ledgerBlock: v.height, checkpointBlock: c.block, root: c.root, total: c.total.toString(), released: c.released.toString(), leaves: c.leaves, lastEpoch: (v.state.lastCheckpoint?.epoch ?? 0n).toString() };
-      }),
+      ledgerRootRoute(network),
       route('GET', '/info', () => ({
         chainId,
         contracts,
@@ -170,11 +211,15 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
         const health = chainHealth(s, network.view().state);
         return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), head: s.head ?? null, syncing: s.syncing, reorgs: s.reorgs, chain };
       }),
-      route('GET', '/peer/candidates', () => ({
-        now: Math.floor(Date.now() / 1000),
-        policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures, probeIntervalSec: config.peerTestIntervalMs / 1000 },
-        candidates: peers.report(),
-      })),
+      // Kept for gateways that still ask here: the deregistration grounds of GET /network/tests.
+      route('GET', '/peer/candidates', async () => {
+        const chainNow = BigInt(await liveChainNow().catch(() => network.view().time));
+        const candidates = [...network.view().state.nodes.values()].flatMap((n) => {
+          const reason = testing.ladder.deregistrationGround(n, chainNow);
+          return reason ? [{ nodeId: n.nodeId.toString(), candidate: true, reason }] : [];
+        });
+        return { now: Math.floor(Date.now() / 1000), candidates };
+      }),
     ],
   });
   const { url, port } = await api.listen(config.httpPort, config.httpHost);
@@ -182,7 +227,16 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   tracker.start((e) => log(`tracker: ${e.message}`));
   // After the first sync: the directory verifies announcements against the chain view.
   await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
-  peers.start();
+  reportGossip.start();
+  testing.loop.start();
+  // --run-rounds: this node also runs the network's signing rounds (rounds-runner.ts).
+  const rounds = runnerArgs
+    ? await startNodeRounds({
+        args: runnerArgs, network, tracker, contracts, rpcUrl: config.rpcUrls[0]!, chainId, identity: ed.identity,
+        endpoints: membership.directory.urls, rpc: fastRpc.request, chainNow, confirmations: config.confirmations,
+        commissionIntervalMs: rules.testPeriodSec * 1000, log,
+      })
+    : undefined;
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
 
@@ -190,7 +244,9 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    peers.stop();
+    testing.loop.stop();
+    reportGossip.stop();
+    rounds?.stop();
     membership.stop();
     await tracker.stop();
     await api.close(2_000);
@@ -209,9 +265,11 @@ async function main(argv: string[]): Promise<void> {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
     return prepareRegistrationCommand(daemonArgv(argv.slice(1))); // --config gives its deployments and data dir
   }
-  const parsed = parseDaemonArgs(daemonArgv(argv));
-  if ('help' in parsed) return void process.stdout.write(parsed.help);
-  await run(resolveDaemonConfig(parsed.config));
+  // The config file first (its keys are the daemon's options), then the round runner's flags.
+  const { rest, runner } = extractRunnerArgs(daemonArgv(argv), (p) => resolve(p));
+  const parsed = parseDaemonArgs(rest);
+  if ('help' in parsed) return void process.stdout.write(parsed.help + RUNNER_HELP);
+  await run(resolveDaemonConfig(parsed.config), runner);
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

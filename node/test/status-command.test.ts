@@ -82,6 +82,8 @@ describe('session-node status against a real node', { timeout: 150_000 }, () => 
     assert.match(byUrl.stdout, new RegExp(`registered: node ${node.nodeId}, active`));
     assert.match(byUrl.stdout, new RegExp(`operator ${sys.accounts[2]!.address}, fee 0%`));
     assert.match(byUrl.stdout, /healthy: commissioned\n/);
+    assert.match(byUrl.stdout, /Tests\n {2}(no testers assigned to this node right now|tested by \d+)/, 'the testing module reports (a lone node has no testers)');
+    assert.match(byUrl.stdout, /Announcement\n {2}(announced at http|not announced yet)/);
     assert.match(byUrl.stdout, /downtime credit left: 2h( \d+[ms])*\n/, 'a new node starts with the initial credit (2 h on a real network)');
     assert.match(byUrl.stdout, /the node has earned 0 SESH in the ledger \(no checkpoint landed yet/);
     assert.match(byUrl.stdout, new RegExp(`following chain ${sys.deployments.chainId}: at block \\d+, head \\d+`));

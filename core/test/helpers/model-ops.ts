@@ -26,6 +26,7 @@ export type Op =
   | { kind: 'release'; node: number; coin: number }
   | { kind: 'checkpoint'; share: number; coin: number }
   | { kind: 'claim'; who: number }
+  | { kind: 'commission'; node: number; down: boolean; coin: number }
   | { kind: 'wait'; seconds: number };
 
 const idx = fc.nat({ max: 1000 });
@@ -46,5 +47,6 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   w(1, fc.record({ kind: fc.constant('release' as const), node: idx, coin })),
   w(2, fc.record({ kind: fc.constant('checkpoint' as const), share: fc.integer({ min: 0, max: 100 }), coin })),
   w(2, fc.record({ kind: fc.constant('claim' as const), who: idx })),
+  w(5, fc.record({ kind: fc.constant('commission' as const), node: idx, down: fc.boolean(), coin })),
   w(2, fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(3 * HOUR, 86_401, 16 * 86_400, 31 * 86_400) })),
 );

@@ -15,7 +15,7 @@ export type Verdict = { ok: true } | { ok: false; status: number; error: string;
 
 const refuse = (error: string, reason: string, differences: Difference[] = [], status = 422): Verdict => ({ ok: false, status, error, reason, differences });
 
-function checkSignedAt(signedAt: number, chainNow: number): Verdict {
+export function checkSignedAt(signedAt: number, chainNow: number): Verdict {
   if (Math.abs(signedAt - chainNow) > MAX_SIGNED_AT_SKEW) {
     return refuse('bad_time', `signedAt is ${signedAt - chainNow} s from the chain time this node sees (limit ±${MAX_SIGNED_AT_SKEW} s)`, [
       { field: 'signedAt', requested: String(signedAt), mine: String(chainNow) },
@@ -99,15 +99,20 @@ export function checkExit(view: NetworkView, request: NodeRequest, ctx: { chainN
   return checkSignedAt(request.signedAt, ctx.chainNow);
 }
 
-export function checkDeregistration(view: NetworkView, request: NodeRequest, ctx: { chainNow: number; candidates: ReadonlySet<bigint>; reasonFor?: (nodeId: bigint) => string | undefined }): Verdict {
+/**
+ * Deregistration (the penalty) only on a ground from the ladder (testing/ladder.ts): an
+ * identity problem, or a decommissioned node whose downtime credit is used up. Never for a
+ * node that merely failed tests: that is what decommissioning is for.
+ */
+export function checkDeregistration(view: NetworkView, request: NodeRequest, ctx: { chainNow: number; ground: string | null }): Verdict {
   const node = view.state.nodes.get(request.nodeId);
   if (!node) return refuse('unknown_node', `node ${request.nodeId} is not registered as far as this node knows (block ${view.height})`, [], 404);
   if (!isActive(node)) {
     return refuse('wrong_status', `node ${request.nodeId} is not active`, [{ field: 'status', requested: 'running or exitRequested', mine: node.status }], 409);
   }
-  if (!ctx.candidates.has(request.nodeId)) {
-    return refuse('no_grounds', `this node does not vote node ${request.nodeId} out: its peer tests have not failed it for the whole deregistration window (see GET /peer/candidates)`, [
-      { field: 'peerTest', requested: 'failing', mine: ctx.reasonFor?.(request.nodeId) ?? 'passing' },
+  if (!ctx.ground) {
+    return refuse('no_grounds', `this node does not vote node ${request.nodeId} out: it has no identity problem and is not a decommissioned node with its downtime credit used up (see GET /network/tests)`, [
+      { field: 'ground', requested: 'identity problem or credit used up', mine: 'none' },
     ]);
   }
   return checkSignedAt(request.signedAt, ctx.chainNow);

@@ -1,17 +1,22 @@
 /**
- * The signing API: POST /sign/checkpoint, /sign/exit, /sign/deregistration. Each request is
+ * The signing API: POST /sign/checkpoint, /sign/exit, /sign/deregistration, /sign/commission. Each request is
  * checked against the node's own state (signing/checks.ts); the answer is one share per BLS
  * identity this process holds that is registered and active:
  *   { shares: [{ nodeId, signature, blsPublicKeyG2 }] }   (a normal node holds one identity)
  * A refusal is `{ error, reason, differences: [{ field, requested, mine }] }`.
+ * Several round runners may ask the same thing at once: identical requests (path + body)
+ * share one answer for a few seconds (core/http/dedup.ts).
  */
 import type { Address, Hex } from 'viem';
 import { g1ToHex, g2ToHex, networkDigest, signDigest, type BlsKeyPair } from '../../../sdk/src/bls/index.ts';
-import { deregisterMessage, exitMessage, rewardsMessage } from '../../../sdk/src/staking/payloads.ts';
+import { commissionMessage, deregisterMessage, exitMessage, rewardsMessage } from '../../../sdk/src/staking/payloads.ts';
 import { reply, route, type Route } from '../../../core/http/server.ts';
-import { bigintString, hex, integer, object, parseBody } from '../../../core/http/validate.ts';
+import { createDedup, type Dedup } from '../../../core/http/dedup.ts';
+import { array, bigintString, hex, integer, object, parseBody } from '../../../core/http/validate.ts';
 import type { NetworkConsumer } from '../../../core/state/consumer.ts';
 import { isActive, type ContractAddresses } from '../../../core/state/network-state.ts';
+import type { Ladder } from '../testing/ladder.ts';
+import { checkCommission } from './commission.ts';
 import { checkCheckpoint, checkDeregistration, checkExit, type Verdict } from './checks.ts';
 
 export type SignerIdentity = { keyPair: BlsKeyPair; g1: string; g2: Hex };
@@ -29,11 +34,14 @@ export type SigningContext = {
   chainNow: () => Promise<number>;
   /** This node's ed25519 key (its identity on-chain). */
   ed25519?: string;
-  /** Active nodes this node votes to deregister (its peer tests keep failing them). */
-  candidates: () => ReadonlySet<bigint>;
-  reasonFor?: (nodeId: bigint) => string | undefined;
+  /** The decommission ladder (testing/): grounds for commission changes and deregistrations. */
+  ladder: Ladder;
   /** StakingRewards.minCheckpointInterval in seconds (signing/checkpoint-interval.ts); absent: 0. */
   minCheckpointInterval?: () => Promise<number>;
+  /** Tests only (env SESSION_NODE_TEST_REFUSE_CHECKPOINTS=1): refuse every /sign/checkpoint, to play a free rider. */
+  refuseCheckpoints?: boolean;
+  /** Shared answers to identical requests (default: a fresh 5 s cache of 256 entries). */
+  dedup?: Dedup;
 };
 
 const MAX_U64 = 2n ** 64n - 1n;
@@ -43,6 +51,15 @@ const CheckpointBody = object({
   cumulativeTotal: bigintString({ min: 0n, max: 2n ** 256n - 1n }),
   ledgerBlock: integer({ min: 0 }),
   signedAt: integer({ min: 0 }),
+});
+const NodeId = bigintString({ min: 1n, max: MAX_U64 });
+/** Evidence is bounded by the body limit; the signer's own reports (gossiped failures) carry most of the weight. */
+const CommissionBody = object({
+  round: bigintString({ min: 0n, max: MAX_U64 }),
+  decommission: array(NodeId, { max: 1000 }),
+  recommission: array(NodeId, { max: 1000 }),
+  signedAt: integer({ min: 0 }),
+  evidence: array((v: unknown) => v, { max: 400 }),
 });
 const NodeBody = object({ nodeId: bigintString({ min: 1n, max: MAX_U64 }), signedAt: integer({ min: 0 }) });
 
@@ -85,9 +102,11 @@ function sign(ctx: SigningContext, message: { purpose: Hex; payloadHash: Hex }) 
 const refusal = (v: Exclude<Verdict, { ok: true }>) => reply(v.status, { error: v.error, reason: v.reason, differences: v.differences });
 
 export function signingRoutes(ctx: SigningContext): Route[] {
+  const dedup = ctx.dedup ?? createDedup();
   return [
     route('POST', '/sign/checkpoint', async ({ body }) => {
       const r = parseBody(CheckpointBody, body);
+      if (ctx.refuseCheckpoints) return reply(503, { error: 'test_free_rider', reason: 'this node was started to never sign checkpoints (a test of free-rider detection)' });
       const [chainNow, minCheckpointInterval] = await Promise.all([ctx.chainNow(), ctx.minCheckpointInterval?.() ?? 0]);
       const verdict = checkCheckpoint(ctx.network.view(), r, { chainNow, checkpointAt: ctx.network.checkpointAt, minCheckpointInterval });
       if (!verdict.ok) return refusal(verdict);
@@ -104,9 +123,18 @@ export function signingRoutes(ctx: SigningContext): Route[] {
     }),
     route('POST', '/sign/deregistration', async ({ body }) => {
       const r = parseBody(NodeBody, body);
-      const verdict = checkDeregistration(ctx.network.view(), r, { chainNow: await ctx.chainNow(), candidates: ctx.candidates(), reasonFor: ctx.reasonFor });
+      const chainNow = await ctx.chainNow();
+      const node = ctx.network.view().state.nodes.get(r.nodeId);
+      const ground = node ? ctx.ladder.deregistrationGround(node, BigInt(chainNow)) : null;
+      const verdict = checkDeregistration(ctx.network.view(), r, { chainNow, ground });
       if (!verdict.ok) return refusal(verdict);
       return sign(ctx, deregisterMessage(r.nodeId, BigInt(r.signedAt)));
     }),
-  ];
+    route('POST', '/sign/commission', async ({ body }) => {
+      const r = parseBody(CommissionBody, body);
+      const verdict = checkCommission(ctx.network.view(), r, { chainNow: await ctx.chainNow(), ladder: ctx.ladder });
+      if (!verdict.ok) return refusal(verdict);
+      return sign(ctx, commissionMessage({ round: r.round, decommission: r.decommission, recommission: r.recommission, signedAt: BigInt(r.signedAt) }));
+    }),
+  ].map((r) => ({ ...r, handler: dedup.wrap(r.handler) }));
 }
