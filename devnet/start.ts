@@ -28,9 +28,14 @@ Options:
 The nodes vote a node out (deregistration) only after it has failed every peer test (every
 2 s) for 3 min and at least 10 times; a newly activated node gets 60 s of grace first (a real
 network: 6 h, 20 tests, 2 h; see node/README.md).
-  --help                   show this help`;
+  --help                   show this help
+
+Commands:
+  add-node [--deployments FILE] [--from-account N]
+                           adds a registered node to the running devnet (see add-node --help)`;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'add-node') return (await import('./add-node.ts')).addNodeMain(process.argv.slice(3));
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8545' },

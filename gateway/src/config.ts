@@ -1,13 +1,18 @@
 /** Command-line options of the gateway (pure: argv in, config or help out). */
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../../node/src/daemon-config.ts';
+import { OptionError, parseDuration } from '../../core/cli/options.ts';
+import { ConfigFileError, withConfigFile, type ConfigFileSpec } from '../../core/cli/config-file.ts';
 
 export const GATEWAY_HELP = `Usage: gateway --deployments FILE --data-dir DIR --submitter-key-file FILE [options]
 
 Runs the Session network gateway: follows the staking contracts, fans signing requests out
 to every active node, aggregates their BLS shares, submits checkpoints and deregistrations,
 and serves the portal's API.
+
+Every option can also come from a JSON config file (keys = option names without dashes):
+  --config FILE               (or GATEWAY_CONFIG=FILE); relative paths are relative to the
+                              file; options on the command line override it
 
 Required:
   --deployments FILE          deployments file of the chain (deployments/<network>.json)
@@ -121,7 +126,8 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
     try {
       return parseDuration(`--${k}`, v);
     } catch (error) {
-      return fail((error as Error).message.split('\n')[0]!);
+      if (error instanceof OptionError) return fail(error.message);
+      throw error;
     }
   };
   const port = str('http-port') ?? '8600';
@@ -149,4 +155,23 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
       ...(str('poll-interval') !== undefined ? { pollIntervalMs: duration('poll-interval', null) ?? undefined } : {}),
     },
   };
+}
+
+// ---- config file (--config / GATEWAY_CONFIG) ----
+export const GATEWAY_CONFIG_SPEC: ConfigFileSpec = {
+  program: 'gateway',
+  envVar: 'GATEWAY_CONFIG',
+  valueOptions: ['--deployments', '--data-dir', '--seed', '--submitter-key-file', '--http-port', '--http-host', '--rpc-url', '--cors-origin', '--checkpoint-interval', '--deregistration-interval', '--round-timeout', '--submit-wait', '--outside-round-interval', '--cooldown', '--confirmations', '--poll-interval'],
+  pathOptions: ['--deployments', '--data-dir', '--submitter-key-file'],
+  repeatable: ['--rpc-url', '--seed'],
+};
+
+/** argv with the config file merged in (the command line wins); refusals are GatewayConfigErrors. */
+export function gatewayArgv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  try {
+    return withConfigFile(argv, GATEWAY_CONFIG_SPEC, env);
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new GatewayConfigError(`${error.message}\nRun gateway --help for the options.`);
+    throw error;
+  }
 }

@@ -15,7 +15,7 @@ import { createJsonServer } from '../../core/http/server.ts';
 import { createMetrics } from '../../core/http/metrics.ts';
 import { addFollowerGauges } from '../../core/state/follower-metrics.ts';
 import { createCooldownRegistry } from '../../core/rounds/cooldown.ts';
-import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
+import { GatewayConfigError, gatewayArgv, parseGatewayArgs, type GatewayConfig } from './config.ts';
 import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';
 import { membershipRules } from '../../sdk/src/network/rules.ts';
@@ -126,7 +126,7 @@ async function run(config: GatewayConfig): Promise<void> {
 }
 
 try {
-  const parsed = parseGatewayArgs(process.argv.slice(2));
+  const parsed = parseGatewayArgs(gatewayArgv(process.argv.slice(2)));
   if ('help' in parsed) process.stdout.write(parsed.help);
   else await run(parsed.config);
 } catch (error) {

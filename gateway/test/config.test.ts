@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GATEWAY_HELP, GatewayConfigError, parseGatewayArgs } from '../src/config.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GATEWAY_HELP, GatewayConfigError, gatewayArgv, parseGatewayArgs } from '../src/config.ts';
 
 const base = ['--deployments', 'd.json', '--data-dir', 'data', '--submitter-key-file', 'k.key'];
 const parse = (...extra: string[]) => {
@@ -45,5 +48,24 @@ describe('gateway config', () => {
     assert.throws(() => parseGatewayArgs([...base, '--seed', 'ftp://x']), /--seed: .*http/);
     assert.throws(() => parseGatewayArgs([...base, '--seed', 'nope']), /--seed: "nope" is not a URL/);
     assert.throws(() => parseGatewayArgs(base.slice(2)), /--deployments is required/);
+  });
+});
+
+describe('gateway config file', () => {
+  it('reads --config FILE (paths relative to it, flags win) and refuses unknown keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesh-gwcfg-'));
+    try {
+      const file = join(dir, 'gateway.json');
+      writeFileSync(file, JSON.stringify({ deployments: 'd.json', 'data-dir': '/var/lib/gw', 'submitter-key-file': 'submitter.key', 'checkpoint-interval': 'off', 'http-port': 8700 }));
+      const r = parseGatewayArgs(gatewayArgv(['--config', file, '--http-port', '9000'], {}), '/elsewhere');
+      assert.ok('config' in r);
+      assert.deepEqual([r.config.deploymentsFile, r.config.dataDir, r.config.submitterKeyFile], [join(dir, 'd.json'), '/var/lib/gw', join(dir, 'submitter.key')]);
+      assert.equal(r.config.httpPort, 9000);
+      assert.equal(r.config.checkpointIntervalMs, null);
+      writeFileSync(file, JSON.stringify({ 'checkpoint-every': '1m' }));
+      assert.throws(() => gatewayArgv([], { GATEWAY_CONFIG: file }), (e: unknown) => e instanceof GatewayConfigError && e.message.includes(`config file ${file}: unknown key "checkpoint-every"`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { readDeployments, type Deployments } from '../../sdk/src/deployments.ts';
 import { defaultPollIntervalMs } from '../../core/chain/tracker.ts';
+import { integer as integerOption, OptionError, parseDuration as durationOption } from '../../core/cli/options.ts';
+import { ConfigFileError, withConfigFile, type ConfigFileSpec } from '../../core/cli/config-file.ts';
 import { hostProblem } from '../../sdk/src/network/announcement.ts';
 
 export type DaemonConfig = {
@@ -49,6 +51,11 @@ export const DAEMON_HELP = `Usage: session-node --deployments FILE --data-dir DI
 Runs a Session node: follows the staking contracts, keeps the reward ledger, answers
 signing requests and peer tests over HTTP.
 
+Every option can also come from a JSON config file, keys = option names without dashes:
+  --config FILE          e.g. { "deployments": "…", "data-dir": "…", "http-port": 22021 }
+                         (or SESSION_NODE_CONFIG=FILE); relative paths are relative to the
+                         file; options on the command line override it
+
 Required:
   --deployments FILE     deployments file of the chain to follow (deployments/<network>.json)
   --data-dir DIR         where the node keeps its chain journal and state (created if missing)
@@ -84,7 +91,9 @@ Options:
   --help                 show this text
 
 Commands:
-  session-node prepare-registration --operator 0x… --deployments FILE (--data-dir DIR | --key-dir DIR)
+  session-node status [--url http://127.0.0.1:PORT | --config FILE]
+                         asks the running node (GET /status) and says in words how it is doing
+  session-node prepare-registration --operator 0x… (--config FILE | --deployments FILE (--data-dir DIR | --key-dir DIR))
                          prints the registration payload JSON for the portal or the CLI
                          (creates the keys if missing)
 `;
@@ -92,28 +101,42 @@ Commands:
 const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
+// ---- config file (--config / SESSION_NODE_CONFIG) ----
+export const DAEMON_CONFIG_SPEC: ConfigFileSpec = {
+  program: 'session-node',
+  envVar: 'SESSION_NODE_CONFIG',
+  valueOptions: VALUE_OPTIONS,
+  pathOptions: ['--deployments', '--data-dir', '--key-dir', '--extra-bls-key'],
+  repeatable: ['--rpc-url', '--extra-bls-key'],
+};
+
+/** argv with the config file merged in (the command line wins); refusals are DaemonConfigErrors. */
+export function daemonArgv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  try {
+    return withConfigFile(argv, DAEMON_CONFIG_SPEC, env);
+  } catch (error) {
+    if (error instanceof ConfigFileError) return fail(error.message);
+    throw error;
+  }
+}
+// ---- end config file ----
+
 const fail = (message: string): never => {
   throw new DaemonConfigError(`${message}\nRun session-node --help for the options.`);
 };
 
-function integer(option: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(`${option}: expected an integer in ${min}..${max}, got "${raw}"`);
-  return Number(raw);
-}
-
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-const formatMs = (ms: number) => (ms >= 3_600_000 && ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : ms >= 1_000 && ms % 1_000 === 0 ? `${ms / 1_000}s` : `${ms}ms`);
-
-/** "500ms", "15s", "2m", "6h" or a bare number of seconds → milliseconds, within [min, max] (default 50ms..1h). */
-export function parseDuration(option: string, raw: string, bounds: { minMs?: number; maxMs?: number } = {}): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!m) return fail(`${option}: expected a duration like 500ms, 15s, 1m or 2h, got "${raw}"`);
-  const ms = Number(m[1]) * UNIT_MS[(m[2] ?? 's') as keyof typeof UNIT_MS];
-  const min = bounds.minMs ?? 50;
-  const max = bounds.maxMs ?? 3_600_000;
-  if (!Number.isFinite(ms) || ms < min || ms > max) fail(`${option}: must be between ${formatMs(min)} and ${formatMs(max)}, got "${raw}"`);
-  return Math.round(ms);
-}
+// The shared parsers throw OptionError; here it becomes a DaemonConfigError with the --help hint.
+const guard = <T>(parse: () => T): T => {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof OptionError) return fail(error.message);
+    throw error;
+  }
+};
+const integer = (option: string, raw: string, min: number, max: number) => guard(() => integerOption(option, raw, min, max));
+/** parseDuration throwing DaemonConfigError (the round runner's options use it too). */
+export const parseDuration = (option: string, raw: string, bounds: { minMs?: number; maxMs?: number } = {}) => guard(() => durationOption(option, raw, bounds));
 
 function rpcUrl(raw: string): string {
   let url: URL;

@@ -4,6 +4,7 @@
  * name resolution and signed Session Pro proofs.
  *
  *   session-node --deployments FILE --data-dir DIR --http-port PORT [options]   (run)
+ *   session-node status [--url URL | --config FILE]
  *   session-node prepare-registration --operator 0x… --deployments FILE --data-dir DIR
  *   session-node --help
  */
@@ -15,7 +16,7 @@ import { contractAddress, readDeployments } from '../../sdk/src/deployments.ts';
 import { createRpcPool } from '../../core/chain/rpc.ts';
 import { defaultPollIntervalMs } from '../../core/chain/tracker.ts';
 import { chainConnectionOf, createChainClock } from '../../core/chain/chain-health.ts';
-import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
+import { DAEMON_HELP, DaemonConfigError, daemonArgv, parseDaemonArgs, resolveDaemonConfig, type ResolvedDaemonConfig } from './daemon-config.ts';
 import { createJsonServer, route } from '../../core/http/server.ts';
 import { createMetrics } from '../../core/http/metrics.ts';
 import { addFollowerGauges } from '../../core/state/follower-metrics.ts';
@@ -29,7 +30,6 @@ import { createGossip } from '../../core/membership/gossip.ts';
 import { downtimeCredit } from '../../core/state/credit.ts';
 import type { TestReport } from '../../sdk/src/network/test-report.ts';
 import { testingRoutes } from './testing/routes.ts';
-import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { ledgerRootRoute } from './testing/ledger-route.ts';
@@ -37,7 +37,11 @@ import { followNetwork } from '../../core/state/follow.ts';
 import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
+import { statusRoute, type StatusProviders } from './status/route.ts';
+import { periodOf } from './testing/assignment.ts';
+import { statusCommand } from './status/command.ts';
 import { startMembership } from '../../core/membership/membership.ts';
+import { announcementUrl } from '../../sdk/src/network/announcement.ts';
 import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -133,6 +137,30 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
+  // Parts of GET /status that other modules provide, filled in as they land.
+  const statusProviders: StatusProviders = {
+    commission: (n) => ({ decommissioned: n.decommissionedAt !== null, decommissionedAt: n.decommissionedAt?.toString() ?? null, missedCheckpoints: n.missedCheckpoints }),
+    // Chain time of the last processed block: the credit every node computes for it.
+    credit: (n) => downtimeCredit(n, BigInt(network.view().time), rules),
+    // Who tests it this period, their latest signed reports and the majority's verdict (node/src/testing).
+    tests: (n) => {
+      if (n === null) return { testers: [], results: [], verdict: null };
+      const testers = testing.book.at(periodOf(Date.now() / 1000, rules.testPeriodSec)).testersOf(n.nodeId).map(String);
+      const results = testing.store.about(n.nodeId).slice(0, 10).map((r) => ({ tester: r.tester, passed: r.ok, at: r.at, ...(r.reason ? { reason: r.reason } : {}) }));
+      const j = testing.ladder.judgmentOf(n.nodeId);
+      return { testers, results, verdict: j.failing ? `failing: ${j.why.failing}` : j.passing ? 'passing' : `not decided yet: ${j.why.passing}` };
+    },
+    // Its own entry as the directory holds it (accepted only once registered); knownBy is not measured.
+    announcement: () => {
+      const own = membership.directory.of(ed.identity.nodeId);
+      return { own: own ? { url: announcementUrl(own), timestamp: own.timestamp, software: own.software } : null, knownBy: null, directorySize: membership.directory.list().length };
+    },
+  };
+  const health = () => {
+    const chain = chainConnection();
+    const h = chainHealth(tracker.status(), network.view().state);
+    return { ok: h.ok && chain.ok, reason: h.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`) };
+  };
   // Registered peers by ed25519 key, for their own rate-limit bucket (core/http/node-auth.ts);
   // rebuilt only when the chain view moves on.
   let peerKeys = { height: -1, keys: new Set<string>() };
@@ -151,6 +179,8 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
+    // A commission request carries its evidence (signed reports): more than the default 64 KiB.
+    bodyLimit: 512 * 1024,
     // Strangers together get at most this much; each registered peer has its own bucket.
     anonymousTotal: { capacity: 400, refillPerSecond: 200 },
     peerAuth: { isPeer, rateLimit: { capacity: 100, refillPerSecond: 50 } },
@@ -158,7 +188,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     routes: [
       metrics.route,
       ...membership.routes,
-      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval }),
+      ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval, refuseCheckpoints: process.env.SESSION_NODE_TEST_REFUSE_CHECKPOINTS === '1' }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
       ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
       ...nameRoutes(client, config.deployments),
@@ -174,6 +204,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
         identities: identities.length,
         height: network.view().height,
       })),
+      statusRoute({ network, trackerStatus: tracker.status, health, chainId, ed25519PublicKey: ed.identity.nodeId, software: 'session-node/1', providers: statusProviders }),
       route('GET', '/health', () => {
         const s = tracker.status();
         const chain = chainConnection();
@@ -203,7 +234,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     ? await startNodeRounds({
         args: runnerArgs, network, tracker, contracts, rpcUrl: config.rpcUrls[0]!, chainId, identity: ed.identity,
         endpoints: membership.directory.urls, rpc: fastRpc.request, chainNow, confirmations: config.confirmations,
-        commissionIntervalMs: membershipRules(config.deployments).testPeriodSec * 1000, log,
+        commissionIntervalMs: rules.testPeriodSec * 1000, log,
       })
     : undefined;
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
@@ -226,11 +257,16 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'status') {
+    process.exitCode = await statusCommand(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+    return;
+  }
   if (argv[0] === 'prepare-registration') {
     if (argv.includes('--help')) return void process.stdout.write(DAEMON_HELP);
-    return prepareRegistrationCommand(argv.slice(1));
+    return prepareRegistrationCommand(daemonArgv(argv.slice(1))); // --config gives its deployments and data dir
   }
-  const { rest, runner } = extractRunnerArgs(argv, (p) => resolve(p));
+  // The config file first (its keys are the daemon's options), then the round runner's flags.
+  const { rest, runner } = extractRunnerArgs(daemonArgv(argv), (p) => resolve(p));
   const parsed = parseDaemonArgs(rest);
   if ('help' in parsed) return void process.stdout.write(parsed.help + RUNNER_HELP);
   await run(resolveDaemonConfig(parsed.config), runner);

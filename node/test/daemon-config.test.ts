@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DAEMON_HELP, DaemonConfigError, parseDaemonArgs, resolveDaemonConfig, type DaemonConfig } from '../src/daemon-config.ts';
+import { DAEMON_HELP, DaemonConfigError, daemonArgv, parseDaemonArgs, resolveDaemonConfig, type DaemonConfig } from '../src/daemon-config.ts';
 
 const base = ['--deployments', 'deployments/local.json', '--data-dir', 'data', '--http-port', '7001'];
 const parse = (...extra: string[]) => {
@@ -115,4 +115,74 @@ describe('daemon config', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('daemon config file (--config / SESSION_NODE_CONFIG)', () => {
+  const withDir = (body: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesh-cfgfile-'));
+    try {
+      body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const configOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const r = parseDaemonArgs(daemonArgv(argv, env), '/elsewhere');
+    if (!('config' in r)) throw new Error('expected a config');
+    return r.config;
+  };
+  const refusedWith = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    try {
+      configOf(argv, env);
+    } catch (e) {
+      assert.ok(e instanceof DaemonConfigError, String(e));
+      return e.message.split('\n')[0]!;
+    }
+    return assert.fail('accepted');
+  };
+
+  it('reads the options from the file, paths relative to the file, the command line winning', () =>
+    withDir((dir) => {
+      const file = join(dir, 'config.json');
+      writeFileSync(file, JSON.stringify({ deployments: 'deployments/x.json', 'data-dir': '/var/lib/session-node', 'http-port': 22021, 'rpc-url': ['https://a.example', 'https://b.example'], 'extra-bls-key': ['k/second.key'], 'poll-interval': '15s' }));
+      const c = configOf(['--config', file]);
+      assert.equal(c.deploymentsFile, join(dir, 'deployments/x.json'));
+      assert.equal(c.dataDir, '/var/lib/session-node');
+      assert.equal(c.keyDir, '/var/lib/session-node/keys');
+      assert.equal(c.httpPort, 22021);
+      assert.deepEqual(c.rpcUrls, ['https://a.example', 'https://b.example']);
+      assert.deepEqual(c.extraBlsKeys, [join(dir, 'k/second.key')]);
+      assert.equal(c.pollIntervalMs, 15_000);
+      const over = configOf([`--config=${file}`, '--http-port', '7000', '--rpc-url', 'http://127.0.0.1:8545', '--data-dir', 'here']);
+      assert.equal(over.httpPort, 7000);
+      assert.deepEqual(over.rpcUrls, ['http://127.0.0.1:8545'], 'a repeatable option on the command line replaces the file\'s list');
+      assert.equal(over.dataDir, '/elsewhere/here', 'command-line paths stay relative to the working directory');
+      assert.equal(configOf([], { SESSION_NODE_CONFIG: file }).httpPort, 22021, 'the environment variable names the file too');
+      assert.equal(configOf(['--config', file], { SESSION_NODE_CONFIG: join(dir, 'missing.json') }).httpPort, 22021, '--config beats the environment');
+    }));
+
+  it('refuses unknown keys, bad values and unreadable files, naming the key and the file', () =>
+    withDir((dir) => {
+      const write = (name: string, body: string) => {
+        writeFileSync(join(dir, name), body);
+        return join(dir, name);
+      };
+      const typo = write('typo.json', JSON.stringify({ deployments: 'd.json', 'data-dir': 'd', 'http-port': 1, 'data_dir': 'x' }));
+      assert.equal(refusedWith(['--config', typo]), `config file ${typo}: unknown key "data_dir" (keys are the long option names without dashes, e.g. "data-dir"; see session-node --help)`);
+      const help = write('help.json', JSON.stringify({ help: true }));
+      assert.match(refusedWith(['--config', help]), /unknown key "help"/);
+      const badType = write('bad.json', JSON.stringify({ 'http-port': { port: 1 } }));
+      assert.equal(refusedWith(['--config', badType]), `config file ${badType}: "http-port" must be a non-empty string or a whole number`);
+      const list = write('list.json', JSON.stringify({ 'data-dir': ['a', 'b'] }));
+      assert.match(refusedWith(['--config', list]), /"data-dir" must be a non-empty string or a whole number/);
+      const badPort = write('port.json', JSON.stringify({ deployments: 'd.json', 'data-dir': 'd', 'http-port': 70000 }));
+      assert.equal(refusedWith(['--config', badPort]), '--http-port: expected an integer in 0..65535, got "70000"', 'values go through the same checks as flags');
+      const notJson = write('broken.json', '{ "data-dir": ');
+      assert.match(refusedWith(['--config', notJson]), new RegExp(`config file ${notJson}: not valid JSON`));
+      assert.match(refusedWith(['--config', write('array.json', '[]')]), /expected a JSON object of option names/);
+      assert.match(refusedWith(['--config', join(dir, 'nope.json')]), /config file .*nope\.json: cannot read it \(ENOENT\)/);
+      assert.equal(refusedWith(['--config']), '--config needs a file name');
+      assert.equal(refusedWith(['--config', typo, '--config', typo]), '--config given twice');
+      assert.ok('help' in parseDaemonArgs(daemonArgv(['--help', '--config', join(dir, 'nope.json')], {})), '--help never reads the file');
+    }));
 });

@@ -1,15 +1,38 @@
 /** The session-node command: --help, and prepare-registration printing a payload the sdk (portal, CLI) accepts. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRegistrationPayload } from '../../sdk/src/staking/registration.ts';
 
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'node/src/main.ts', ...args], { encoding: 'utf8' });
 
 describe('session-node command', () => {
+  it('is an installed command: package.json bin, an executable launcher, npx session-node --help from the repository and the launcher from anywhere', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    assert.equal(pkg.bin['session-node'], 'bin/session-node.mjs');
+    const launcher = resolve('bin/session-node.mjs');
+    assert.ok(statSync(launcher).mode & 0o100, 'the launcher is executable');
+    assert.match(readFileSync(launcher, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    const npx = spawnSync('npx', ['--no-install', 'session-node', '--help'], { encoding: 'utf8' });
+    assert.equal(npx.status, 0, npx.stderr);
+    assert.match(npx.stdout, /^Usage: session-node /);
+    assert.match(npx.stdout, /--config FILE/);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sesh-bin-'));
+    try {
+      const direct = spawnSync(process.execPath, [launcher, '--help'], { encoding: 'utf8', cwd: elsewhere });
+      assert.equal(direct.status, 0, direct.stderr);
+      assert.equal(direct.stdout, npx.stdout);
+      const bad = spawnSync(process.execPath, [launcher, '--verbose'], { encoding: 'utf8', cwd: elsewhere });
+      assert.equal(bad.status, 1, 'a refused option is a failing exit, through the launcher too');
+      assert.match(bad.stderr, /unknown option --verbose/);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('--help lists every option and the prepare-registration command', () => {
     const r = run('--help');
     assert.equal(r.status, 0);

@@ -38,6 +38,8 @@ export type SigningContext = {
   ladder: Ladder;
   /** StakingRewards.minCheckpointInterval in seconds (signing/checkpoint-interval.ts); absent: 0. */
   minCheckpointInterval?: () => Promise<number>;
+  /** Tests only (env SESSION_NODE_TEST_REFUSE_CHECKPOINTS=1): refuse every /sign/checkpoint, to play a free rider. */
+  refuseCheckpoints?: boolean;
   /** Shared answers to identical requests (default: a fresh 5 s cache of 256 entries). */
   dedup?: Dedup;
 };
@@ -104,6 +106,7 @@ export function signingRoutes(ctx: SigningContext): Route[] {
   return [
     route('POST', '/sign/checkpoint', async ({ body }) => {
       const r = parseBody(CheckpointBody, body);
+      if (ctx.refuseCheckpoints) return reply(503, { error: 'test_free_rider', reason: 'this node was started to never sign checkpoints (a test of free-rider detection)' });
       const [chainNow, minCheckpointInterval] = await Promise.all([ctx.chainNow(), ctx.minCheckpointInterval?.() ?? 0]);
       const verdict = checkCheckpoint(ctx.network.view(), r, { chainNow, checkpointAt: ctx.network.checkpointAt, minCheckpointInterval });
       if (!verdict.ok) return refusal(verdict);

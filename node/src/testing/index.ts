@@ -12,24 +12,7 @@ import { assignmentOf, periodOf } from './assignment.ts';
 import { createAssignmentBook, createReportStore } from './reports.ts';
 import { createLadder } from './ladder.ts';
 import { createTestingLoop } from './loop.ts';
-import { decommissionedAtOf } from './standing.ts';
-
-const DAY = 86_400n;
-
-/**
- * Downtime credit left (chain seconds) for the current decommission: earned from activation
- * to the decommission, minus the time since. Interim until core/state/credit.ts
- * (downtimeCredit, which also counts earlier downtimes) is on this branch.
- */
-export function creditLeftOf(node: NodeState, chainNow: bigint, rules: MembershipRules): bigint {
-  const since = decommissionedAtOf(node);
-  if (node.activatedAt === null) return 0n;
-  if (since === null) return BigInt(rules.creditMaxSec);
-  const max = BigInt(rules.creditMaxSec);
-  const earned = BigInt(rules.creditInitialSec) + ((since - BigInt(node.activatedAt)) * BigInt(rules.creditPerDaySec)) / DAY;
-  const left = (earned < max ? earned : max) - (chainNow - since);
-  return left > 0n ? left : 0n;
-}
+import { decommissioned } from './standing.ts';
 
 export function createTesting(o: {
   network: NetworkConsumer;
@@ -51,7 +34,11 @@ export function createTesting(o: {
     const n = o.network.view().state.nodes.get(nodeId);
     return n && (n.status === 'running' || n.status === 'exitRequested') ? n.ed25519Key : undefined;
   };
-  const store = createReportStore({ chainId: o.chainId, contract: o.contract, book, keyOf, currentPeriod, windowPeriods });
+  const isDecommissioned = (nodeId: bigint) => {
+    const n = o.network.view().state.nodes.get(nodeId);
+    return n !== undefined && decommissioned(n);
+  };
+  const store = createReportStore({ chainId: o.chainId, contract: o.contract, book, keyOf, currentPeriod, windowPeriods, isDecommissioned });
   const ladder = createLadder({ network: o.network, rules: o.rules, store, book, currentPeriod, creditLeft: o.creditLeft });
   const loop = createTestingLoop({ network: o.network, chainId: o.chainId, contract: o.contract, identity: o.identity, rules: o.rules, book, store, urlOf: o.urlOf, publish: o.publish, now, log: o.log });
   return { book, store, ladder, loop, network: o.network };

@@ -1,6 +1,7 @@
 /**
  * Testing routes, open to anyone:
- *   GET  /network/reports?node=ID  the signed reports this node holds about ID (the window)
+ *   GET  /network/reports?node=ID  the signed reports this node holds about ID (the window);
+ *                                  without ?node, the failures and reports about decommissioned nodes (gossip pull)
  *   POST /network/reports          one signed report (gossip push); 400 with the reason if refused
  *   GET  /network/tests            this node's targets, its testers, its last results, counters,
  *                                  and whom it would deregister now (with the ground)
@@ -31,7 +32,9 @@ export function testingRoutes(o: {
   return [
     route('GET', '/network/reports', ({ query }) => {
       const node = query.get('node');
-      if (node === null || !NODE_ID.test(node) || BigInt(node) >= 2n ** 64n) return reply(400, { error: 'invalid_param', reason: 'node: expected a node id (decimal, 1 … 2^64−1), e.g. /network/reports?node=3' });
+      // Without ?node: what gossip pulls (anti-entropy): the reports worth spreading.
+      if (node === null) return { reports: o.store.worthGossip() };
+      if ( !NODE_ID.test(node) || BigInt(node) >= 2n ** 64n) return reply(400, { error: 'invalid_param', reason: 'node: expected a node id (decimal, 1 … 2^64−1), e.g. /network/reports?node=3' });
       return { node, reports: o.store.about(BigInt(node)) };
     }),
     route('POST', '/network/reports', ({ body, headers }) => {

@@ -1,18 +1,14 @@
 /**
- * What testing reads of a node's on-chain standing: commissioned or not, and how many landed
- * checkpoints in a row named it a non-signer. The fields come from the network state
- * (decommissionedAt, missedCheckpoints); a state without them (an older follower) reads as
- * "commissioned, signs everything", which makes testing stricter about nothing.
+ * What testing reads of a node's on-chain standing (core/state/network-state.ts): commissioned
+ * or not, and how many landed checkpoints in a row named it a non-signer.
  */
-import { isActive, type NodeState } from '../../../core/state/network-state.ts';
+import { isActive, isCommissioned, type NetworkState, type NodeState } from '../../../core/state/network-state.ts';
 
-type WithCommission = NodeState & { decommissionedAt?: bigint | null; missedCheckpoints?: number };
-
-export const decommissionedAtOf = (node: NodeState): bigint | null => (node as WithCommission).decommissionedAt ?? null;
-export const missedCheckpointsOf = (node: NodeState): number => (node as WithCommission).missedCheckpoints ?? 0;
+export const decommissionedAtOf = (node: NodeState): bigint | null => node.decommissionedAt;
+export const missedCheckpointsOf = (node: NodeState): number => node.missedCheckpoints;
 /** Active and not decommissioned: signs, is counted, earns. */
-export const commissioned = (node: NodeState): boolean => isActive(node) && decommissionedAtOf(node) === null;
+export const commissioned = (node: NodeState): boolean => isCommissioned(node);
 /** Active but decommissioned: still tested, so that it can come back. */
-export const decommissioned = (node: NodeState): boolean => isActive(node) && decommissionedAtOf(node) !== null;
+export const decommissioned = (node: NodeState): boolean => isActive(node) && node.decommissionedAt !== null;
 /** Commission updates applied so far (the registry's commissionRound); the next update carries it. */
-export const commissionRoundOf = (state: object): bigint => (state as { commissionRound?: bigint }).commissionRound ?? 0n;
+export const commissionRoundOf = (state: NetworkState): bigint => state.commissionRound;

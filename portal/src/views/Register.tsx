@@ -14,6 +14,7 @@ import { formatSesh } from '../../../sdk/src/units.ts';
 import { sesh } from '../format.ts';
 import type { ContractCall } from '../tx.ts';
 import { readAmount, same, withApproval, type ViewProps } from './shared.ts';
+import { startNodeCommand } from '../start-command.ts';
 
 type Plan = { amount: bigint; call: ContractCall; label: string };
 
@@ -26,6 +27,7 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
   const [autoActivate, setAutoActivate] = useState(true);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [registered, setRegistered] = useState(false);
   const requirement = data?.overview.stakingRequirement;
   const minimum = requirement === undefined ? undefined : (requirement + OPERATOR_MIN_DIVISOR - 1n) / OPERATOR_MIN_DIVISOR;
 
@@ -89,6 +91,7 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
     const ok = await run(withApproval(env, data?.account?.allowance ?? 0n, result.amount, { label: result.label, call: result.call }));
     setBusy(false);
     if (ok) setPayload('');
+    setRegistered(ok);
   };
 
   return (
@@ -129,6 +132,13 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
           </ul>
         )}
       </form>
+      {registered && (
+        <div className="hint" data-testid="start-node">
+          <p>Registered. Start your node on its server (the <code>--data-dir</code> is the one you gave prepare-registration: its keys are there):</p>
+          <pre>{startNodeCommand({ network: env.config.network })}</pre>
+          <p>Then <code>session-node status --url http://127.0.0.1:22021</code> says whether it is announced, tested and earning.</p>
+        </div>
+      )}
     </section>
   );
 }
