@@ -144,7 +144,11 @@ export const stakingGas: GasSuite = {
       { operation: 'contribute', gas: contribute },
       { operation: 'activateMultiContributorNode', gas: activateMultiContributorNode },
       { operation: 'authoriseRewards', gas: authoriseRewards },
-      { operation: 'authoriseRewardsPerNonSigner', gas: perNonSigner },
+      {
+        operation: 'authoriseRewardsPerNonSigner',
+        gas: perNonSigner,
+        note: 'per non-signer: cold SLOAD of its key 2,100 + ecAdd 150 + checks + calldata (id, y); since RewardsAuthorised names the non-signers (public evidence of who did not sign), ~430 more for its 32-byte log word and the copy to memory (3,518 before).',
+      },
       { operation: 'claimRewards', gas: claimRewards },
       { operation: 'requestExit', gas: requestExit },
       { operation: 'exitWithSignature', gas: exitWithSignature },

@@ -557,14 +557,17 @@ describe('node state machine vs the real contracts (model-based, fast-check on a
     return world;
   }
 
-  it('the real tracker (followNetwork) follows pools opened with reservations, and /health stays clean', async () => {
+  it('the real tracker (followNetwork) follows pools opened with reservations and a decommission, and /health stays clean', async () => {
     const world = await freshWorld();
     // openPool emits SlotReserved around NodeOpened (before it, in older deployments): the bug
     // that stopped every node. Then the reserved account and a joiner fill it.
     await run(world, { kind: 'open', who: 1, bls: 0, ed: 0, quarters: 2, auto: true, reserveFor: 2, reserveEighths: 2, joiners: 1 });
     await run(world, { kind: 'open', who: 3, bls: 1, ed: 1, quarters: 1, auto: false, reserveFor: 4, reserveEighths: 1, joiners: 0 });
     await run(world, { kind: 'contribute', who: 2, node: 0, size: 0 });
+    // A decommission, so the tracker must follow the NetworkKeyRegistry too.
+    await run(world, { kind: 'commission', node: 0, down: true, coin: 1 });
     await check(world, 'pools opened');
+    assert.equal(world.consumer.view().state.commissionRound, 1n, 'the decommission landed');
     const opened = [...world.consumer.view().state.nodes.values()].filter((n) => world.kinds.get(n.nodeId) === 'pool');
     assert.equal(opened.length, 2);
     assert.ok(opened.every((n) => n.reserved.length > 0 || n.contributors.length > 1), 'the reservations were recorded (or taken up)');

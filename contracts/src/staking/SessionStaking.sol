@@ -20,7 +20,9 @@ interface IRewardPoolDeposit {
 /// deregistrations. Active nodes' BLS keys form the network key, kept by {keyRegistry} (a
 /// {NetworkKeyRegistry} this contract deploys and alone writes): its aggregate signature
 /// authorises exits, deregistrations and reward checkpoints. The seam: this contract keeps
-/// the money, the registry keeps who signs.
+/// the money, the registry keeps who signs. The network may decommission a node (the registry's
+/// updateCommission): its key leaves the signing set, its stake and status here are untouched, and
+/// it exits or is deregistered like any active node.
 ///
 /// No stuck funds: every token held here can be recovered by its contributor after a bounded
 /// delay without any network signature:
