@@ -228,7 +228,7 @@ describe('peer tester loop', () => {
     }
   });
 
-  it('without a nodes file it probes nobody but still votes out a bad identity', async () => {
+  it('without endpoints (no directory) it probes nobody but still votes out a bad identity', async () => {
     const network = createNetworkConsumer(contracts, { deployBlock: 1, chainId: 31337 });
     const me = generateEd25519Identity();
     activate(network, 11, me);
