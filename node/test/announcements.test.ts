@@ -147,16 +147,18 @@ describe('announcements between real session-node processes', { timeout: 180_000
     await procs[3]!.stop();
     const port = await freePort();
     const next = { ...moved, port, url: `http://127.0.0.1:${port}` };
-    const restarted = Date.now();
     procs[3] = spawnNode(next, { deploymentsFile, extra: POLICY });
     await procs[3].ready;
-    const others = [...nodes.slice(0, 3).map((n) => n.url), gatewayUrl, next.url];
-    for (const url of others) {
-      await until(`${url} to switch node 3 to port ${port}`, async () => (await urlsOf(url)).get(moved.ed25519 as Hex) === next.url, 30_000);
-    }
-    const ms = Date.now() - restarted;
-    console.log(`every node and the gateway used node 3's new URL ${ms} ms after its restart began (announcements expire after ${DEVNET_RULES.announcementMaxAgeSec} s)`);
-    assert.ok(ms < DEVNET_RULES.announcementMaxAgeSec * 1000, 'switched by the newer timestamp, not by expiry');
+    const ready = Date.now();
+    // Nodes hear it pushed (the restarted node pushes to its peers at once); the gateway is
+    // nobody's peer and pulls it at its next anti-entropy round.
+    const switched = async (url: string, ms: number) => {
+      await until(`${url} to switch node 3 to port ${port}`, async () => (await urlsOf(url)).get(moved.ed25519 as Hex) === next.url, ms, 100);
+      return Date.now() - ready;
+    };
+    const nodeMs = await Promise.all([...nodes.slice(0, 3).map((n) => n.url), next.url].map((url) => switched(url, 10_000)));
+    const gatewayMs = await switched(gatewayUrl, (2 * DEVNET_RULES.antiEntropySec + 5) * 1000);
+    console.log(`after node 3 restarted on a new port: nodes used its new URL within ${Math.max(...nodeMs)} ms, the gateway within ${gatewayMs} ms (announcements expire after ${DEVNET_RULES.announcementMaxAgeSec} s)`);
     nodes[3] = next;
   });
 });
