@@ -1,0 +1,102 @@
+/**
+ * The decommission ladder with real processes (anvil, 5 session-node processes, a gateway
+ * running checkpoint and commission rounds), short rules in the deployments file:
+ *  (i) a node killed (SIGKILL) past decommissionAfterSec is decommissioned on chain, is
+ *      recommissioned once restarted, and keeps its whole stake;
+ *  (iii) a free rider (answers probes, never signs a checkpoint) is decommissioned after
+ *      missedCheckpointsToFail landed checkpoints without it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { encodeFunctionData, type Abi, type Hex } from 'viem';
+import { SessionStaking } from '../../sdk/src/generated/contracts.ts';
+import { readNode, stakingNet } from '../../contracts/test/staking-kit.ts';
+import { writeDeployments } from '../../sdk/src/deployments.ts';
+import { startStaking } from '../../contracts/deploy/steps/staking.ts';
+import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
+import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import type { Supervised } from '../../devnet/processes.ts';
+import { startTicker } from '../../devnet/ticker.ts';
+import { freePort } from '../../devnet/anvil.ts';
+import { getJson, until } from '../../devnet/test-http.ts';
+import { DEVNET_RULES, type MembershipRules } from '../../sdk/src/network/rules.ts';
+
+const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 3, decommissionAfterSec: 15, recommissionAfterSec: 6, creditInitialSec: 3600, creditMaxSec: 86400 };
+
+describe('decommission ladder, real processes', { timeout: 300_000 }, () => {
+  let sys: LocalSystem;
+  let dir: string;
+  let nodes: PreparedNode[];
+  const procs: Supervised[] = [];
+  let gateway: Supervised | undefined;
+  let stopTicker = () => {};
+  let deploymentsFile: string;
+
+  const startNode = (i: number, env: Record<string, string> = {}) => {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env); // the child inherits it; only for this spawn
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile });
+    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    return procs[i]!.ready;
+  };
+  const isDecommissioned = async (nodeId: bigint) =>
+    BigInt(await sys.rpc<Hex>('eth_call', [{ to: sys.deployments.contracts.SessionStaking!, data: encodeFunctionData({ abi: SessionStaking.abi as Abi, functionName: 'isDecommissioned', args: [nodeId] }) }, 'latest'])) === 1n;
+  const onChain = (nodeId: bigint) => readNode(stakingNet(sys), nodeId);
+  before(async () => {
+    sys = await startLocalSystem({ startStaking: false });
+    dir = mkdtempSync(join(tmpdir(), 'sesh-decommission-'));
+    deploymentsFile = join(dir, 'deployments.json');
+    const admin = await sys.as(0);
+    nodes = await prepareNodes({ dir, count: 5, deployments: sys.deployments, operator: admin.account.address });
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, RULES));
+    await seedPreparedNodes(admin, sys.deployments, nodes);
+    const c = sys.deployments.contracts;
+    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    stopTicker = startTicker(sys.rpc, 1);
+    const keyFile = join(dir, 'submitter.key');
+    await gatewaySubmitter(sys.rpc, keyFile);
+    await Promise.all([0, 1, 2, 3].map((i) => startNode(i)));
+    await startNode(4, { SESSION_NODE_TEST_REFUSE_CHECKPOINTS: '1' });
+    gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), keyFile, port: await freePort(), checkpointInterval: '2s', extra: ['--commission-interval', '3s', '--deregistration-interval', '3s'] });
+    await gateway.ready;
+  });
+
+  after(async () => {
+    stopTicker();
+    await Promise.all([...procs.map((p) => p?.stop()), gateway?.stop()]);
+    await sys?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every node tests K = min(10, n−1) = 4 targets, within the probe budget', async () => {
+    await until('node 1 has tested its targets', async () => Object.keys((await getJson(`${nodes[0]!.url}/network/tests`)).body.last).length === 4, 60_000);
+    const t = (await getJson(`${nodes[0]!.url}/network/tests`)).body;
+    assert.equal(t.targets.length, 4);
+    assert.equal(t.testers.length, 4);
+    assert.ok(t.counters.requestsLastMinute <= 60, `requests in the last minute: ${t.counters.requestsLastMinute}`);
+  });
+
+  it('(iii) a free rider that never signs is decommissioned on chain', async () => {
+    const riderId = 5n;
+    await until('the free rider is decommissioned', () => isDecommissioned(riderId), 120_000, 1_000);
+    const reports = (await getJson(`${nodes[0]!.url}/network/reports?node=${riderId}`)).body.reports as any[];
+    assert.ok(reports.some((r) => !r.ok && r.checks.signing === 'fail' && r.checks.reachable === 'pass'), 'failed for signing while reachable');
+  });
+
+  it('(i) a node killed past the window is decommissioned, is recommissioned when back, keeps its stake', async () => {
+    const id = 2n;
+    const before = await onChain(id);
+    const child = procs[1]!.child;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await until('node 2 is decommissioned', () => isDecommissioned(id), 120_000, 1_000);
+    await startNode(1);
+    await until('node 2 is recommissioned', async () => !(await isDecommissioned(id)), 120_000, 1_000);
+    const afterUp = await onChain(id);
+    assert.deepEqual(afterUp, before, 'the stake and record are untouched');
+  });
+});
