@@ -21,7 +21,7 @@ import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnN
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
-import { getJson, until } from '../../devnet/test-http.ts';
+import { getJson, postJson, until } from '../../devnet/test-http.ts';
 import { DEVNET_RULES, type MembershipRules } from '../../sdk/src/network/rules.ts';
 
 const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 3, decommissionAfterSec: 15, recommissionAfterSec: 6, creditInitialSec: 3600, creditMaxSec: 86400 };
@@ -98,5 +98,34 @@ describe('decommission ladder, real processes', { timeout: 300_000 }, () => {
     await until('node 2 is recommissioned', async () => !(await isDecommissioned(id)), 120_000, 1_000);
     const afterUp = await onChain(id);
     assert.deepEqual(afterUp, before, 'the stake and record are untouched');
+  });
+
+  it('bad input to the new routes: a clear 4xx with a reason, nothing changed', async () => {
+    const url = nodes[0]!.url;
+    const held = (await getJson(`${url}/network/tests`)).body.reportsHeld;
+    for (const q of ['abc', '0', '-1', '18446744073709551616']) {
+      const r = await getJson(`${url}/network/reports?node=${q}`);
+      assert.equal(r.status, 400, q);
+      assert.match(r.body.reason, /node id/);
+    }
+    const bad = await postJson(`${url}/network/reports`, { version: 1, tester: '1' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error, 'report_refused');
+    const round = (await getJson(`${url}/network/commission`)).body.round as string;
+    const chainNow = Number(BigInt((await sys.rpc<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp));
+    const ask = (body: unknown) => postJson(`${url}/sign/commission`, body);
+    const wrongRound = await ask({ round: String(BigInt(round) + 5n), decommission: ['1'], recommission: [], signedAt: chainNow, evidence: [] });
+    assert.deepEqual([wrongRound.status, wrongRound.body.error], [409, 'wrong_round']);
+    const healthy = await ask({ round, decommission: ['1'], recommission: [], signedAt: chainNow, evidence: [] });
+    assert.deepEqual([healthy.status, healthy.body.error], [422, 'no_grounds'], 'a healthy node is not decommissioned on request');
+    assert.match(healthy.body.reason, /node 1/);
+    const unordered = await ask({ round, decommission: ['3', '1'], recommission: [], signedAt: chainNow, evidence: [] });
+    assert.equal(unordered.body.error, 'unordered');
+    const malformed = await ask({ round, decommission: 'x', recommission: [], signedAt: chainNow, evidence: [] });
+    assert.equal(malformed.status, 400);
+    const dereg = await postJson(`${url}/sign/deregistration`, { nodeId: '1', signedAt: chainNow });
+    assert.deepEqual([dereg.status, dereg.body.error], [422, 'no_grounds'], 'failing tests alone never deregister');
+    assert.ok((await isDecommissioned(1n)) === false);
+    assert.ok((await getJson(`${url}/network/tests`)).body.reportsHeld >= held, 'refusals stored nothing (the count only grows with own tests)');
   });
 });
