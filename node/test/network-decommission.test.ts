@@ -55,6 +55,8 @@ describe('decommission ladder, real processes', { timeout: 300_000 }, () => {
     await seedPreparedNodes(admin, sys.deployments, nodes);
     const c = sys.deployments.contracts;
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    // Rewards to release, so checkpoints land (and name their non-signers).
+    await sys.increaseTime(25 * 3600);
     stopTicker = startTicker(sys.rpc, 1);
     const keyFile = join(dir, 'submitter.key');
     await gatewaySubmitter(sys.rpc, keyFile);
@@ -81,7 +83,13 @@ describe('decommission ladder, real processes', { timeout: 300_000 }, () => {
 
   it('(iii) a free rider that never signs is decommissioned on chain', async () => {
     const riderId = 5n;
-    await until('the free rider is decommissioned', () => isDecommissioned(riderId), 120_000, 1_000);
+    await until('the free rider is decommissioned', () => isDecommissioned(riderId), 90_000, 1_000).catch(async (e) => {
+      // What the nodes saw, for whoever reads the failure.
+      const tests = (await getJson(`${nodes[0]!.url}/network/tests`)).body;
+      const proposal = (await getJson(`${nodes[0]!.url}/network/commission`)).body;
+      console.log(JSON.stringify({ last: tests.last, judgment: tests.judgment, proposal: { ...proposal, evidence: proposal.evidence.length } }, null, 1).slice(0, 3000));
+      throw e;
+    });
     const reports = (await getJson(`${nodes[0]!.url}/network/reports?node=${riderId}`)).body.reports as any[];
     assert.ok(reports.some((r) => !r.ok && r.checks.signing === 'fail' && r.checks.reachable === 'pass'), 'failed for signing while reachable');
   });
