@@ -51,7 +51,8 @@ export function createTestingLoop(o: {
 }): TestingLoop {
   const now = o.now ?? (() => Date.now() / 1000);
   const budget = o.maxRequestsPerMinute ?? 60;
-  const timeoutMs = o.timeoutMs ?? Math.min(3_000, (o.rules.testPeriodSec * 1000) / 3);
+  // Short, but not so short that a loaded machine's healthy peer times out: half a period, 1.5–3 s.
+  const timeoutMs = o.timeoutMs ?? Math.min(3_000, Math.max(1_500, (o.rules.testPeriodSec * 1000) / 2));
   const last = new Map<string, LastResult>();
   const sent: number[] = [];
   const c = { periods: 0, tests: 0, requests: 0, skippedForBudget: 0, gossiped: 0 };
