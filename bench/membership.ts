@@ -52,7 +52,7 @@ const positive = (name: string, v: string | undefined, fallback: number) => {
 };
 const nodes = positive('nodes', values.nodes, small ? 50 : 2000);
 const workers = positive('workers', values.workers, small ? 2 : 4);
-const runSec = positive('run', values.run, small ? 40 : 300);
+const runSec = positive('run', values.run, small ? 30 : 300);
 const scaleRunSec = positive('scale-run', values['scale-run'], small ? 25 : 75);
 const scale = (values.scale ?? (small ? '' : '500,1000'))
   .split(',')
@@ -84,7 +84,7 @@ const stage = (n: number, sec: number, main: boolean) =>
     warmupSec: Math.min(30, Math.floor(sec / 3)),
     // Re-announcements after the first spread, each with time to reach everyone before the end.
     reannounceAtSec: main ? (small ? [12, 20] : [60, 120, 180, 240]) : [],
-    round: main ? { hungFraction: 0.03, repeats: small ? 2 : 3, timeoutMs: 10_000 } : undefined,
+    round: main ? { hungFraction: 0.03, repeats: small ? 1 : 3, timeoutMs: small ? 3_000 : 10_000 } : undefined,
     log,
   });
 

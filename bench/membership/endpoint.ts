@@ -20,6 +20,8 @@ export type Endpoint = {
   url: string;
   port: number;
   setMode: (mode: EndpointMode) => void;
+  /** The round phase measures hung nodes alone: no random drops then. */
+  setDropFraction: (fraction: number) => void;
   mode: () => EndpointMode;
   stats: { received: number; dropped: number };
   close: () => Promise<void>;
@@ -42,12 +44,13 @@ export async function startEndpoint(options: { identity: Ed25519Identity; routes
   });
   const stats = { received: 0, dropped: 0 };
   let mode: EndpointMode = 'up';
+  let dropFraction = options.dropFraction;
   const [answer] = json.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   json.server.removeAllListeners('request');
   json.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     stats.received++;
     if (mode !== 'up') return; // never answered; the caller's timeout ends it
-    if (options.random() < options.dropFraction) {
+    if (dropFraction > 0 && options.random() < dropFraction) {
       stats.dropped++;
       if (options.random() < 0.5) req.socket.destroy();
       return;
@@ -67,6 +70,7 @@ export async function startEndpoint(options: { identity: Ed25519Identity; routes
     port,
     stats,
     mode: () => mode,
+    setDropFraction: (fraction) => (dropFraction = fraction),
     setMode(next) {
       mode = next;
       if (next === 'refuse') void shut();

@@ -63,6 +63,7 @@ export async function startNodeSim(options: {
     },
     roundMode(hung) {
       acting = false;
+      endpoint.setDropFraction(0);
       if (endpoint.mode() !== 'refuse') endpoint.setMode(hung ? 'hung' : 'up');
     },
     async reannounce() {
