@@ -27,6 +27,7 @@ import { peerTestRoute } from './peers/http.ts';
 import { createPeerTester, ledgerRootString } from './peers/loop.ts';
 import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
+import { ledgerRootRoute } from './testing/ledger-route.ts';
 import { followNetwork } from '../../core/state/follow.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
@@ -113,11 +114,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),
       ...proRoutes({ client, deployments: config.deployments, nodeSecretKey: ed.identity.secretKey, ttl: Math.floor(config.proProofTtlMs / 1000), now: liveChainNow }),
-      route('GET', '/ledger/root', () => {
-        const v = network.view();
-        const c = network.checkpointAt(v.height);
-        return { ledgerBlock: v.height, checkpointBlock: c.block, root: c.root, total: c.total.toString(), released: c.released.toString(), leaves: c.leaves, lastEpoch: (v.state.lastCheckpoint?.epoch ?? 0n).toString() };
-      }),
+      ledgerRootRoute(network),
       route('GET', '/info', () => ({
         chainId,
         contracts,

@@ -12,8 +12,15 @@ import {BN254} from "./BN254.sol";
  * chain and the domain contract ({_domain}: the SessionStaking address for the registry, this
  * contract by default), so rogue-key attacks and key reuse across operators fail.
  *
- * Storage per node: `x | (yParity << 255)` in one slot (x < P < 2^254, so bit 255 is free;
- * 0 = not active). Node id 0 is reserved (it means "none" in `nodeIdOfKey`).
+ * Storage per node: `x | (suspended << 254) | (yParity << 255)` in one slot (x < P < 2^254, so
+ * bits 254 and 255 are free; 0 = no key). Node id 0 is reserved (it means "none" in `nodeIdOfKey`).
+ *
+ * Suspended (decommissioned) keys: the key stays stored, so a recommission adds exactly the same
+ * point back and the duplicate-key rule still holds (nodeIdOfKey keeps answering), but it is not
+ * in the aggregate, not counted in activeNodeCount (the 2/3 threshold is over commissioned keys
+ * only), and cannot be named as a non-signer (NonSignerNotActive): a node that signs nothing must
+ * not lower the bar for the others. `nodeKey` still returns a suspended key (it is the node's
+ * registered key; `isDecommissioned` tells whether it counts).
  *
  * Digests (mirrored by the sdk's `proofOfPossessionDigest` / `networkDigest`):
  *   PoP:     keccak256(abi.encode(POP_TAG, chainid, _domain(), operator, pk.x, pk.y))
@@ -39,7 +46,8 @@ abstract contract NetworkAuthority {
     bytes32 public constant POP_TAG = keccak256("SESH.BLS.proofOfPossession.v1");
     bytes32 public constant NETWORK_TAG = keccak256("SESH.BLS.networkSignature.v1");
 
-    uint256 private constant _X_MASK = (1 << 255) - 1;
+    uint256 private constant _X_MASK = (1 << 254) - 1;
+    uint256 private constant _SUSPENDED = 1 << 254;
 
     /**
      * @param sigma The aggregate signature of the signers (G1).
@@ -68,11 +76,18 @@ abstract contract NetworkAuthority {
     error NonSignerKeyMismatch(uint64 nodeId);
     error InsufficientSigners(uint256 signers, uint256 required);
     error InvalidNetworkSignature();
+    error NodeNotCommissioned(uint64 nodeId);
+    error NodeNotDecommissioned(uint64 nodeId);
+    error CommissionListNotSorted();
+    error CommissionListedTwice(uint64 nodeId);
 
     mapping(uint64 nodeId => uint256 compressedKey) private _compressedKeys;
     mapping(uint256 keyX => uint64 nodeId) private _nodeIdOfKey;
     BN254.G1Point private _aggregateKey;
-    uint64 private _activeNodeCount;
+    uint64 private _activeNodeCount; // commissioned keys only
+    /// @notice Commission updates applied so far; the next update must carry this number.
+    /// (Same slot as the count: an update reads and writes both.)
+    uint64 public commissionRound;
 
     // ───────────────────────────── views ─────────────────────────────
 
@@ -81,12 +96,17 @@ abstract contract NetworkAuthority {
         return _aggregateKey;
     }
 
-    /// @notice How many nodes have an active BLS key.
+    /// @notice How many nodes have an active, commissioned BLS key (the signing set).
     function activeNodeCount() external view returns (uint64) {
         return _activeNodeCount;
     }
 
-    /// @notice The G1 key of an active node; reverts NodeKeyNotActive otherwise.
+    /// @notice True while the node's key is stored but decommissioned (out of the signing set).
+    function isDecommissioned(uint64 nodeId) external view returns (bool) {
+        return _compressedKeys[nodeId] & _SUSPENDED != 0;
+    }
+
+    /// @notice The G1 key of a node with a stored key (commissioned or not); reverts NodeKeyNotActive otherwise.
     function nodeKey(uint64 nodeId) external view returns (BN254.G1Point memory) {
         uint256 compressed = _compressedKeys[nodeId];
         if (compressed == 0) revert NodeKeyNotActive(nodeId);
@@ -106,6 +126,11 @@ abstract contract NetworkAuthority {
     /// @notice The digest the network signs to authorise `payloadHash` for `purpose` in the domain.
     function networkDigest(bytes32 purpose, bytes32 payloadHash) public view returns (bytes32) {
         return keccak256(abi.encode(NETWORK_TAG, block.chainid, _domain(), purpose, payloadHash));
+    }
+
+    /// @dev The size of the signing set (commissioned keys).
+    function _commissionedCount() internal view returns (uint256) {
+        return _activeNodeCount;
     }
 
     /// @dev The contract address every digest is bound to (off-chain signers pass it as `contract`).
@@ -130,17 +155,52 @@ abstract contract NetworkAuthority {
         }
     }
 
-    /// @dev Deactivates the key of `nodeId` and returns it.
+    /// @dev Deletes the key of `nodeId` and returns it. A suspended key is already out of the
+    /// aggregate and the count, so only its storage goes.
     function _removeNodeKey(uint64 nodeId) internal returns (BN254.G1Point memory pk) {
         uint256 compressed = _compressedKeys[nodeId];
         if (compressed == 0) revert NodeKeyNotActive(nodeId);
         pk = _decompress(compressed);
-        _aggregateKey = BN254.add(_aggregateKey, BN254.negate(pk));
         delete _compressedKeys[nodeId];
         delete _nodeIdOfKey[pk.x];
+        if (compressed & _SUSPENDED != 0) return pk;
+        _aggregateKey = BN254.add(_aggregateKey, BN254.negate(pk));
         unchecked {
-            --_activeNodeCount; // the key was active, so the count is ≥ 1
+            --_activeNodeCount; // the key was commissioned, so the count is ≥ 1
         }
+    }
+
+    /// @dev Suspends every key of `decommission` and resumes every key of `recommission` (both
+    /// strictly increasing, no id in both). The aggregate and the count are written once for the
+    /// whole batch: per node one cold SLOAD, one SSTORE, one square root and one ecAdd.
+    function _applyCommission(uint64[] calldata decommission, uint64[] calldata recommission) internal {
+        BN254.G1Point memory delta; // Σ recommissioned − Σ decommissioned
+        uint256 previous;
+        for (uint256 i; i < decommission.length; ++i) {
+            uint64 nodeId = decommission[i];
+            if (i != 0 && nodeId <= previous) revert CommissionListNotSorted();
+            previous = nodeId;
+            uint256 compressed = _compressedKeys[nodeId];
+            if (compressed == 0 || compressed & _SUSPENDED != 0) revert NodeNotCommissioned(nodeId);
+            _compressedKeys[nodeId] = compressed | _SUSPENDED;
+            delta = BN254.add(delta, BN254.negate(_decompress(compressed)));
+        }
+        uint256 j; // walks decommission alongside: both lists are sorted
+        for (uint256 i; i < recommission.length; ++i) {
+            uint64 nodeId = recommission[i];
+            if (i != 0 && nodeId <= previous) revert CommissionListNotSorted();
+            previous = nodeId;
+            while (j < decommission.length && decommission[j] < nodeId) ++j;
+            if (j < decommission.length && decommission[j] == nodeId) revert CommissionListedTwice(nodeId);
+            uint256 compressed = _compressedKeys[nodeId];
+            if (compressed & _SUSPENDED == 0) revert NodeNotDecommissioned(nodeId);
+            compressed &= ~_SUSPENDED;
+            _compressedKeys[nodeId] = compressed;
+            delta = BN254.add(delta, _decompress(compressed));
+        }
+        _aggregateKey = BN254.add(_aggregateKey, delta);
+        // Both lengths are bounded by the stored keys; the decommissions were checked ≤ count.
+        _activeNodeCount = uint64(_activeNodeCount + recommission.length - decommission.length);
     }
 
     // ───────────────────────────── checks ─────────────────────────────
@@ -211,7 +271,8 @@ abstract contract NetworkAuthority {
                 mstore(0x00, nodeId)
                 mstore(0x20, keysSlot)
                 let compressed := sload(keccak256(0x00, 0x40))
-                if iszero(compressed) {
+                // No key, or a suspended one: not in the aggregate, so not a non-signer.
+                if or(iszero(compressed), and(compressed, _SUSPENDED)) {
                     failure := 3
                     failedNode := nodeId
                     break

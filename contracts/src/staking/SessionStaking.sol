@@ -499,7 +499,7 @@ contract SessionStaking is Ownable2Step {
         keyRegistry.verifyNetworkSignature(purpose, payloadHash, sig);
     }
 
-    /// @notice How many nodes have an active BLS key.
+    /// @notice How many nodes have an active, commissioned BLS key (the signing set).
     function activeNodeCount() external view returns (uint64) {
         return keyRegistry.activeNodeCount();
     }
@@ -509,9 +509,19 @@ contract SessionStaking is Ownable2Step {
         return keyRegistry.aggregateKey();
     }
 
-    /// @notice The G1 key of an active node; reverts NodeKeyNotActive otherwise.
+    /// @notice The G1 key of a node with a stored key (also a decommissioned one); reverts NodeKeyNotActive otherwise.
     function nodeKey(uint64 nodeId) external view returns (BN254.G1Point memory) {
         return keyRegistry.nodeKey(nodeId);
+    }
+
+    /// @notice True while the node is decommissioned (out of the signing set, stake untouched).
+    function isDecommissioned(uint64 nodeId) external view returns (bool) {
+        return keyRegistry.isDecommissioned(nodeId);
+    }
+
+    /// @notice The number the next commission update must carry (the registry's updateCommission).
+    function commissionRound() external view returns (uint64) {
+        return keyRegistry.commissionRound();
     }
 
     /// @notice The node whose active key has this x coordinate, or 0 if none.

@@ -99,7 +99,9 @@ contract StakingRewards {
     error ExceedsAuthorisedTotal(uint256 wouldClaim, uint256 authorised);
 
     /// @notice The network authorised the ledger checkpoint `root` for `epoch_`.
-    event RewardsAuthorised(uint64 indexed epoch, bytes32 root, uint256 cumulativeTotal, uint64 ledgerBlock, uint64 signedAt);
+    event RewardsAuthorised(
+        uint64 indexed epoch, bytes32 root, uint256 cumulativeTotal, uint64 ledgerBlock, uint64 signedAt, uint64[] nonSigners
+    );
     /// @notice `amount` was paid to `account`, which has now received `cumulativeAmount` in total.
     event RewardsClaimed(address indexed account, uint256 amount, uint256 cumulativeAmount);
 
@@ -156,7 +158,7 @@ contract StakingRewards {
         epoch = epoch_;
         ledgerBlock = ledgerBlock_;
         lastCheckpointAt = uint64(block.timestamp);
-        emit RewardsAuthorised(epoch_, root, cumulativeTotal, ledgerBlock_, signedAt);
+        emit RewardsAuthorised(epoch_, root, cumulativeTotal, ledgerBlock_, signedAt, sig.nonSigners);
     }
 
     /// @notice Pays `account` its cumulative reward minus what it already received. Anyone may

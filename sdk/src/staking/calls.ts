@@ -3,9 +3,10 @@
  * for viem's writeContract / simulateContract / encodeFunctionData (spread it in).
  */
 import { erc20Abi, type Address, type ContractFunctionArgs, type ContractFunctionName, type Hex } from 'viem';
-import { SessionStaking, StakingRewards } from '../generated/contracts.ts';
+import { NetworkKeyRegistry, SessionStaking, StakingRewards } from '../generated/contracts.ts';
 import type { NetworkSignatureArgs } from '../bls/index.ts';
 import type { NodeKeysArgs } from './registration.ts';
+import type { CommissionUpdate } from './payloads.ts';
 import type { RewardsProof } from './rewards-tree.ts';
 
 type StakingAbi = typeof SessionStaking.abi;
@@ -144,4 +145,16 @@ export function authoriseRewardsCall(
 /** Anyone may send it; the tokens go to `proof.account`. */
 export function claimRewardsCall(contract: Address, proof: RewardsProof) {
   return rewards(contract, 'claim', [proof.account, proof.cumulativeAmount, proof.proof]);
+}
+
+// ── commission (NetworkKeyRegistry; anyone may send) ──
+
+/** `registry` is SessionStaking.keyRegistry() (deployments: NetworkKeyRegistry); `sig` over commissionMessage(update). */
+export function updateCommissionCall(registry: Address, a: CommissionUpdate & { sig: NetworkSignatureArgs }) {
+  return {
+    address: registry,
+    abi: NetworkKeyRegistry.abi,
+    functionName: 'updateCommission' as const,
+    args: [a.round, a.decommission, a.recommission, a.signedAt, a.sig] as const,
+  };
 }

@@ -50,6 +50,13 @@ export const MAX_CHECKPOINT_INTERVAL = DAY;
 export const EXIT_PURPOSE: Hex = keccak256(toBytes('SESH.staking.exit.v1'));
 export const DEREGISTER_PURPOSE: Hex = keccak256(toBytes('SESH.staking.deregister.v1'));
 export const REWARDS_PURPOSE: Hex = keccak256(toBytes('SESH.rewards.checkpoint.v1'));
+/** NetworkKeyRegistry.updateCommission: decommission / recommission nodes. */
+export const COMMISSION_PURPOSE: Hex = keccak256(toBytes('SESH.network.commission.v1'));
+/** NetworkKeyRegistry: at most ⌊commissioned / 3⌋ decommissions per update (≥ 1, never the last node). */
+export function maxDecommissions(commissioned: number): number {
+  const max = Math.floor(commissioned / 3);
+  return max === 0 && commissioned > 1 ? 1 : max;
+}
 
 /** SessionStaking.Status, by its uint8 value. */
 export const NODE_STATUSES = [

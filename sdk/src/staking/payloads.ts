@@ -4,7 +4,7 @@
  * address, purpose) is sdk/src/bls's `networkDigest`.
  */
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
-import { DEREGISTER_PURPOSE, EXIT_PURPOSE, REWARDS_PURPOSE } from './constants.ts';
+import { COMMISSION_PURPOSE, DEREGISTER_PURPOSE, EXIT_PURPOSE, REWARDS_PURPOSE } from './constants.ts';
 
 /** keccak256(abi.encode(uint64 nodeId, uint64 signedAt)): exits and deregistrations. */
 function nodePayloadHash(nodeId: bigint, signedAt: bigint): Hex {
@@ -42,6 +42,26 @@ export function rewardsPayloadHash(c: RewardsCheckpoint): Hex {
   );
 }
 
+export type CommissionUpdate = {
+  /** Must equal the registry's commissionRound() when it lands. */
+  round: bigint;
+  /** Commissioned node ids leaving the signing set, strictly increasing. */
+  decommission: readonly bigint[];
+  /** Decommissioned node ids rejoining it, strictly increasing, none in both lists. */
+  recommission: readonly bigint[];
+  signedAt: bigint;
+};
+
+/** keccak256(abi.encode(uint64 round, uint64[] decommission, uint64[] recommission, uint64 signedAt)). */
+export function commissionPayloadHash(u: CommissionUpdate): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: 'uint64' }, { type: 'uint64[]' }, { type: 'uint64[]' }, { type: 'uint64' }],
+      [u.round, u.decommission, u.recommission, u.signedAt],
+    ),
+  );
+}
+
 /** The purpose and payload hash of each signable staking message, for sdk/src/bls's networkDigest. */
 export function exitMessage(nodeId: bigint, signedAt: bigint): { purpose: Hex; payloadHash: Hex } {
   return { purpose: EXIT_PURPOSE, payloadHash: exitPayloadHash(nodeId, signedAt) };
@@ -51,4 +71,7 @@ export function deregisterMessage(nodeId: bigint, signedAt: bigint): { purpose: 
 }
 export function rewardsMessage(c: RewardsCheckpoint): { purpose: Hex; payloadHash: Hex } {
   return { purpose: REWARDS_PURPOSE, payloadHash: rewardsPayloadHash(c) };
+}
+export function commissionMessage(u: CommissionUpdate): { purpose: Hex; payloadHash: Hex } {
+  return { purpose: COMMISSION_PURPOSE, payloadHash: commissionPayloadHash(u) };
 }

@@ -1,0 +1,86 @@
+/**
+ * What a tester checks of one target in one period, each with a short timeout:
+ *  reachable  it answers at the URL it announced (directory.urlOf);
+ *  keys       it signs a fresh nonce with its registered ed25519 key (peers/challenge.ts);
+ *  ledger     at a common block B (our height − a small margin) its checkpoint root equals
+ *             ours. It must answer for exactly B: claiming to be ahead gains nothing, a node
+ *             behind B answers 409 and fails "behind";
+ *  signing    the chain's non-signer lists: missedCheckpoints ≥ missedCheckpointsToFail fails
+ *             (a reachable node that never signs is a free rider);
+ *  storage    not run yet ('skip'): the next issue adds message storage.
+ * Two HTTP requests per target; the loop counts and bounds them (loop.ts).
+ */
+import type { CheckName, CheckResult } from '../../../sdk/src/network/test-report.ts';
+import { joinUrl, probePeer } from '../peers/http.ts';
+import type { Hex } from '../peers/challenge.ts';
+
+export const LEDGER_ROOT_PATH = '/ledger/root';
+
+export type CheckOutcome = { ok: boolean; checks: Record<CheckName, CheckResult>; reason: string | null; requests: number };
+
+export type Target = {
+  nodeId: bigint;
+  ed25519Key: Hex;
+  missedCheckpoints: number;
+  /** Its announced URL; undefined: it announced none we accept. */
+  url: string | undefined;
+};
+
+export type LedgerCheck = { result: 'pass' } | { result: 'fail'; reason: string };
+
+/** Asks `url` for its checkpoint root at exactly `block` and compares it with `expectedRoot`. */
+export async function checkLedgerAt(url: string, block: number, expectedRoot: Hex, timeoutMs: number): Promise<LedgerCheck> {
+  let response: Response;
+  try {
+    response = await fetch(joinUrl(`${LEDGER_ROOT_PATH}?block=${block}`, url), { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    return { result: 'fail', reason: `ledger: no answer (${(error as Error).name === 'TimeoutError' ? `timeout ${timeoutMs} ms` : (error as Error).message})` };
+  }
+  const body = (await response.json().catch(() => null)) as { block?: unknown; root?: unknown; error?: unknown; reason?: unknown } | null;
+  if (response.status === 409 && body?.error === 'behind') return { result: 'fail', reason: `behind: has not reached block ${block} (${String(body.reason ?? '').slice(0, 120)})` };
+  if (!response.ok || !body) return { result: 'fail', reason: `ledger: HTTP ${response.status} for block ${block}` };
+  if (body.block !== block) return { result: 'fail', reason: `ledger: answered for block ${String(body.block).slice(0, 30)}, asked ${block}` };
+  if (typeof body.root !== 'string' || body.root.toLowerCase() !== expectedRoot) {
+    return { result: 'fail', reason: `ledger root at block ${block} is ${String(body.root).slice(0, 70)}, ours is ${expectedRoot}` };
+  }
+  return { result: 'pass' };
+}
+
+export async function testTarget(
+  target: Target,
+  ctx: { chainId: number; commonBlock: number; ourRootAt: (block: number) => Hex; missedCheckpointsToFail: number; timeoutMs: number },
+): Promise<CheckOutcome> {
+  const checks: Record<CheckName, CheckResult> = { reachable: 'skip', keys: 'skip', ledger: 'skip', signing: 'skip', storage: 'skip' };
+  const reasons: string[] = [];
+  let requests = 0;
+  // Public chain data: judged even when the node is unreachable.
+  if (target.missedCheckpoints >= ctx.missedCheckpointsToFail) {
+    checks.signing = 'fail';
+    reasons.push(`does not sign checkpoints (free rider): missing from the last ${target.missedCheckpoints} landed checkpoints`);
+  } else checks.signing = 'pass';
+
+  if (!target.url) {
+    checks.reachable = 'fail';
+    reasons.unshift('announces no URL');
+  } else {
+    requests++;
+    const probe = await probePeer({ url: target.url, nodeKey: target.ed25519Key, chainId: ctx.chainId, timeoutMs: ctx.timeoutMs });
+    if (!probe.ok && (probe.reason === 'unreachable' || probe.reason === 'timeout')) {
+      checks.reachable = 'fail';
+      reasons.unshift(`unreachable at ${target.url}: ${probe.detail}`);
+    } else {
+      checks.reachable = 'pass';
+      checks.keys = probe.ok ? 'pass' : 'fail';
+      if (!probe.ok) reasons.push(`keys: ${probe.reason}: ${probe.detail}`);
+      // Only ask for the ledger of a node that proved who it is.
+      if (probe.ok) {
+        requests++;
+        const ledger = await checkLedgerAt(target.url, ctx.commonBlock, ctx.ourRootAt(ctx.commonBlock), ctx.timeoutMs);
+        checks.ledger = ledger.result;
+        if (ledger.result === 'fail') reasons.push(ledger.reason);
+      }
+    }
+  }
+  const ok = !Object.values(checks).includes('fail');
+  return { ok, checks, reason: ok ? null : reasons.join('; ').slice(0, 300), requests };
+}
