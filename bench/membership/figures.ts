@@ -31,7 +31,7 @@ export function announcementSpread(o: StageObservations) {
     const sec = (a.at - o.t0) / 1000;
     const up = o.identities.filter((i) => i.index !== a.origin && !o.plan.dead.has(i.index) && ![0, 10, 20, 30, 40, 50, 60].some((d) => isPausedAt(o.plan, i.index, sec + d)));
     const upSet = new Set(up.map((i) => i.index));
-    const delays = o.seen.filter((s) => s.origin === a.origin && s.timestamp === a.timestamp && upSet.has(s.index)).map((s) => Math.max(0, (s.at - a.at) / 1000));
+    const delays = o.seen.filter((s) => s.key === a.key && s.timestamp === a.timestamp && upSet.has(s.index)).map((s) => Math.max(0, (s.at - a.at) / 1000));
     const reached = delays.length / Math.max(1, up.length);
     // p99 exists only if 99% of them got it at all.
     const p99 = reached >= 0.99 ? percentile(delays.concat(Array(up.length - delays.length).fill(Infinity)), 99) : null;
@@ -40,9 +40,7 @@ export function announcementSpread(o: StageObservations) {
 }
 
 export function deadNodeDecisions(o: StageObservations) {
-  const first = new Map<number, number>();
-  for (const j of o.judgments) if (j.verdict === 'failing' && !first.has(j.judged)) first.set(j.judged, j.at);
-  for (const j of o.judgments) if (j.verdict === 'failing' && j.at < first.get(j.judged)!) first.set(j.judged, j.at);
+  const first = o.failing;
   const dead = [...o.plan.dead.keys()];
   const seconds = dead.filter((i) => first.has(i)).map((i) => (first.get(i)! - o.t0) / 1000);
   const falsePositives = [...first.keys()].filter((i) => !o.plan.dead.has(i));

@@ -3,6 +3,8 @@
  * Times are wall-clock ms (Date.now()); every process runs on the same machine, same clock.
  */
 import type { Hex } from 'viem';
+import type { Announcement } from '../../sdk/src/network/announcement.ts';
+import type { TestReport } from '../../sdk/src/network/test-report.ts';
 import type { FaultConfig, DeadMode } from './faults.ts';
 
 export type WorkerInit = {
@@ -10,6 +12,8 @@ export type WorkerInit = {
   rpcUrl: string;
   seed: string;
   indices: number[];
+  /** ed25519 keys whose re-announcements are timed. */
+  watched: Hex[];
   faults: FaultConfig;
   dead: [number, DeadMode][];
   pauses: [number, [number, number][]][];
@@ -28,14 +32,13 @@ export type IdentityCounters = {
   requestsDropped: number;
 };
 
-/** A judgment seen by an identity: `judged` (bench index) went FAILING (or back to passing) at `at`. */
-export type JudgmentEvent = { judge: number; judged: number; verdict: 'failing' | 'passing'; at: number };
-
-/** An identity first accepted announcement (origin, timestamp) as fresh at `at`. */
-export type AnnouncementSeen = { origin: number; timestamp: number; index: number; at: number };
+/** Identity `index` first accepted the announcement (key, timestamp) as fresh at `at`. */
+export type AnnouncementSeen = { key: Hex; timestamp: number; index: number; at: number };
 
 export type ToWorker =
   | { type: 'init'; init: WorkerInit }
+  /** Every identity's first announcement, as a restarting node finds them in its saved directory. */
+  | { type: 'load'; announcements: Announcement[] }
   /** Start announcing, gossiping and testing; `t0` is the testing start, fault schedules count from it. */
   | { type: 'start'; t0: number }
   /** Identity `index` announces again now (a fresh timestamp) and we watch it spread. */
@@ -46,9 +49,12 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'ready'; identities: HostedIdentity[] }
+  | { type: 'ready'; identities: HostedIdentity[]; announcements: Announcement[] }
+  | { type: 'loaded'; ms: number }
+  /** Signed failure reports of this worker's testers, for the observer. */
+  | { type: 'reports'; reports: TestReport[] }
   | { type: 'announced'; index: number; timestamp: number; at: number }
   | { type: 'hung'; id: number }
-  | { type: 'report'; counters: IdentityCounters[]; judgments: JudgmentEvent[]; seen: AnnouncementSeen[]; cpuMs: number; rssMb: number; errors: string[] }
+  | { type: 'report'; counters: IdentityCounters[]; seen: AnnouncementSeen[]; cpuMs: number; rssMb: number; errors: string[] }
   | { type: 'log'; line: string }
   | { type: 'stopped' };

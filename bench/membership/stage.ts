@@ -6,11 +6,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { updateDeployments } from '../../sdk/src/deployments.ts';
 import type { MembershipRules } from '../../sdk/src/network/rules.ts';
-import { startBenchChain } from './chain.ts';
+import type { Hex } from 'viem';
+import { benchIdentity, startBenchChain } from './chain.ts';
+import { startObserver, type Observer } from './observer.ts';
 import { planFaults, type FaultConfig, type FaultPlan } from './faults.ts';
-import type { AnnouncementSeen, FromWorker, HostedIdentity, IdentityCounters, JudgmentEvent, ToWorker } from './protocol.ts';
+import type { AnnouncementSeen, FromWorker, HostedIdentity, IdentityCounters, ToWorker } from './protocol.ts';
 import { measureHungRatio } from './round.ts';
 
 export type StageOptions = {
@@ -40,8 +41,11 @@ export type StageObservations = {
   countersAtWarmup: IdentityCounters[];
   countersAtEnd: IdentityCounters[];
   measuredSec: number;
-  judgments: JudgmentEvent[];
-  announcements: { origin: number; timestamp: number; at: number }[];
+  /** Bench index → first time (ms) the observer judged it FAILING. */
+  failing: Map<number, number>;
+  observer: { offered: number; accepted: number; refused: number; refusals: Record<string, number> };
+  loadSeconds: number;
+  announcements: { origin: number; key: Hex; timestamp: number; at: number }[];
   seen: AnnouncementSeen[];
   cpuMs: number;
   peakRssMb: number;
@@ -60,13 +64,21 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
   log(`${o.nodes} nodes seeded in ${(chain.seedMs / 1000).toFixed(1)} s`);
   const plan = planFaults(o.nodes, o.runSec, o.seed, o.faults);
   const workers: Worker[] = [];
-  const judgments: JudgmentEvent[] = [];
+  let observer: Observer | undefined;
+  const pendingReports: FromWorker[] = [];
   const seen: AnnouncementSeen[] = [];
   const errors: string[] = [];
   const announcements: StageObservations['announcements'] = [];
   const latest = new Map<number, { counters: IdentityCounters[]; cpuMs: number; rssMb: number }>();
   let peakRssMb = 0;
   const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const sharedVerify = fileURLToPath(new URL('./shared-verify.ts', import.meta.url));
+  // The identities whose re-announcements are timed: up for the whole run.
+  const origins = Array.from({ length: o.nodes }, (_, i) => i)
+    .filter((i) => !plan.dead.has(i) && !plan.pauses.has(i))
+    .filter((_, k, all) => k % Math.max(1, Math.floor(all.length / Math.max(1, o.reannounceAtSec.length))) === 0)
+    .slice(0, o.reannounceAtSec.length);
+  const keyOfIndex = (i: number) => benchIdentity(o.seed, i).nodeId;
   const toAll = (m: ToWorker) => workers.forEach((w) => w.child.send(m));
   const expect = (w: Worker, test: (m: FromWorker) => boolean, what: string, ms = 300_000) =>
     new Promise<FromWorker>((resolve, reject) => {
@@ -80,18 +92,21 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
     });
   try {
     for (let w = 0; w < o.workers; w++) {
-      const child = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(script, [], { execArgv: ['--import', 'tsx', '--import', sharedVerify], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const worker: Worker = { child, waiters: [] };
       child.on('message', (m: FromWorker) => {
         if (m.type === 'log') log(`worker ${w}: ${m.line}`);
+        if (m.type === 'reports') {
+          if (observer) observer.offer(m.reports);
+          else pendingReports.push(m);
+        }
         if (m.type === 'report') {
-          judgments.push(...m.judgments);
           seen.push(...m.seen);
           errors.push(...m.errors);
           latest.set(w, { counters: m.counters, cpuMs: m.cpuMs, rssMb: m.rssMb });
           peakRssMb = Math.max(peakRssMb, m.rssMb);
         }
-        if (m.type === 'announced') announcements.push({ origin: m.index, timestamp: m.timestamp, at: m.at });
+        if (m.type === 'announced') announcements.push({ origin: m.index, key: keyOfIndex(m.index), timestamp: m.timestamp, at: m.at });
         worker.waiters = worker.waiters.filter((f) => !f(m));
       });
       child.on('exit', (code) => code && log(`worker ${w} exited with ${code}`));
@@ -106,17 +121,24 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
           rpcUrl: chain.sys.anvil.rpcUrl,
           seed: o.seed,
           indices: Array.from({ length: o.nodes }, (_, i) => i).filter((i) => i % o.workers === k),
+          watched: origins.map(keyOfIndex),
           faults: o.faults,
           dead: [...plan.dead],
           pauses: [...plan.pauses],
         },
       } satisfies ToWorker),
     );
-    const identities = (await Promise.all(ready)).flatMap((m) => (m.type === 'ready' ? m.identities : [])).sort((a, b) => a.index - b.index);
-    // Bootstrap as a stranger would: a few seed nodes in the deployments file (live ones).
-    const seedNodes = identities.filter((i) => !plan.dead.has(i.index) && !plan.pauses.has(i.index)).slice(0, 4).map((i) => i.url);
-    updateDeployments(chain.deploymentsFile, { seedNodes });
-    log(`${identities.length} identities listening on their own ports in ${o.workers} workers; seed nodes ${seedNodes.join(' ')}`);
+    const readies = await Promise.all(ready);
+    const identities = readies.flatMap((m) => (m.type === 'ready' ? m.identities : [])).sort((a, b) => a.index - b.index);
+    const firstAnnouncements = readies.flatMap((m) => (m.type === 'ready' ? m.announcements : []));
+    log(`${identities.length} identities listening on their own ports in ${o.workers} workers, each with its own signed announcement`);
+    const loadStarted = Date.now();
+    const loaded = workers.map((w) => expect(w, (m) => m.type === 'loaded', 'loaded'));
+    toAll({ type: 'load', announcements: firstAnnouncements });
+    await Promise.all(loaded);
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    log(`every directory holds the ${firstAnnouncements.length} announcements (verified per directory) in ${loadSeconds.toFixed(1)} s`);
+    const indexOfNode = new Map(identities.map((i) => [BigInt(i.nodeId), i.index]));
 
     const report = async () => {
       const replies = workers.map((w) => expect(w, (m) => m.type === 'report', 'a report', 60_000));
@@ -127,9 +149,11 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
     };
 
     const t0 = Date.now() + 1000;
+    observer = await startObserver({ deployments: chain.deployments, rpcUrl: chain.sys.anvil.rpcUrl, rules: o.rules, t0 });
+    for (const m of pendingReports.splice(0)) if (m.type === 'reports') observer.offer(m.reports);
     toAll({ type: 'start', t0 });
     const reannounce = [...o.reannounceAtSec].sort((a, b) => a - b);
-    const origins = identities.filter((i) => !plan.dead.has(i.index) && !plan.pauses.has(i.index));
+    let nextOrigin = 0;
     let countersAtWarmup: IdentityCounters[] | undefined;
     let warmupAt = 0;
     let nextProgress = 10;
@@ -137,9 +161,9 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
       const sec = (Date.now() - t0) / 1000;
       if (sec >= o.runSec) break;
       while (reannounce.length && reannounce[0]! <= sec) {
-        const origin = origins[Math.floor((reannounce.length * 7919) % origins.length)]!;
+        const origin = origins[nextOrigin++]!;
         reannounce.shift();
-        workers[origin.index % o.workers]!.child.send({ type: 'reannounce', index: origin.index } satisfies ToWorker);
+        workers[origin % o.workers]!.child.send({ type: 'reannounce', index: origin } satisfies ToWorker);
       }
       if (!countersAtWarmup && sec >= o.warmupSec) {
         countersAtWarmup = (await report()).counters;
@@ -149,9 +173,9 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
         nextProgress += 10;
         const r = await report();
         const probes = r.counters.reduce((s, c) => s + c.probesSent, 0);
-        const failing = new Set(judgments.filter((j) => j.verdict === 'failing').map((j) => j.judged));
+        const failing = new Set([...observer.failing.keys()].map((id) => indexOfNode.get(id)!));
         const deadFailing = [...failing].filter((i) => plan.dead.has(i)).length;
-        log(`t=${Math.round(sec)}s  probes ${probes}  gossip ${r.counters.reduce((s, c) => s + c.gossipSent, 0)}  judged failing ${failing.size} (dead ${deadFailing}/${plan.dead.size})  announcements seen ${seen.length}  cpu ${(r.cpuMs / 1000).toFixed(0)} s`);
+        log(`t=${Math.round(sec)}s  probes ${probes}  failure reports ${observer.stats.accepted}  gossip ${r.counters.reduce((s, c) => s + c.gossipSent, 0)}  judged failing ${failing.size} (dead ${deadFailing}/${plan.dead.size})  announcements seen ${seen.length}  cpu ${(r.cpuMs / 1000).toFixed(0)} s`);
       }
       await sleep(250);
     }
@@ -181,7 +205,9 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
       countersAtWarmup: countersAtWarmup ?? identities.map((i) => ({ index: i.index, probesSent: 0, gossipSent: 0, gossipReceived: 0, requestsReceived: 0, requestsDropped: 0 })),
       countersAtEnd: end.counters,
       measuredSec,
-      judgments,
+      failing: new Map([...observer.failing].map(([id, at]) => [indexOfNode.get(id)!, at])),
+      observer: { ...observer.stats, refusals: Object.fromEntries(observer.stats.refusals) },
+      loadSeconds,
       announcements,
       seen,
       cpuMs: end.cpuMs,
@@ -200,6 +226,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
         clearTimeout(timer);
       }),
     );
+    await observer?.stop();
     await chain.stop();
   }
 }

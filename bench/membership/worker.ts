@@ -11,6 +11,10 @@ import { readDeployments } from '../../sdk/src/deployments.ts';
 import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { createRpcPool } from '../../core/chain/rpc.ts';
 import { followNetwork } from '../../core/state/follow.ts';
+import { stakingContracts } from '../../core/state/follow.ts';
+import { assignmentOf } from '../../node/src/testing/assignment.ts';
+import { createAssignmentBook } from '../../node/src/testing/reports.ts';
+import type { TestReport } from '../../sdk/src/network/test-report.ts';
 import { benchIdentity } from './chain.ts';
 import { prng, seedNumber, isPausedAt, type FaultPlan } from './faults.ts';
 import { startNodeSim, type NodeSim } from './node-sim.ts';
@@ -24,6 +28,7 @@ let sims: NodeSim[] = [];
 let stopFollowing = async () => {};
 let dataDir = '';
 let faultTimer: NodeJS.Timeout | undefined;
+let reportTimer: NodeJS.Timeout | undefined;
 
 async function init(init: WorkerInit): Promise<void> {
   const deployments = readDeployments(init.deploymentsFile);
@@ -35,6 +40,13 @@ async function init(init: WorkerInit): Promise<void> {
   stopFollowing = () => tracker.stop();
   const byKey = new Map([...network.view().state.nodes.values()].map((n) => [n.ed25519Key.toLowerCase(), n]));
   const plan: FaultPlan = { dead: new Map(init.dead), pauses: new Map(init.pauses) };
+  const contract = stakingContracts(deployments).staking;
+  // Every identity here sees the same chain, so the per-period assignment is computed once per
+  // worker (the real assignment; a node computes the same one for itself).
+  const book = createAssignmentBook((period) => assignmentOf(network.view().state, { chainId: deployments.chainId, staking: contract, period, testersPerNode: rules.testersPerNode }));
+  const outbox: TestReport[] = [];
+  reportTimer = setInterval(() => outbox.length && send({ type: 'reports', reports: outbox.splice(0) }), 1000);
+  const shared = { deployments, contract, network, rules, faults: init.faults, plan, book, watched: new Set(init.watched.map((k) => k.toLowerCase())), report: (r: TestReport) => outbox.push(r) };
   const hosted: HostedIdentity[] = [];
   for (const index of init.indices) {
     const identity = benchIdentity(init.seed, index);
@@ -44,19 +56,14 @@ async function init(init: WorkerInit): Promise<void> {
       index,
       identity,
       nodeId: node.nodeId,
-      deployments,
-      deploymentsFile: init.deploymentsFile,
-      network,
-      rules,
-      faults: init.faults,
-      plan,
+      shared,
       random: prng(seedNumber(`${init.seed}:${index}`)),
       log: (line) => errors.length < 200 && errors.push(`#${index}: ${line}`),
     });
     sims.push(sim);
     hosted.push({ index, url: sim.endpoint.url, ed25519Key: identity.nodeId, nodeId: String(node.nodeId) });
   }
-  send({ type: 'ready', identities: hosted });
+  send({ type: 'ready', identities: hosted, announcements: sims.map((x) => x.announcement) });
 }
 
 /** Applies the fault schedule once a second: dead from t0 on, paused inside a pause. */
@@ -76,6 +83,12 @@ process.on('message', (message: ToWorker) => {
       case 'init':
         await init(message.init);
         break;
+      case 'load': {
+        const started = Date.now();
+        for (const sim of sims) sim.load(message.announcements);
+        send({ type: 'loaded', ms: Date.now() - started });
+        break;
+      }
       case 'start':
         start(message.t0);
         break;
@@ -97,7 +110,6 @@ process.on('message', (message: ToWorker) => {
         send({
           type: 'report',
           counters: sims.map((s) => s.counters()),
-          judgments: sims.flatMap((s) => s.takeJudgments()),
           seen: sims.flatMap((s) => s.takeSeen()),
           cpuMs: Math.round((usage.user + usage.system) / 1000),
           rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
@@ -107,6 +119,7 @@ process.on('message', (message: ToWorker) => {
       }
       case 'stop':
         clearInterval(faultTimer);
+        clearInterval(reportTimer);
         await Promise.all(sims.map((s) => s.stop()));
         sims = [];
         await stopFollowing();
