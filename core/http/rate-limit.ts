@@ -14,6 +14,8 @@ export type RateLimitOptions = {
 export type RateLimiter = {
   /** Takes one token; `retryAfterSec` says when the next one will be there if refused. */
   take: (key: string) => { ok: true } | { ok: false; retryAfterSec: number };
+  /** Whether `key` has a token now, without taking it. */
+  peek: (key: string) => boolean;
   size: () => number;
 };
 
@@ -37,6 +39,11 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       }
       buckets.set(key, bucket);
       return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - bucket.tokens) / options.refillPerSecond)) };
+    },
+    peek(key) {
+      const bucket = buckets.get(key);
+      if (!bucket) return true;
+      return Math.min(options.capacity, bucket.tokens + ((now() - bucket.at) / 1000) * options.refillPerSecond) >= 1;
     },
     size: () => buckets.size,
   };

@@ -2,11 +2,18 @@
  * A small JSON API server on node:http: routes with `:params`, a body size limit, per-IP
  * rate limiting, typed refusals as JSON `{ error, reason }`, and graceful shutdown. No input
  * can crash it: every handler error becomes a response, malformed HTTP gets a 400.
+ *
+ * With `peerAuth`, a request signed by a registered node (node-auth.ts) is charged to that
+ * node's own bucket instead of its IP's, and passes no anonymous limit: strangers flooding
+ * the server (from one IP or many, see `anonymousTotal`) cannot starve rounds between nodes.
+ * A bad signature is a 401; failed attempts are limited per IP before any signature check,
+ * so forged headers cannot buy CPU. A valid signature of an unregistered key is anonymous.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError, badRequest, methodNotAllowed, notFound, payloadTooLarge, tooManyRequests, unsupportedMediaType } from './errors.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { NODE_HEADER, verifyRequest } from './node-auth.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -17,6 +24,8 @@ export type JsonRequest = {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   ip: string;
+  /** The registered node that signed this request (node-auth.ts), if any. */
+  peer?: `0x${string}`;
   /** Parsed JSON body (undefined when there is none). */
   body: unknown;
 };
@@ -38,6 +47,10 @@ export type JsonServerOptions = {
   bodyLimit?: number;
   /** Per-IP token bucket; false turns it off (default 60 burst, 20/s). */
   rateLimit?: RateLimitOptions | false;
+  /** One bucket shared by every unauthenticated request, on top of the per-IP one (default: none). */
+  anonymousTotal?: RateLimitOptions;
+  /** Node-signed requests: who counts as a peer, and each peer's bucket. */
+  peerAuth?: { isPeer: (ed25519: `0x${string}`) => boolean; rateLimit: RateLimitOptions; maxSkewSec?: number; nowSec?: () => number };
   log?: (line: string) => void;
   /** Called once per answered request with its route pattern ('unmatched' if none), status and duration. */
   observe?: (request: { route: string; method: string; status: number; seconds: number }) => void;
@@ -112,14 +125,26 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const log = options.log ?? (() => {});
   const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? { capacity: 60, refillPerSecond: 20 });
+  const anonymousTotal = options.anonymousTotal ? createRateLimiter(options.anonymousTotal) : undefined;
+  const peerAuth = options.peerAuth;
+  const peerLimiter = peerAuth ? createRateLimiter(peerAuth.rateLimit) : undefined;
+  const authFailures = createRateLimiter({ capacity: 10, refillPerSecond: 1 });
   let inFlight = 0;
+
+  const takeAnonymous = (ip: string) => {
+    for (const [l, key] of [[limiter, ip], [anonymousTotal, '*']] as const) {
+      const taken = l?.take(key);
+      if (taken && !taken.ok) throw tooManyRequests(taken.retryAfterSec);
+    }
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ip = req.socket.remoteAddress ?? 'unknown';
-    if (limiter) {
-      const taken = limiter.take(ip);
-      if (!taken.ok) throw tooManyRequests(taken.retryAfterSec);
-    }
+    // A request claiming a node identity is charged once its signature is checked (below).
+    const claimsNode = peerAuth !== undefined && req.headers[NODE_HEADER] !== undefined;
+    if (claimsNode) {
+      if (!authFailures.peek(ip)) throw new HttpError(429, 'rate_limited', 'too many requests with bad node signatures from this address; retry later', { 'retry-after': '10' });
+    } else takeAnonymous(ip);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -135,6 +160,19 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
 
     let body: unknown;
     const raw = await readBody(req, bodyLimit);
+    let peer: `0x${string}` | undefined;
+    if (claimsNode) {
+      const auth = verifyRequest(req.headers, req.method ?? '', path, raw, { maxSkewSec: peerAuth!.maxSkewSec, nowSec: peerAuth!.nowSec?.() });
+      if (!auth.ok) {
+        authFailures.take(ip);
+        throw new HttpError(401, 'bad_node_signature', auth.reason);
+      }
+      if (peerAuth!.isPeer(auth.node)) {
+        const taken = peerLimiter!.take(auth.node);
+        if (!taken.ok) throw tooManyRequests(taken.retryAfterSec);
+        peer = auth.node;
+      } else takeAnonymous(ip); // signed, but not a registered node: a stranger like any other
+    }
     if (raw.length > 0) {
       const type = req.headers['content-type'] ?? '';
       if (!/^application\/json\b/i.test(type)) throw unsupportedMediaType(type);
@@ -144,7 +182,7 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
         throw badRequest(`the body is not valid JSON: ${(error as Error).message}`, 'malformed_json');
       }
     }
-    const result = await hit.r.handler({ method: hit.r.method, path, params: hit.params!, query: url.searchParams, headers: req.headers, ip, body });
+    const result = await hit.r.handler({ method: hit.r.method, path, params: hit.params!, query: url.searchParams, headers: req.headers, ip, ...(peer ? { peer } : {}), body });
     if (result && typeof result === 'object' && REPLY in result) {
       const r = result as Reply;
       if (r.text !== undefined) {

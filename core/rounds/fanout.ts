@@ -3,6 +3,15 @@
  * `concurrency` at a time; check every answer with the caller's validator; put nodes that
  * answer wrongly on cooldown; report who answered validly, who refused (and why), who did
  * not answer, and who was skipped. Every node lands in exactly one of those lists.
+ *
+ * Hung nodes are bounded: a round does not wait for the last timeout once its outcome cannot
+ * improve much. Until a quorum of valid answers is in, every call gets the full `timeoutMs`.
+ * From the moment the quorum is reached (time tq), the stragglers get a grace
+ *   S = max(graceFloorMs (200 ms), graceFraction (0.2) · tq, 2 · median latency of the valid answers)
+ * and a call still unanswered at max(tq, its start) + S is abandoned (a non-responder,
+ * "cut after quorum"). Calls not yet started are still made, each with S: a node that answers
+ * like its peers is never cut, so a healthy node is not named a non-signer because another
+ * node hung. So with a few percent hung nodes a round lasts about S longer, not `timeoutMs`.
  */
 import type { CooldownRegistry } from './cooldown.ts';
 import { hasQuorum, quorumThreshold } from './quorum.ts';
@@ -23,6 +32,15 @@ export type FanOutOptions<T> = {
   timeoutMs: number;
   concurrency?: number;
   cooldowns?: CooldownRegistry;
+  /**
+   * When the valid answers so far make a quorum (default: ⌈2·total/3⌉ responders). A round
+   * whose quorum is over something else (node ids behind endpoints) says so here.
+   */
+  quorumReached?: (responders: readonly { node: NodeRef; value: T }[], total: number) => boolean;
+  /** Stragglers' grace after quorum (see the top of this file); `finishEarly: false` waits for every timeout. */
+  finishEarly?: boolean;
+  graceFloorMs?: number;
+  graceFraction?: number;
 };
 
 export type RoundResult<T> = {
@@ -40,14 +58,19 @@ export type RoundResult<T> = {
 
 class CallTimeout extends Error {}
 
-function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+/** A call that can also be cut from outside (`cut(reason)`), for stragglers after quorum. */
+function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): { promise: Promise<T>; cut: (reason: string) => void } {
   const controller = new AbortController();
-  return new Promise<T>((resolve, reject) => {
+  let cut: (reason: string) => void = () => {};
+  const promise = new Promise<T>((resolve, reject) => {
+    const stop = (reason: string) => {
+      clearTimeout(timer);
+      controller.abort(new CallTimeout(reason));
+      reject(new CallTimeout(reason));
+    };
     // Enforced here too, for calls that ignore their signal.
-    const timer = setTimeout(() => {
-      controller.abort(new CallTimeout());
-      reject(new CallTimeout(`no answer within ${ms} ms`));
-    }, ms);
+    const timer = setTimeout(() => stop(`no answer within ${ms} ms`), ms);
+    cut = stop;
     run(controller.signal).then(
       (v) => {
         clearTimeout(timer);
@@ -59,7 +82,14 @@ function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): P
       },
     );
   });
+  return { promise, cut };
 }
+
+const median = (values: number[]) => {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
 
 export async function fanOut<T>(options: FanOutOptions<T>): Promise<RoundResult<T>> {
   const ids = new Set(options.nodes.map((n) => n.id));
@@ -82,16 +112,44 @@ export async function fanOut<T>(options: FanOutOptions<T>): Promise<RoundResult<
     else queue.push(node);
   }
 
+  const roundStarted = Date.now();
+  const finishEarly = options.finishEarly ?? true;
+  const graceFloorMs = options.graceFloorMs ?? 200;
+  const graceFraction = options.graceFraction ?? 0.2;
+  const quorumReached = options.quorumReached ?? ((responders, total) => hasQuorum(responders.length, total));
+  /** Set once the quorum is in: when it was reached and the stragglers' grace S. */
+  let settled: { at: number; graceMs: number } | undefined;
+  const pending = new Map<NodeRef, { started: number; cut: (reason: string) => void; timer?: NodeJS.Timeout }>();
+  const scheduleCut = (node: NodeRef) => {
+    const call = pending.get(node);
+    if (!call || !settled || call.timer) return;
+    const cutAt = Math.max(settled.at, call.started) + settled.graceMs;
+    call.timer = setTimeout(() => call.cut(`no answer within ${settled!.graceMs} ms after the round reached quorum (cut early)`), Math.max(0, cutAt - Date.now()));
+  };
+  const checkQuorum = () => {
+    if (!finishEarly || settled || !quorumReached(result.responders, result.total)) return;
+    const now = Date.now();
+    const graceMs = Math.ceil(Math.max(graceFloorMs, graceFraction * (now - roundStarted), 2 * median(result.responders.map((r) => r.ms))));
+    settled = { at: now, graceMs };
+    for (const node of pending.keys()) scheduleCut(node);
+  };
+
   const ask = async (node: NodeRef) => {
     const started = Date.now();
     let reply: NodeReply<T>;
+    const call = withTimeout((signal) => options.call(node, signal), options.timeoutMs);
+    pending.set(node, { started, cut: call.cut });
+    scheduleCut(node);
     try {
-      reply = await withTimeout((signal) => options.call(node, signal), options.timeoutMs);
+      reply = await call.promise;
     } catch (error) {
       const e = error as Error;
       const reason = e instanceof CallTimeout ? e.message : `${e.message}${e.cause ? ` (${(e.cause as Error).message})` : ''}`;
       result.nonResponders.push({ node, reason });
       return;
+    } finally {
+      clearTimeout(pending.get(node)?.timer);
+      pending.delete(node);
     }
     if (reply.kind === 'refusal') {
       result.refusers.push({ node, kind: 'refused', reason: reply.reason });
@@ -105,6 +163,7 @@ export async function fanOut<T>(options: FanOutOptions<T>): Promise<RoundResult<
     }
     if (verdict === true) {
       result.responders.push({ node, value: reply.value, ms: Date.now() - started });
+      checkQuorum();
     } else {
       result.refusers.push({ node, kind: 'invalid', reason: verdict });
       options.cooldowns?.put(node.id, verdict);

@@ -1,7 +1,8 @@
 /**
  * The usual node call for fanOut: POST JSON to `<node url><path>`. A 2xx JSON body is an
  * answer; a 4xx with the node API's `{ error, reason }` is an explicit refusal; anything else
- * (5xx, not JSON, connection errors) is treated as no answer.
+ * (5xx, not JSON, connection errors) is treated as no answer. A node running a round signs
+ * its requests (`sign`, core/http/node-auth.ts) so its peers give it their peer bucket.
  */
 import type { NodeRef, NodeReply } from './fanout.ts';
 
@@ -12,10 +13,15 @@ export class NodeCallError extends Error {
   override name = 'NodeCallError';
 }
 
-export function postJsonCall<T = unknown>(path: string, body: unknown): (node: NodeRef, signal: AbortSignal) => Promise<NodeReply<T>> {
+/** Headers that authenticate a request (method, route path, exact body text). */
+export type RequestSigner = (method: string, path: string, body: string) => Record<string, string>;
+
+export function postJsonCall<T = unknown>(path: string, body: unknown, sign?: RequestSigner): (node: NodeRef, signal: AbortSignal) => Promise<NodeReply<T>> {
   const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   return async (node, signal) => {
-    const response = await fetch(joinUrl(path, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal });
+    // Signed per call: the timestamp must be fresh when the node checks it.
+    const headers = { 'content-type': 'application/json', ...sign?.('POST', path, text) };
+    const response = await fetch(joinUrl(path, node.url), { method: 'POST', headers, body: text, signal });
     let parsed: unknown;
     try {
       parsed = await response.json();

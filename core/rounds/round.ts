@@ -9,7 +9,7 @@ import { g1FromHex, g1FromSolidity, type G1Point, type NetworkSignatureArgs } fr
 import type { NetworkView } from '../state/consumer.ts';
 import { isActive } from '../state/network-state.ts';
 import { fanOut, type NodeRef } from './fanout.ts';
-import { postJsonCall } from './http-call.ts';
+import { postJsonCall, type RequestSigner } from './http-call.ts';
 import type { CooldownRegistry } from './cooldown.ts';
 import { hasQuorum, quorumThreshold } from './quorum.ts';
 import { aggregateShares, decodeG2Unchecked, signatureArgs, type Share } from './aggregate.ts';
@@ -62,6 +62,8 @@ export async function runRound(options: {
   body: unknown;
   cooldowns: CooldownRegistry;
   timeoutMs: number;
+  /** A node running the round signs its requests; a gateway (not registered) does not. */
+  sign?: RequestSigner;
   log?: (line: string) => void;
 }): Promise<RoundReport> {
   const started = Date.now();
@@ -70,9 +72,15 @@ export async function runRound(options: {
   const activeIds = new Set(active.map((n) => n.nodeId));
   const round = await fanOut<Answer>({
     nodes: refs,
-    call: postJsonCall<Answer>(options.path, options.body),
+    call: postJsonCall<Answer>(options.path, options.body, options.sign),
     timeoutMs: options.timeoutMs,
     cooldowns: options.cooldowns,
+    // Quorum is over node ids (an endpoint may host several); shares are checked after the
+    // fan-out, so a bad one found then can only lower the count: the grace covers the usual case.
+    quorumReached: (responders) => {
+      const ids = new Set(responders.flatMap((r) => r.value.shares.map((s) => s.nodeId)));
+      return hasQuorum(ids.size, active.length);
+    },
     validate: (node, value) => {
       if (typeof value !== 'object' || value === null || !Array.isArray(value.shares) || typeof value.digest !== 'string') return 'answer lacks { digest, shares }';
       for (const s of value.shares) {

@@ -29,6 +29,7 @@ import { minCheckpointIntervalSource } from './signing/checkpoint-interval.ts';
 import { signerIdentity, signingRoutes, ownNodeIds } from './signing/routes.ts';
 import { ledgerRootRoute } from './testing/ledger-route.ts';
 import { followNetwork } from '../../core/state/follow.ts';
+import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
 
@@ -101,12 +102,24 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
   // Name and Pro reads go through the same RPC pool (failover, retries) as the tracker.
   const client = createPublicClient({ transport: custom({ request: ({ method, params }) => rpc.request(method, params as unknown[] | undefined) }) }) as PublicClient;
 
+  // Registered peers by ed25519 key, for their own rate-limit bucket (core/http/node-auth.ts);
+  // rebuilt only when the chain view moves on.
+  let peerKeys = { height: -1, keys: new Set<string>() };
+  const isPeer = (key: string) => {
+    const v = network.view();
+    if (v.height !== peerKeys.height) peerKeys = { height: v.height, keys: new Set([...v.state.nodes.values()].filter(isActive).map((n) => n.ed25519Key.toLowerCase())) };
+    return peerKeys.keys.has(key);
+  };
+
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
   const api = createJsonServer({
     log,
     rateLimit: { capacity: 200, refillPerSecond: 100 },
+    // Strangers together get at most this much; each registered peer has its own bucket.
+    anonymousTotal: { capacity: 400, refillPerSecond: 200 },
+    peerAuth: { isPeer, rateLimit: { capacity: 100, refillPerSecond: 50 } },
     observe: metrics.observe,
     routes: [
       metrics.route,

@@ -3,6 +3,7 @@
  *   good   answers { echo: <nonce> }          bad     answers { echo: "wrong" }
  *   refuse 422 { error, reason }              slow    answers after 10 s
  *   crash  500 not JSON                       good-delay answers after 150 ms
+ *   hang   never answers (holds the request open until the client gives up)
  * GET /stats on any of them: hits per server and the most requests ever in flight at once.
  */
 import { createServer } from 'node:http';
@@ -37,6 +38,7 @@ for (const [index, mode] of modes.entries()) {
       const answer = () => json(200, { echo: nonce, node: name });
       if (mode === 'good') return done(answer)();
       if (mode === 'good-delay') return void setTimeout(done(answer), 150);
+      if (mode === 'hang') return void res.on('close', () => inFlight--);
       if (mode === 'slow') return void setTimeout(done(answer), 10_000);
       if (mode === 'bad') return done(() => json(200, { echo: 'wrong', node: name }))();
       if (mode === 'refuse') return done(() => json(422, { error: 'refused', reason: 'not in my ledger' }))();

@@ -4,11 +4,14 @@
  * identity this process holds that is registered and active:
  *   { shares: [{ nodeId, signature, blsPublicKeyG2 }] }   (a normal node holds one identity)
  * A refusal is `{ error, reason, differences: [{ field, requested, mine }] }`.
+ * Several round runners may ask the same thing at once: identical requests (path + body)
+ * share one answer for a few seconds (core/http/dedup.ts).
  */
 import type { Address, Hex } from 'viem';
 import { g1ToHex, g2ToHex, networkDigest, signDigest, type BlsKeyPair } from '../../../sdk/src/bls/index.ts';
 import { deregisterMessage, exitMessage, rewardsMessage } from '../../../sdk/src/staking/payloads.ts';
 import { reply, route, type Route } from '../../../core/http/server.ts';
+import { createDedup, type Dedup } from '../../../core/http/dedup.ts';
 import { bigintString, hex, integer, object, parseBody } from '../../../core/http/validate.ts';
 import type { NetworkConsumer } from '../../../core/state/consumer.ts';
 import { isActive, type ContractAddresses } from '../../../core/state/network-state.ts';
@@ -34,6 +37,8 @@ export type SigningContext = {
   reasonFor?: (nodeId: bigint) => string | undefined;
   /** StakingRewards.minCheckpointInterval in seconds (signing/checkpoint-interval.ts); absent: 0. */
   minCheckpointInterval?: () => Promise<number>;
+  /** Shared answers to identical requests (default: a fresh 5 s cache of 256 entries). */
+  dedup?: Dedup;
 };
 
 const MAX_U64 = 2n ** 64n - 1n;
@@ -85,6 +90,7 @@ function sign(ctx: SigningContext, message: { purpose: Hex; payloadHash: Hex }) 
 const refusal = (v: Exclude<Verdict, { ok: true }>) => reply(v.status, { error: v.error, reason: v.reason, differences: v.differences });
 
 export function signingRoutes(ctx: SigningContext): Route[] {
+  const dedup = ctx.dedup ?? createDedup();
   return [
     route('POST', '/sign/checkpoint', async ({ body }) => {
       const r = parseBody(CheckpointBody, body);
@@ -108,5 +114,5 @@ export function signingRoutes(ctx: SigningContext): Route[] {
       if (!verdict.ok) return refusal(verdict);
       return sign(ctx, deregisterMessage(r.nodeId, BigInt(r.signedAt)));
     }),
-  ];
+  ].map((r) => ({ ...r, handler: dedup.wrap(r.handler) }));
 }
