@@ -54,7 +54,7 @@ const positive = (name: string, v: string | undefined, fallback: number) => {
 };
 const nodes = positive('nodes', values.nodes, small ? 50 : 2000);
 const workers = positive('workers', values.workers, small ? 2 : 4);
-const runSec = positive('run', values.run, small ? 30 : 300);
+const runSec = positive('run', values.run, small ? 40 : 300);
 const scaleRunSec = positive('scale-run', values['scale-run'], small ? 25 : 75);
 const scale = (values.scale ?? (small ? '' : '500,1000'))
   .split(',')
@@ -71,7 +71,7 @@ const scale = (values.scale ?? (small ? '' : '500,1000'))
  * 300 s periods, a 3,600 s window.)
  */
 const RULES: MembershipRules = small
-  ? { ...NETWORK_RULES, testPeriodSec: 5, decommissionAfterSec: 15, recommissionAfterSec: 10 }
+  ? { ...NETWORK_RULES, testPeriodSec: 8, decommissionAfterSec: 24, recommissionAfterSec: 8 }
   : { ...NETWORK_RULES, testPeriodSec: Number(values.period ?? 30), decommissionAfterSec: 3 * Number(values.period ?? 30), recommissionAfterSec: Number(values.period ?? 30) };
 const FAULTS: FaultConfig = small ? { ...DEFAULT_FAULTS, pauseMinSec: 3, pauseMaxSec: 9 } : DEFAULT_FAULTS;
 
@@ -88,7 +88,7 @@ const stage = (n: number, sec: number, main: boolean) =>
     faults: FAULTS,
     warmupSec: Math.min(30, Math.floor(sec / 3)),
     // Re-announcements after the first spread, each with time to reach everyone before the end.
-    reannounceAtSec: main ? (small ? [12, 20] : [60, 120, 180, 240]) : [],
+    reannounceAtSec: main ? (small ? [12, 22] : [60, 120, 180, 240]) : [],
     round: main ? { hungFraction: 0.03, repeats: small ? 1 : 3, timeoutMs: small ? 3_000 : 10_000 } : undefined,
     log,
   });

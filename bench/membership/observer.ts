@@ -23,7 +23,7 @@ export type Observer = {
   offer: (reports: readonly TestReport[]) => void;
   /** Node id → first time (ms) it was judged FAILING. */
   failing: Map<bigint, number>;
-  stats: { offered: number; accepted: number; refused: number; refusals: Map<string, number> };
+  stats: { offered: number; accepted: number; refused: number; refusals: Map<string, number>; reasons: Map<string, number> };
   stop: () => Promise<void>;
 };
 
@@ -42,7 +42,7 @@ export async function startObserver(options: { deployments: Deployments; rpcUrl:
   const store = createReportStore({ chainId: deployments.chainId, contract: staking, book, keyOf: (id) => keyCache.get(id), currentPeriod, windowPeriods });
   const failing = new Map<bigint, number>();
   const suspects = new Set<bigint>();
-  const stats = { offered: 0, accepted: 0, refused: 0, refusals: new Map<string, number>() };
+  const stats = { offered: 0, accepted: 0, refused: 0, refusals: new Map<string, number>(), reasons: new Map<string, number>() };
   // Periods before the first whole one after t0 were not tested: the verdict waits for them.
   const firstPeriod = periodOf(options.t0 / 1000, rules.testPeriodSec) + 1;
   let judged = currentPeriod();
@@ -74,6 +74,8 @@ export async function startObserver(options: { deployments: Deployments; rpcUrl:
         if (outcome.accepted) {
           stats.accepted++;
           suspects.add(BigInt(r.tested));
+          const reason = (r.reason ?? '').replace(/https?:\/\/\S+/g, 'URL').replace(/0x[0-9a-f]+/g, '0x…').replace(/[0-9]+/g, 'N').slice(0, 90);
+          stats.reasons.set(reason, (stats.reasons.get(reason) ?? 0) + 1);
         } else {
           stats.refused++;
           const reason = outcome.reason.replace(/[0-9]+/g, 'N');

@@ -43,7 +43,7 @@ export type StageObservations = {
   measuredSec: number;
   /** Bench index → first time (ms) the observer judged it FAILING. */
   failing: Map<number, number>;
-  observer: { offered: number; accepted: number; refused: number; refusals: Record<string, number> };
+  observer: { offered: number; accepted: number; refused: number; refusals: Record<string, number>; reasons: Record<string, number> };
   loadSeconds: number;
   announcements: { origin: number; key: Hex; timestamp: number; at: number }[];
   seen: AnnouncementSeen[];
@@ -206,7 +206,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
       countersAtEnd: end.counters,
       measuredSec,
       failing: new Map([...observer.failing].map(([id, at]) => [indexOfNode.get(id)!, at])),
-      observer: { ...observer.stats, refusals: Object.fromEntries(observer.stats.refusals) },
+      observer: { ...observer.stats, refusals: Object.fromEntries(observer.stats.refusals), reasons: Object.fromEntries(observer.stats.reasons) },
       loadSeconds,
       announcements,
       seen,
