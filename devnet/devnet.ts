@@ -10,7 +10,7 @@ import { compile } from '../contracts/compile.ts';
 import { updateDeployments, type Deployments } from '../sdk/src/deployments.ts';
 import { startAnvil, freePort, type Anvil } from './anvil.ts';
 import { demoAccounts, type DemoAccount } from './accounts.ts';
-import { gatewaySubmitter, spawnGateway, spawnNode, writeNodesFile, type PreparedNode } from './network.ts';
+import { gatewaySubmitter, spawnGateway, spawnNode, type PreparedNode } from './network.ts';
 import { DEVNET_DEPLOYMENTS_FILE } from './setup.ts';
 import { MAX_TIME_SCALE, startTicker } from './ticker.ts';
 
@@ -54,10 +54,9 @@ export type Devnet = {
   dir: string;
   /** The genesis nodes (keys, data dir, URL). */
   nodes: PreparedNode[];
-  nodesFile: string;
   gatewayUrl: string;
   rpc: <T>(method: string, params?: unknown[]) => Promise<T>;
-  /** Starts one more session-node process (e.g. for a node registered later) and lists it in the nodes file. */
+  /** Starts one more session-node process (e.g. for a node registered later); it announces itself. */
   addNode: (node: NodeProcess) => Promise<string>;
   /** Stops every process: children first (in parallel), the chain last. */
   stop: () => Promise<void>;
@@ -110,18 +109,14 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     // Genesis nodes earn once active for 24 h: start the clock 25 h on.
     await rpc('evm_increaseTime', [25 * 3600]);
     await rpc('evm_mine');
-    const nodesFile = join(dir, 'nodes.json');
-    const listed: NodeProcess[] = [...nodes];
-    writeNodesFile(nodesFile, listed);
     console.log('\nstarting the Session nodes and the gateway…');
-    const children = nodes.map((n) => spawnNode(n, { deploymentsFile, nodesFile, logFile: join(dir, `node-${n.index}`, 'node.log') }));
+    const children = nodes.map((n) => spawnNode(n, { deploymentsFile, logFile: join(dir, `node-${n.index}`, 'node.log') }));
     for (const c of children) stops.push(() => c.stop());
     const keyFile = join(dir, 'gateway', 'submitter.key');
     await gatewaySubmitter(rpc, keyFile);
     const gateway = spawnGateway({
       deploymentsFile,
       dataDir: join(dir, 'gateway'),
-      nodesFile,
       keyFile,
       port: gatewayPort || (await freePort()),
       checkpointInterval,
@@ -145,14 +140,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       deploymentsFile,
       dir,
       nodes,
-      nodesFile,
       gatewayUrl,
       rpc,
       async addNode(node) {
-        const child = spawnNode(node, { deploymentsFile, nodesFile, logFile: join(node.dataDir, 'node.log') });
+        const child = spawnNode(node, { deploymentsFile, logFile: join(node.dataDir, 'node.log') });
         stops.push(() => child.stop());
-        listed.push(node);
-        writeNodesFile(nodesFile, listed);
         return child.ready;
       },
       stop,

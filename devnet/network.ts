@@ -1,10 +1,9 @@
 /**
  * The devnet's Session network: node keys and registration payloads (through the same
- * prepare-registration path operators use), seeding them at genesis, the nodes file that
- * says where each node answers, and the node / gateway processes. Used by `npm run devnet`
- * and by the network fault tests.
+ * prepare-registration path operators use), seeding them at genesis, the deployments file's
+ * seedNodes and membership rules (nodes then find each other through signed announcements),
+ * and the node / gateway processes. Used by `npm run devnet` and by the network fault tests.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { erc20Abi, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -12,11 +11,11 @@ import { SessionStaking } from '../sdk/src/generated/contracts.ts';
 import { prepareRegistration, parseRegistrationPayload, nodeKeysArgs, type NodeKeysArgs } from '../sdk/src/staking/registration.ts';
 import { seedNodesCall, type SeedNodeInput } from '../sdk/src/staking/calls.ts';
 import type { Deployments } from '../sdk/src/deployments.ts';
+import { DEVNET_RULES } from '../sdk/src/network/rules.ts';
 import type { Deployer } from '../contracts/deploy/deploy.ts';
 import { loadOrCreateBlsKey } from '../core/keys/bls.ts';
 import { loadOrCreateEd25519Key } from '../core/keys/ed25519.ts';
 import { writeKeyFile } from '../core/keys/key-file.ts';
-import { writeFileAtomic } from '../core/atomic-file.ts';
 import { superviseScript, type Supervised } from './processes.ts';
 import { freePort } from './anvil.ts';
 
@@ -61,10 +60,15 @@ export async function seedPreparedNodes(admin: Deployer, deployments: Deployment
   }
 }
 
-/** Atomic: nodes and the gateway re-read it every round, so they never see half a file. */
-export function writeNodesFile(path: string, nodes: readonly { ed25519: Hex; url: string }[]): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileAtomic(path, `${JSON.stringify({ nodes: nodes.map((n) => ({ ed25519PublicKey: n.ed25519, url: n.url })) }, null, 2)}\n`);
+/** Seed nodes written to the deployments file: enough that one down seed does not matter. */
+export const DEVNET_SEED_COUNT = 3;
+
+/**
+ * The deployments with what the membership layer needs: the first few nodes' URLs as
+ * seedNodes, and the devnet's short membership rules. Write it before any node starts.
+ */
+export function withMembership(deployments: Deployments, nodes: readonly Pick<PreparedNode, 'url'>[], rules = DEVNET_RULES): Deployments {
+  return { ...deployments, seedNodes: nodes.slice(0, DEVNET_SEED_COUNT).map((n) => n.url), membership: { ...rules } };
 }
 
 /**
@@ -74,7 +78,7 @@ export function writeNodesFile(path: string, nodes: readonly { ed25519: Hex; url
  */
 export const DEVNET_PEER_POLICY = { '--peer-grace': '60s', '--deregister-after': '3m', '--deregister-min-failures': '10' } as const;
 
-export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; nodesFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
+export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
   const extra = args.extra ?? [];
   const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`)) || (flag === '--deregister-min-failures' && given('--peer-fail-threshold'));
   // A test's own value (in `extra`) replaces the devnet's.
@@ -83,7 +87,7 @@ export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>
     '--deployments', args.deploymentsFile,
     '--data-dir', node.dataDir,
     '--http-port', String(node.port),
-    '--nodes-file', args.nodesFile,
+    ...(given('--public-host') ? [] : ['--public-host', '127.0.0.1']),
     '--peer-test-interval', '2s',
     ...policy,
     ...extra,
@@ -102,7 +106,6 @@ export async function gatewaySubmitter(rpc: <T>(method: string, params?: unknown
 export function spawnGateway(args: {
   deploymentsFile: string;
   dataDir: string;
-  nodesFile: string;
   keyFile: string;
   port: number;
   checkpointInterval: string;
@@ -113,7 +116,6 @@ export function spawnGateway(args: {
   return superviseScript('gateway', 'gateway/src/main.ts', [
     '--deployments', args.deploymentsFile,
     '--data-dir', args.dataDir,
-    '--nodes-file', args.nodesFile,
     '--submitter-key-file', args.keyFile,
     '--http-port', String(args.port),
     '--checkpoint-interval', args.checkpointInterval,

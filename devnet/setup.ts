@@ -8,7 +8,8 @@ import { formatSesh, sesh } from '../sdk/src/units.ts';
 import { startStaking } from '../contracts/deploy/steps/staking.ts';
 import type { Anvil } from './anvil.ts';
 import type { DemoAccount } from './accounts.ts';
-import { prepareNodes, seedPreparedNodes, type PreparedNode } from './network.ts';
+import { prepareNodes, seedPreparedNodes, withMembership, type PreparedNode } from './network.ts';
+import { writeDeployments } from '../sdk/src/deployments.ts';
 
 export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
 /** SESH given to each demo account (index ≥ 1) from the treasury. */
@@ -38,7 +39,7 @@ export type DevnetContext = {
  */
 export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile = DEVNET_DEPLOYMENTS_FILE, genesisCoStakers = 3, minCheckpointInterval = DEVNET_MIN_CHECKPOINT_INTERVAL }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
   const [deployer, ...demo] = accounts;
-  const deployments = await deploySystem({
+  const deployed = await deploySystem({
     rpcUrl: anvil.rpcUrl,
     deployerKey: deployer!.privateKey,
     network: 'local',
@@ -48,7 +49,11 @@ export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, depl
     minCheckpointInterval,
   });
   const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
-  const nodes = await prepareNodes({ dir, count: nodeCount, deployments, operator: d.account.address });
+  const prepared = await prepareNodes({ dir, count: nodeCount, deployments: deployed, operator: d.account.address });
+  // Before any node starts: where to bootstrap from, and the devnet's short membership rules.
+  const deployments = withMembership(deployed, prepared);
+  writeDeployments(deploymentsFile, deployments);
+  const nodes = prepared;
   await seedPreparedNodes(d, deployments, nodes, demo.slice(0, genesisCoStakers).map((a) => a.address));
   const c = deployments.contracts;
   await startStaking(d, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });

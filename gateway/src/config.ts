@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../node/src/daemon-config.ts';
 
-export const GATEWAY_HELP = `Usage: gateway --deployments FILE --data-dir DIR --nodes-file FILE --submitter-key-file FILE [options]
+export const GATEWAY_HELP = `Usage: gateway --deployments FILE --data-dir DIR --submitter-key-file FILE [options]
 
 Runs the Session network gateway: follows the staking contracts, fans signing requests out
 to every active node, aggregates their BLS shares, submits checkpoints and deregistrations,
@@ -11,8 +11,7 @@ and serves the portal's API.
 
 Required:
   --deployments FILE          deployments file of the chain (deployments/<network>.json)
-  --data-dir DIR              where the gateway keeps its chain journal
-  --nodes-file FILE           JSON { "nodes": [{ "ed25519PublicKey", "url" }] }: where nodes answer
+  --data-dir DIR              where the gateway keeps its chain journal and the nodes' announcements
   --submitter-key-file FILE   key file { "type": "secp256k1", "secret": "0x…" } (mode 0600) of the
                               account that pays for checkpoint / deregistration transactions
 
@@ -20,6 +19,8 @@ Options:
   --http-port N               port of the API (default 8600; 0 picks a free one)
   --http-host HOST            address to listen on (default 127.0.0.1)
   --rpc-url URL               JSON-RPC endpoint; repeat for failover (default: the deployments file's)
+  --seed URL                  a node's HTTP base URL to learn the nodes' announcements from;
+                              repeatable (in addition to the deployments file's seedNodes)
   --cors-origin ORIGIN        origin allowed to call the API from a browser (default *)
   --checkpoint-interval T     how often to authorise a rewards checkpoint, e.g. 30s, 10m; "off"
                               disables (default 10m)
@@ -38,7 +39,8 @@ Options:
 export type GatewayConfig = {
   deploymentsFile: string;
   dataDir: string;
-  nodesFile: string;
+  /** Extra bootstrap nodes (--seed), besides the deployments file's seedNodes. */
+  seeds: string[];
   submitterKeyFile: string;
   httpPort: number;
   httpHost: string;
@@ -54,6 +56,18 @@ export type GatewayConfig = {
   pollIntervalMs?: number;
 };
 
+/** A seed is a plain http(s) base URL; it is only pulled from, never trusted. */
+function seedUrl(raw: string, fail: (m: string) => never): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`--seed: "${raw}" is not a URL; expected a node's base URL, e.g. http://203.0.113.5:22020`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`--seed: "${raw}" must be http:// or https://`);
+  return raw.replace(/\/+$/, '');
+}
+
 export class GatewayConfigError extends Error {
   override name = 'GatewayConfigError';
 }
@@ -66,7 +80,7 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
       options: {
         deployments: { type: 'string' },
         'data-dir': { type: 'string' },
-        'nodes-file': { type: 'string' },
+        seed: { type: 'string', multiple: true },
         'submitter-key-file': { type: 'string' },
         'http-port': { type: 'string' },
         'http-host': { type: 'string' },
@@ -112,7 +126,7 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
     config: {
       deploymentsFile: path(need('deployments')),
       dataDir: path(need('data-dir')),
-      nodesFile: path(need('nodes-file')),
+      seeds: ((values.seed as string[] | undefined) ?? []).map((u) => seedUrl(u, fail)),
       submitterKeyFile: path(need('submitter-key-file')),
       httpPort: Number(port),
       httpHost: str('http-host') ?? '127.0.0.1',

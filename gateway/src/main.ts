@@ -18,6 +18,7 @@ import { createCooldownRegistry } from '../../core/rounds/cooldown.ts';
 import { GatewayConfigError, parseGatewayArgs, type GatewayConfig } from './config.ts';
 import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';
+import { startMembership } from '../../core/membership/membership.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/;
@@ -58,9 +59,11 @@ async function run(config: GatewayConfig): Promise<void> {
   const fastRpc = createRpcPool({ urls: rpcUrls, timeoutMs: 1_500, maxAttempts: 1 });
   const chainNow = createChainClock({ request: fastRpc.request }).now;
   const chainConnection = chainConnectionOf(tracker, { pollIntervalMs: config.pollIntervalMs ?? defaultPollIntervalMs(rpcUrls) });
+  // The gateway learns where nodes answer like a node does (seeds, gossip), but never announces itself.
+  const membership = startMembership({ deployments, network, contract: contracts.staking, dataDir: config.dataDir, extraSeeds: config.seeds, log });
   const cooldowns = createCooldownRegistry({ durationMs: config.cooldownMs, maxMs: config.cooldownMs * 16 });
   const service = createGatewayService({
-    network, tracker, contracts, submitter, nodesFile: config.nodesFile, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log,
+    network, tracker, contracts, submitter, endpoints: membership.directory.urls, cooldowns, roundTimeoutMs: config.roundTimeoutMs, log,
     rpc: fastRpc.request, chainNow, confirmations, submitWaitMs: config.submitWaitMs, outsideRetryMs: config.outsideRoundIntervalMs,
     // Retries of a reverted checkpoint may run this long; after that the next tick starts afresh.
     checkpointBudgetMs: Math.max(config.checkpointIntervalMs ?? 0, config.submitWaitMs),
@@ -70,6 +73,7 @@ async function run(config: GatewayConfig): Promise<void> {
     fastClient.readContract({ address, abi, functionName } as never) as Promise<T>;
   const metrics = createMetrics({ prefix: 'gateway_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
+  membership.addGauges(metrics);
   metrics.gauge('nodes_on_cooldown', 'Node endpoints benched for a bad answer', () => cooldowns.active().length);
   metrics.gauge('last_round_ok', '1 if the latest signing round reached quorum, 0 if not, NaN before the first', () => {
     const last = service.lastRounds.at(-1);
@@ -79,7 +83,7 @@ async function run(config: GatewayConfig): Promise<void> {
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
     observe: metrics.observe,
-    routes: [metrics.route, ...portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection })],
+    routes: [metrics.route, ...membership.routes, ...portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection })],
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).
@@ -94,6 +98,7 @@ async function run(config: GatewayConfig): Promise<void> {
   const { url } = await api.listen(config.httpPort, config.httpHost);
   await tracker.syncOnce().catch((e) => log(`gateway: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`gateway tracker: ${e.message}`));
+  await membership.start();
   const timers = [
     every(config.checkpointIntervalMs, 'checkpoint', () => service.checkpoint()),
     every(config.deregistrationIntervalMs, 'deregistration', () => service.deregisterFailing()),
@@ -104,6 +109,7 @@ async function run(config: GatewayConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const t of timers) clearInterval(t);
+    membership.stop();
     await tracker.stop();
     await api.close(2_000);
     process.exit(0);

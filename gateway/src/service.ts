@@ -13,7 +13,6 @@ import type { ContractAddresses } from '../../core/state/network-state.ts';
 import type { Tracker } from '../../core/chain/tracker.ts';
 import type { RpcRequest } from '../../core/chain/rpc.ts';
 import { createChainClock, withinChainDeadline } from '../../core/chain/chain-health.ts';
-import { readNodesFile } from '../../node/src/peers/nodes-file.ts';
 import { joinUrl } from '../../core/rounds/http-call.ts';
 import type { CooldownRegistry } from '../../core/rounds/cooldown.ts';
 import { endpointsOf, runRound, type RoundReport } from '../../core/rounds/round.ts';
@@ -50,7 +49,8 @@ export function createGatewayService(options: {
   contracts: ContractAddresses;
   /** The account that pays; its clients simulate and decode. */
   submitter: Deployer;
-  nodesFile: string;
+  /** ed25519 key → URL of every node with a valid announcement (the membership directory). */
+  endpoints: () => Map<string, string>;
   cooldowns: CooldownRegistry;
   roundTimeoutMs: number;
   log: (line: string) => void;
@@ -88,11 +88,7 @@ export function createGatewayService(options: {
     if (lastRounds.length > 20) lastRounds.shift();
     return r;
   };
-  const urls = () => {
-    const { endpoints, error } = readNodesFile(options.nodesFile);
-    if (error) log(`gateway: ${error}`);
-    return endpoints;
-  };
+  const urls = options.endpoints;
   const round = async (path: string, body: unknown) =>
     remember(await runRound({ view: network.view(), urls: urls(), path, body, cooldowns: options.cooldowns, timeoutMs: options.roundTimeoutMs, log }));
   const waitForHeight = async (block: number, ms = 20_000) => {

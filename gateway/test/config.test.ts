@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GATEWAY_HELP, GatewayConfigError, parseGatewayArgs } from '../src/config.ts';
 
-const base = ['--deployments', 'd.json', '--data-dir', 'data', '--nodes-file', 'nodes.json', '--submitter-key-file', 'k.key'];
+const base = ['--deployments', 'd.json', '--data-dir', 'data', '--submitter-key-file', 'k.key'];
 const parse = (...extra: string[]) => {
   const r = parseGatewayArgs([...base, ...extra], '/srv/gw');
   if (!('config' in r)) throw new Error('expected a config');
@@ -24,6 +24,9 @@ describe('gateway config', () => {
     assert.equal(d.httpPort, 0);
     assert.equal(d.cooldownMs, 120_000);
     assert.deepEqual(parseGatewayArgs(['--help']), { help: GATEWAY_HELP });
+    // Bootstrap nodes besides the deployments file's seedNodes.
+    assert.deepEqual(c.seeds, []);
+    assert.deepEqual(parse('--seed', 'http://203.0.113.5:22020/', '--seed', 'https://node.example.org').seeds, ['http://203.0.113.5:22020', 'https://node.example.org']);
   });
 
   it('refuses missing and malformed options, saying which', () => {
@@ -32,6 +35,9 @@ describe('gateway config', () => {
     refusal([...base, '--http-port', '99999']);
     refusal([...base, '--checkpoint-interval', 'soon']);
     refusal([...base, '--nope']);
+    refusal([...base, '--nodes-file', 'nodes.json']);
+    assert.throws(() => parseGatewayArgs([...base, '--seed', 'ftp://x']), /--seed: .*http/);
+    assert.throws(() => parseGatewayArgs([...base, '--seed', 'nope']), /--seed: "nope" is not a URL/);
     assert.throws(() => parseGatewayArgs(base.slice(2)), /--deployments is required/);
   });
 });

@@ -21,7 +21,7 @@ import { encodeFunctionData, parseTransaction, type Abi, type Hex } from 'viem';
 import { SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, writeNodesFile, type PreparedNode } from '../../devnet/network.ts';
+import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
@@ -100,34 +100,31 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     dir = mkdtempSync(join(tmpdir(), 'sesh-gateway-'));
     const deploymentsFile = join(dir, 'deployments.json');
     const { writeDeployments } = await import('../../sdk/src/deployments.ts');
-    writeDeployments(deploymentsFile, sys.deployments);
     const admin = await sys.as(0);
     nodes = await prepareNodes({ dir, count: 5, deployments: sys.deployments, operator: admin.account.address });
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
     await seedPreparedNodes(admin, sys.deployments, nodes, [sys.accounts[1]!.address]);
     const c = sys.deployments.contracts;
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
     await sys.increaseTime(25 * 3600);
-    const nodesFile = join(dir, 'nodes.json');
-    writeNodesFile(nodesFile, nodes);
     chain = await startChainProxy(sys.anvil.rpcUrl);
     stopTicker = startTicker(sys.rpc, 1);
     const keyFile = join(dir, 'submitter.key');
     await gatewaySubmitter(sys.rpc, keyFile);
+    // The gateway reaches every node through a recording proxy: each node announces its
+    // proxy's port (--public-port, as behind a real reverse proxy).
+    proxies = await Promise.all(nodes.map((n) => startNodeProxy(n.url)));
     await Promise.all(
       nodes.map((n, i) => {
-        procs[i] = spawnNode(n, { deploymentsFile, nodesFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--deregister-min-failures', '3', '--deregister-after', '10s'] });
+        const publicPort = new URL(proxies[i]!.url).port;
+        procs[i] = spawnNode(n, { deploymentsFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--public-port', publicPort, '--deregister-min-failures', '3', '--deregister-after', '10s'] });
         return procs[i]!.ready;
       }),
     );
-    // The gateway reaches every node through a recording proxy.
-    proxies = await Promise.all(nodes.map((n) => startNodeProxy(n.url)));
-    const gatewayNodes = join(dir, 'gateway-nodes.json');
-    writeNodesFile(gatewayNodes, nodes.map((n, i) => ({ ed25519: n.ed25519, url: proxies[i]!.url })));
     logFile = join(dir, 'gateway.log');
     gateway = spawnGateway({
       deploymentsFile,
       dataDir: join(dir, 'gateway'),
-      nodesFile: gatewayNodes,
       keyFile,
       port: await freePort(),
       checkpointInterval: `${CHECKPOINT_INTERVAL_MS / 1000}s`,

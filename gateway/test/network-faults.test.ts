@@ -15,7 +15,7 @@ import { encodeFunctionData, type Hex } from 'viem';
 import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, writeNodesFile, type PreparedNode } from '../../devnet/network.ts';
+import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
@@ -41,16 +41,15 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
   let proxy0: RpcProxy;
   let stopTicker = () => {};
   let deploymentsFile: string;
-  let nodesFile: string;
   let keyFile: string;
 
   const startNode = (i: number) => {
     const extra = i === 4 ? ['--rpc-url', proxy.url] : i === 0 ? ['--rpc-url', proxy0.url] : [];
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: [...extra, '--peer-fail-threshold', '4', '--deregister-after', '20s'] });
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, extra: [...extra, '--peer-fail-threshold', '4', '--deregister-after', '20s'] });
     return procs[i]!.ready;
   };
   const startGateway = async (extra: string[]) => {
-    gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), nodesFile, keyFile, port: gatewayPort, checkpointInterval: '2s', extra: ['--cooldown', '5m', ...extra] });
+    gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), keyFile, port: gatewayPort, checkpointInterval: '2s', extra: ['--cooldown', '5m', ...extra] });
     gatewayUrl = await gateway.ready;
   };
   const rounds = async () => (await getJson(`${gatewayUrl}/api/rounds`)).body as any[];
@@ -70,15 +69,13 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     dir = mkdtempSync(join(tmpdir(), 'sesh-network-'));
     deploymentsFile = join(dir, 'deployments.json');
     const { writeDeployments } = await import('../../sdk/src/deployments.ts');
-    writeDeployments(deploymentsFile, sys.deployments);
     const admin = await sys.as(0);
     nodes = await prepareNodes({ dir, count: 5, deployments: sys.deployments, operator: admin.account.address });
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
     await seedPreparedNodes(admin, sys.deployments, nodes, [sys.accounts[1]!.address, sys.accounts[2]!.address]);
     const c = sys.deployments.contracts;
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
     await sys.increaseTime(25 * 3600);
-    nodesFile = join(dir, 'nodes.json');
-    writeNodesFile(nodesFile, nodes);
     proxy = await startRpcProxy(sys.anvil.rpcUrl);
     proxy0 = await startRpcProxy(sys.anvil.rpcUrl);
     stopTicker = startTicker(sys.rpc, 1);

@@ -6,6 +6,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { readDeployments, type Deployments } from '../../sdk/src/deployments.ts';
 import { defaultPollIntervalMs } from '../../core/chain/tracker.ts';
+import { hostProblem } from '../../sdk/src/network/announcement.ts';
 
 export type DaemonConfig = {
   /** In failover order; empty means "the deployments file's rpcUrl". */
@@ -20,8 +21,10 @@ export type DaemonConfig = {
   /** Undefined: 500 ms on a loopback chain, 1 min elsewhere. */
   pollIntervalMs?: number;
   chunkSize: number;
-  /** JSON file listing nodes' HTTP URLs by ed25519 key (peer testing); undefined: no peer tests. */
-  nodesFile?: string;
+  /** The host peers reach this node at (its signed announcement); default: --http-host, or 127.0.0.1 if that is a wildcard. */
+  publicHost: string;
+  /** The port peers reach it at; undefined: the port it listens on. */
+  publicPort?: number;
   peerTestIntervalMs: number;
   /** After a peer activates, how long its failed tests do not count (it may still be starting). */
   peerGraceMs: number;
@@ -35,7 +38,7 @@ export type DaemonConfig = {
   proProofTtlMs: number;
 };
 
-export type ResolvedDaemonConfig = Required<Omit<DaemonConfig, 'nodesFile'>> & { nodesFile?: string; deployments: Deployments };
+export type ResolvedDaemonConfig = Required<Omit<DaemonConfig, 'publicPort'>> & { publicPort?: number; deployments: Deployments };
 
 export class DaemonConfigError extends Error {
   override name = 'DaemonConfigError';
@@ -61,8 +64,10 @@ Options:
   --poll-interval T      how often to poll the chain: 500ms, 15s, 1m or seconds
                          (default: 500ms on a local chain, 1m elsewhere)
   --chunk-size N         max blocks per eth_getLogs request, 1..10000 (default: 1000)
-  --nodes-file FILE      JSON { "nodes": [{ "ed25519PublicKey", "url" }] }: where peers answer
-                         (enables peer testing; re-read on every round)
+  --public-host HOST     the DNS name or IP address peers reach this node at, signed into its
+                         announcement (default: --http-host, or 127.0.0.1 if that is 0.0.0.0/::)
+  --public-port N        the port peers reach it at, e.g. behind NAT or a proxy
+                         (default: the port it listens on)
   --peer-test-interval T how often to test every peer (default: 10s)
   --peer-grace T         a newly activated peer's failed tests do not count for this long
                          (default: 2h; the devnet uses 60s)
@@ -84,7 +89,7 @@ Commands:
                          (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--nodes-file', '--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 const fail = (message: string): never => {
@@ -129,6 +134,14 @@ function proProofTtl(raw: string | undefined): number {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The announced host: a bare DNS name or IP; a wildcard listen address is nobody's address. */
+function publicHost(raw: string | undefined, httpHost: string): string {
+  const host = raw ?? (httpHost === '0.0.0.0' || httpHost === '::' ? '127.0.0.1' : httpHost.replace(/^\[(.*)\]$/, '$1'));
+  const problem = hostProblem(host);
+  if (problem) fail(raw === undefined ? `--http-host ${httpHost} can not be announced (${problem}); give --public-host` : `--public-host: ${problem}`);
+  return host;
+}
 
 /** The deregistration policy: never a few missed tests (see peers/failures.ts). */
 function deregistrationPolicy(one: (o: ValueOption) => string | undefined) {
@@ -175,18 +188,20 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
   const poll = one('--poll-interval');
   const chunk = one('--chunk-size');
   const keyDir = one('--key-dir');
+  const httpHost = one('--http-host') ?? '127.0.0.1';
   return {
     config: {
       rpcUrls,
       deploymentsFile,
       dataDir,
       keyDir: keyDir ? path(keyDir) : join(dataDir, 'keys'),
-      httpHost: one('--http-host') ?? '127.0.0.1',
+      httpHost,
+      publicHost: publicHost(one('--public-host'), httpHost),
+      ...(one('--public-port') !== undefined ? { publicPort: integer('--public-port', one('--public-port')!, 1, 65_535) } : {}),
       httpPort,
       ...(confirmations !== undefined ? { confirmations: integer('--confirmations', confirmations, 0, 10_000) } : {}),
       ...(poll !== undefined ? { pollIntervalMs: parseDuration('--poll-interval', poll) } : {}),
       chunkSize: chunk !== undefined ? integer('--chunk-size', chunk, 1, 10_000) : 1_000,
-      ...(one('--nodes-file') !== undefined ? { nodesFile: path(one('--nodes-file')!) } : {}),
       peerTestIntervalMs: one('--peer-test-interval') !== undefined ? parseDuration('--peer-test-interval', one('--peer-test-interval')!) : 10_000,
       ...deregistrationPolicy(one),
       extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),

@@ -32,6 +32,7 @@ import { followNetwork } from '../../core/state/follow.ts';
 import { isActive } from '../../core/state/network-state.ts';
 import { chainHealth } from '../../core/state/health.ts';
 import { join, resolve } from 'node:path';
+import { startMembership } from '../../core/membership/membership.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -78,12 +79,20 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     log,
   });
   const chainId = config.deployments.chainId;
-  // Without a nodes file there are no probes; identity problems are still votes.
+  // Where peers answer comes from their signed, gossiped announcements (core/membership).
+  const membership = startMembership({
+    deployments: config.deployments,
+    network,
+    contract: contracts.staking,
+    dataDir: config.dataDir,
+    identity: ed.identity,
+    log,
+  });
   const peers = createPeerTester({
     network,
     chainId,
     ownEd25519: ed.identity.nodeId,
-    nodesFile: config.nodesFile,
+    urlOf: membership.directory.urlOf,
     intervalMs: config.peerTestIntervalMs,
     policy: { graceSec: config.peerGraceMs / 1000, deregisterAfterSec: config.deregisterAfterMs / 1000, minFailures: config.deregisterMinFailures },
     log,
@@ -113,6 +122,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
 
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
+  membership.addGauges(metrics);
   metrics.gauge('peer_votes', 'Peers this node currently votes to deregister', () => peers.candidates().size);
   const api = createJsonServer({
     log,
@@ -123,6 +133,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     observe: metrics.observe,
     routes: [
       metrics.route,
+      ...membership.routes,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, candidates: peers.candidates, reasonFor: peers.reasonFor, minCheckpointInterval }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => ledgerRootString(network) }),
       ...nameRoutes(client, config.deployments),
@@ -151,9 +162,11 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
       })),
     ],
   });
-  const { url } = await api.listen(config.httpPort, config.httpHost);
+  const { url, port } = await api.listen(config.httpPort, config.httpHost);
   await tracker.syncOnce().catch((e) => log(`tracker: first sync failed: ${(e as Error).message}`));
   tracker.start((e) => log(`tracker: ${e.message}`));
+  // After the first sync: the directory verifies announcements against the chain view.
+  await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
   peers.start();
   // One line on stdout that a supervisor (the devnet, tests) can wait for.
   process.stdout.write(`session-node listening ${url} ed25519 ${ed.identity.nodeId} height ${network.view().height}\n`);
@@ -163,6 +176,7 @@ async function run(config: ResolvedDaemonConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     peers.stop();
+    membership.stop();
     await tracker.stop();
     await api.close(2_000);
     process.exit(0);

@@ -31,6 +31,7 @@ describe('daemon config', () => {
       dataDir: '/srv/node/data',
       keyDir: '/srv/node/data/keys',
       httpHost: '127.0.0.1',
+      publicHost: '127.0.0.1',
       httpPort: 7001,
       chunkSize: 1000,
       peerTestIntervalMs: 10_000,
@@ -43,8 +44,7 @@ describe('daemon config', () => {
     assert.equal(parse('--pro-proof-ttl', '10m').proProofTtlMs, 600_000);
     assert.match(refusal([...base, '--pro-proof-ttl', '30s'])!, /--pro-proof-ttl must be between 1m and 24h/);
     assert.match(refusal([...base, '--pro-proof-ttl', '2d'])!, /--pro-proof-ttl/);
-    const peers = parse('--nodes-file', 'nodes.json', '--peer-test-interval', '2s', '--peer-grace', '60s', '--deregister-after', '3m', '--deregister-min-failures', '10', '--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
-    assert.equal(peers.nodesFile, '/srv/node/nodes.json');
+    const peers = parse('--peer-test-interval', '2s', '--peer-grace', '60s', '--deregister-after', '3m', '--deregister-min-failures', '10', '--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
     assert.equal(peers.peerTestIntervalMs, 2_000);
     assert.deepEqual([peers.peerGraceMs, peers.deregisterAfterMs, peers.deregisterMinFailures], [60_000, 180_000, 10]);
     assert.equal(parse('--peer-fail-threshold', '5').deregisterMinFailures, 5, 'the old flag name still sets the minimum');
@@ -53,6 +53,16 @@ describe('daemon config', () => {
     const full = parse('--rpc-url', 'https://a.example/rpc,https://b.example', '--rpc-url=http://127.0.0.1:8545', '--key-dir', '/keys', '--confirmations', '12', '--poll-interval', '15s', '--chunk-size', '500', '--http-host', '0.0.0.0');
     assert.deepEqual(full.rpcUrls, ['https://a.example/rpc', 'https://b.example', 'http://127.0.0.1:8545']);
     assert.equal(full.keyDir, '/keys');
+    // Where peers reach the node: announced, validated, a wildcard listen address is never announced.
+    assert.equal(full.publicHost, '127.0.0.1');
+    assert.equal(full.publicPort, undefined);
+    const announced = parse('--public-host', 'node7.example.org', '--public-port', '443');
+    assert.deepEqual([announced.publicHost, announced.publicPort], ['node7.example.org', 443]);
+    assert.equal(parse('--public-host', '2001:db8::7').publicHost, '2001:db8::7');
+    assert.match(refusal([...base, '--public-host', 'http://node7.example.org'])!, /--public-host: .*without scheme/);
+    assert.match(refusal([...base, '--public-host', 'a.org:80'])!, /--public-host/);
+    assert.match(refusal([...base, '--public-port', '0'])!, /--public-port/);
+    assert.match(refusal([...base, '--nodes-file', 'nodes.json'])!, /unknown option --nodes-file/);
     assert.equal(full.confirmations, 12);
     assert.equal(full.pollIntervalMs, 15_000);
     assert.equal(parse('--poll-interval', '500ms').pollIntervalMs, 500);

@@ -20,7 +20,7 @@ import { registerSoloNodeCall } from '../../sdk/src/staking/calls.ts';
 import { writeDeployments } from '../../sdk/src/deployments.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, writeNodesFile, type PreparedNode } from '../../devnet/network.ts';
+import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
@@ -39,17 +39,16 @@ describe('signing and deregistration votes, real processes', { timeout: 420_000 
   let gateway: Supervised | undefined;
   let stopTicker = () => {};
   let deploymentsFile: string;
-  let nodesFile: string;
   let keyFile: string;
   let gatewayPort: number;
   let requirement: bigint;
 
   const startNode = (i: number) => {
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, nodesFile, extra: POLICY });
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, extra: POLICY });
     return procs[i]!.ready;
   };
   const startGateway = async (checkpointInterval: string) => {
-    gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), nodesFile, keyFile, port: gatewayPort, checkpointInterval, extra: ['--deregistration-interval', '2s'] });
+    gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), keyFile, port: gatewayPort, checkpointInterval, extra: ['--deregistration-interval', '2s'] });
     await gateway.ready;
   };
   const read = async (functionName: string, args: unknown[] = [], address = sys.deployments.contracts.SessionStaking!, abi: Abi = SessionStaking.abi as Abi) =>
@@ -62,17 +61,16 @@ describe('signing and deregistration votes, real processes', { timeout: 420_000 
     sys = await startLocalSystem({ startStaking: false });
     dir = mkdtempSync(join(tmpdir(), 'sesh-signing-'));
     deploymentsFile = join(dir, 'deployments.json');
-    writeDeployments(deploymentsFile, sys.deployments);
     const admin = await sys.as(0);
     // Six sets of keys: five seeded at genesis, the sixth registered later with no process.
     nodes = await prepareNodes({ dir, count: 6, deployments: sys.deployments, operator: admin.account.address });
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
     await seedPreparedNodes(admin, sys.deployments, nodes.slice(0, 5));
     const c = sys.deployments.contracts;
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
     await sys.increaseTime(25 * 3600);
     requirement = (await admin.publicClient.readContract({ address: c.SessionStaking!, abi: SessionStaking.abi, functionName: 'stakingRequirement' })) as bigint;
-    nodesFile = join(dir, 'nodes.json');
-    writeNodesFile(nodesFile, nodes); // node 6's URL answers nothing: its operator has not started it
+    // Node 6 never announces: its operator has not started it, so nobody knows where it is.
     stopTicker = startTicker(sys.rpc, 1);
     keyFile = join(dir, 'submitter.key');
     await gatewaySubmitter(sys.rpc, keyFile);

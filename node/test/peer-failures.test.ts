@@ -18,7 +18,6 @@ import { peerTestRoute } from '../src/peers/http.ts';
 import { createPeerTester, ledgerRootString } from '../src/peers/loop.ts';
 import { createNetworkConsumer } from '../../core/state/consumer.ts';
 import { ed25519SignatureWords, signEd25519Registration } from '../../sdk/src/staking/ed25519-proof.ts';
-import { writeNodesFile } from '../../devnet/network.ts';
 
 const policy: FailurePolicy = { graceSec: 300, deregisterAfterSec: 60, minFailures: 5, maxGapSec: 30, probeIntervalSec: 10 };
 const fail = (reason = 'timeout') => ({ ok: false as const, reason });
@@ -164,12 +163,17 @@ describe('peer tester loop', () => {
     const upServer = await serve(up);
     const deadServer = await serve(down);
     await deadServer.api.close(0); // node 3 (and node 4 below) answer nothing
-    const nodesFile = join(dir, 'nodes.json');
-    writeNodesFile(nodesFile, [{ ed25519: up.nodeId, url: upServer.url }, { ed25519: down.nodeId, url: deadServer.url }, { ed25519: late.nodeId, url: deadServer.url }]);
+    // Where each peer answers (in the daemon: its announcement in the membership directory).
+    const endpoints = new Map<string, string>();
+    const setEndpoints = (list: { ed25519: string; url: string }[]) => {
+      endpoints.clear();
+      for (const e of list) endpoints.set(e.ed25519, e.url);
+    };
+    setEndpoints([{ ed25519: up.nodeId, url: upServer.url }, { ed25519: down.nodeId, url: deadServer.url }, { ed25519: late.nodeId, url: deadServer.url }]);
     let clock = 50_000;
     const lines: string[] = [];
     const tester = createPeerTester({
-      network, chainId: 1, ownEd25519: me.nodeId, nodesFile, intervalMs: 10_000, timeoutMs: 1_000,
+      network, chainId: 1, ownEd25519: me.nodeId, urlOf: (k) => endpoints.get(k), intervalMs: 10_000, timeoutMs: 1_000,
       policy: { graceSec: 600, deregisterAfterSec: 60, minFailures: 5 }, now: () => clock, log: (l) => lines.push(l),
     });
     const round = async () => {
@@ -197,14 +201,14 @@ describe('peer tester loop', () => {
       assert.ok(lines.some((l) => /node 3 is now a vote to deregister/.test(l)), lines.join('\n'));
 
       // Node 3 comes back: a single passing probe clears it.
-      writeNodesFile(nodesFile, [{ ed25519: up.nodeId, url: upServer.url }, { ed25519: down.nodeId, url: upServer.url.replace(/\/$/, '') }, { ed25519: late.nodeId, url: deadServer.url }]);
+      setEndpoints([{ ed25519: up.nodeId, url: upServer.url }, { ed25519: down.nodeId, url: upServer.url.replace(/\/$/, '') }, { ed25519: late.nodeId, url: deadServer.url }]);
       // (the server answers as `up`, so node 3 now fails with wrong_node: still failing, new reason)
       await round();
       report = new Map(tester.report().map((r) => [r.nodeId, r]));
       assert.match(report.get('3')!.lastReason!, /wrong_node/);
       const three3 = await serve(down);
       try {
-        writeNodesFile(nodesFile, [{ ed25519: up.nodeId, url: upServer.url }, { ed25519: down.nodeId, url: three3.url }, { ed25519: late.nodeId, url: deadServer.url }]);
+        setEndpoints([{ ed25519: up.nodeId, url: upServer.url }, { ed25519: down.nodeId, url: three3.url }, { ed25519: late.nodeId, url: deadServer.url }]);
         await round();
         assert.deepEqual([...tester.candidates()], [], 'node 3 passed once: no longer a vote');
         assert.ok(lines.some((l) => /node 3 is no longer a vote to deregister \(it passed a probe\)/.test(l)));

@@ -1,5 +1,5 @@
 /**
- * The peer-testing loop: every interval, probe every other active node at its advertised URL
+ * The peer-testing loop: every interval, probe every other active node at its announced URL
  * with a signed challenge (its registered ed25519 key) and compare the ledger root it serves
  * with ours. Whether a failing peer is a vote to deregister it is failures.ts's call (a
  * sustained failure over a stated time, never a blip; a bad identity at once): this node
@@ -13,7 +13,6 @@ import type { NetworkConsumer } from '../../../core/state/consumer.ts';
 import { isActive, type NodeState } from '../../../core/state/network-state.ts';
 import { emptyFailureState, graceUntil, keepPeers, recordProbe, standingOf, type FailurePolicy, type FailureState, type PeerStanding, type ProbeOutcome } from './failures.ts';
 import { probePeer } from './http.ts';
-import { readNodesFile } from './nodes-file.ts';
 
 export const ledgerRootString = (network: NetworkConsumer) => {
   const height = network.view().height;
@@ -62,8 +61,8 @@ export function createPeerTester(options: {
   network: NetworkConsumer;
   chainId: number;
   ownEd25519: string;
-  /** Where peers answer; without it there are no probes, and only identity problems are votes. */
-  nodesFile?: string;
+  /** Where a peer answers (its announcement, from the directory); without it there are no probes, and only identity problems are votes. */
+  urlOf?: (ed25519: string) => string | undefined;
   intervalMs: number;
   policy: Omit<FailurePolicy, 'maxGapSec' | 'probeIntervalSec'>;
   timeoutMs?: number;
@@ -108,13 +107,12 @@ export function createPeerTester(options: {
       }
       rounds++;
       failures = keepPeers(failures, new Set(peers.map((p) => p.nodeId.toString())));
-      if (!options.nodesFile) return;
-      const { endpoints, error } = readNodesFile(options.nodesFile);
-      if (error) log(`peers: ${error}`);
+      const urlOf = options.urlOf;
+      if (!urlOf) return;
       const results = await Promise.all(
         peers.map(async (peer): Promise<[NodeState, ProbeOutcome]> => {
-          const url = endpoints.get(peer.ed25519Key);
-          if (!url) return [peer, { ok: false, reason: 'advertises no URL' }];
+          const url = urlOf(peer.ed25519Key);
+          if (!url) return [peer, { ok: false, reason: 'has no valid announcement (no known URL)' }];
           const probe = await probePeer({ url, nodeKey: peer.ed25519Key, chainId: options.chainId, timeoutMs });
           if (!probe.ok) return [peer, { ok: false, reason: `${probe.reason}: ${probe.detail}` }];
           return [peer, judgeLedgerRoot(options.network, probe.ledgerRoot)];
