@@ -137,6 +137,7 @@ const result = {
   },
   falsePositiveNodes: decisions.falsePositives,
   observer: o.observer,
+  deadNodeFailureVotes: o.deadVotes,
   directoryLoadSeconds: Number(o.loadSeconds.toFixed(1)),
   workerErrors: o.errors.slice(0, 20),
   measuredAt: new Date().toISOString(),

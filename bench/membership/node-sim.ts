@@ -139,25 +139,29 @@ export async function startNodeSim(options: { index: number; identity: Ed25519Id
       done = period;
       if (!acts()) continue;
       const view = network.view();
-      for (const target of shared.book.at(period).targetsOf(nodeId)) {
-        if (!acts()) break;
-        const node = view.state.nodes.get(target);
-        if (!node) continue;
-        const outcome = await testTarget(
-          { nodeId: target, ed25519Key: node.ed25519Key, missedCheckpoints: missedCheckpointsOf(node), url: directory.urlOf(node.ed25519Key) },
-          { chainId, commonBlock: Math.max(0, view.height - 2), ourRootAt: (b) => network.checkpointAt(b).root, missedCheckpointsToFail: rules.missedCheckpointsToFail, timeoutMs: Math.min(3_000, periodMs / 5) },
-        );
-        counters.probesSent += outcome.requests;
-        // Only failures travel (the node gossips failures; a pass is the quiet default).
-        if (!outcome.ok && acts()) {
-          shared.report(
-            signTestReport(
-              { chainId, contract: shared.contract, period, tester: String(nodeId), testerKey: identity.nodeId, tested: String(target), ok: false, checks: outcome.checks, reason: outcome.reason, at: Math.floor(Date.now() / 1000) },
-              identity.secretKey,
-            ),
+      // Four targets at a time, as the node's loop does (node/src/testing/loop.ts).
+      const queue = [...shared.book.at(period).targetsOf(nodeId)];
+      const worker = async () => {
+        for (let target = queue.shift(); target !== undefined && acts(); target = queue.shift()) {
+          const node = view.state.nodes.get(target);
+          if (!node) continue;
+          const outcome = await testTarget(
+            { nodeId: target, ed25519Key: node.ed25519Key, missedCheckpoints: missedCheckpointsOf(node), url: directory.urlOf(node.ed25519Key) },
+            { chainId, commonBlock: Math.max(0, view.height - 2), ourRootAt: (b) => network.checkpointAt(b).root, missedCheckpointsToFail: rules.missedCheckpointsToFail, timeoutMs: Math.min(3_000, periodMs / 5) },
           );
+          counters.probesSent += outcome.requests;
+          // Only failures travel (the node gossips failures; a pass is the quiet default).
+          if (!outcome.ok && acts()) {
+            shared.report(
+              signTestReport(
+                { chainId, contract: shared.contract, period, tester: String(nodeId), testerKey: identity.nodeId, tested: String(target), ok: false, checks: outcome.checks, reason: outcome.reason, at: Math.floor(Date.now() / 1000) },
+                identity.secretKey,
+              ),
+            );
+          }
         }
-      }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
     }
   };
 

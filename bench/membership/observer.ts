@@ -23,6 +23,8 @@ export type Observer = {
   offer: (reports: readonly TestReport[]) => void;
   /** Node id → first time (ms) it was judged FAILING. */
   failing: Map<bigint, number>;
+  /** Failure votes per period in the window (newest last), for the report. */
+  failsOf: (nodeId: bigint) => number[];
   stats: { offered: number; accepted: number; refused: number; refusals: Map<string, number>; reasons: Map<string, number> };
   stop: () => Promise<void>;
 };
@@ -84,6 +86,10 @@ export async function startObserver(options: { deployments: Deployments; rpcUrl:
       }
     },
     failing,
+    failsOf: (id) => {
+      const w = windowOf(currentPeriod(), rules.decommissionAfterSec + rules.testPeriodSec, rules.testPeriodSec);
+      return Array.from({ length: w.to - w.from + 1 }, (_, i) => store.votes(id, w.from + i).fails);
+    },
     stats,
     async stop() {
       clearInterval(timer);

@@ -45,6 +45,8 @@ export type StageObservations = {
   failing: Map<number, number>;
   observer: { offered: number; accepted: number; refused: number; refusals: Record<string, number>; reasons: Record<string, number> };
   loadSeconds: number;
+  /** Per dead identity, the failure votes of the last periods at the end of the run. */
+  deadVotes: Record<number, number[]>;
   announcements: { origin: number; key: Hex; timestamp: number; at: number }[];
   seen: AnnouncementSeen[];
   cpuMs: number;
@@ -208,6 +210,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
       failing: new Map([...observer.failing].map(([id, at]) => [indexOfNode.get(id)!, at])),
       observer: { ...observer.stats, refusals: Object.fromEntries(observer.stats.refusals), reasons: Object.fromEntries(observer.stats.reasons) },
       loadSeconds,
+      deadVotes: Object.fromEntries([...plan.dead.keys()].map((i) => [i, observer!.failsOf(BigInt(identities.find((x) => x.index === i)!.nodeId))])),
       announcements,
       seen,
       cpuMs: end.cpuMs,
