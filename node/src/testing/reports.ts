@@ -42,6 +42,8 @@ export type ReportStore = {
   check: (report: unknown) => { ok: true; report: TestReport } | { ok: false; reason: string };
   prune: () => void;
   size: () => number;
+  /** Failures, and every report about a node `isDecommissioned` says is out, newest first, at most `limit`. */
+  worthGossip: (limit?: number) => TestReport[];
 };
 
 export function createReportStore(options: {
@@ -53,6 +55,7 @@ export function createReportStore(options: {
   currentPeriod: () => number;
   /** Periods kept and accepted: the judgment window (the longer of the two) plus one. */
   windowPeriods: number;
+  isDecommissioned?: (nodeId: bigint) => boolean;
 }): ReportStore {
   /** period → tested → tester → report */
   const byPeriod = new Map<number, Map<string, Map<string, TestReport>>>();
@@ -114,5 +117,16 @@ export function createReportStore(options: {
     },
     prune,
     size: () => count,
+    worthGossip(limit = 2_000) {
+      const out: TestReport[] = [];
+      for (const [, tested] of [...byPeriod.entries()].sort((a, b) => b[0] - a[0])) {
+        for (const [id, testers] of tested) {
+          const down = options.isDecommissioned?.(BigInt(id)) ?? false;
+          for (const r of testers.values()) if (!r.ok || down) out.push(r);
+          if (out.length >= limit) return out.slice(0, limit);
+        }
+      }
+      return out;
+    },
   };
 }
