@@ -143,7 +143,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
     const indexOfNode = new Map(identities.map((i) => [BigInt(i.nodeId), i.index]));
 
     const report = async () => {
-      const replies = workers.map((w) => expect(w, (m) => m.type === 'report', 'a report', 60_000));
+      const replies = workers.map((w) => expect(w, (m) => m.type === 'report', 'a report', 180_000));
       toAll({ type: 'report' });
       await Promise.all(replies);
       const counters = [...latest.values()].flatMap((l) => l.counters);
