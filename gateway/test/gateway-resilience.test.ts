@@ -8,7 +8,7 @@
  *      an interval plus the submission's bounded wait;
  *   3. an RPC outage: /health says so within seconds, chain-bound requests answer 503 fast,
  *      and everything recovers;
- *   4. a deregistration lands mid-round: the decoded error is logged, the round is retried
+ *   4. an exit lands mid-round: the decoded error is logged, the round is retried
  *      on the new active set and lands.
  */
 import assert from 'node:assert/strict';
@@ -21,6 +21,7 @@ import { encodeFunctionData, parseTransaction, type Abi, type Hex } from 'viem';
 import { SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { startStaking } from '../../contracts/deploy/steps/staking.ts';
 import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
+import { DEVNET_RULES } from '../../sdk/src/network/rules.ts';
 import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
@@ -102,7 +103,8 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     const { writeDeployments } = await import('../../sdk/src/deployments.ts');
     const admin = await sys.as(0);
     nodes = await prepareNodes({ dir, count: 5, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
+    // Load and faults, not the ladder: no node restarted under load is decommissioned.
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, { ...DEVNET_RULES, decommissionAfterSec: 900 }));
     await seedPreparedNodes(admin, sys.deployments, nodes, [sys.accounts[1]!.address]);
     const c = sys.deployments.contracts;
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
@@ -117,7 +119,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     await Promise.all(
       nodes.map((n, i) => {
         const publicPort = new URL(proxies[i]!.url).port;
-        procs[i] = spawnNode(n, { deploymentsFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--public-port', publicPort, '--deregister-min-failures', '3', '--deregister-after', '10s'] });
+        procs[i] = spawnNode(n, { deploymentsFile, extra: [...(i === 0 ? ['--rpc-url', chain.url] : []), '--public-port', publicPort] });
         return procs[i]!.ready;
       }),
     );
@@ -268,11 +270,17 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
     console.log(`outage: recovered (healthy, and a checkpoint landed) ${Date.now() - up} ms after the RPC came back`);
   });
 
-  it('a deregistration changes the active set mid-round: the decoded error is logged and the round is retried and lands', { timeout: 90_000 }, async () => {
+  it('an exit changes the active set mid-round: the decoded error is logged and the round is retried and lands', { timeout: 120_000 }, async () => {
+    // The signing set changes under a round when a key leaves (an exit or a deregistration;
+    // under the decommission ladder a down node is decommissioned long before it can be
+    // deregistered, so this uses an exit). Node 5 stops and asks to exit; 15 days on, the
+    // network signs its exit while a checkpoint round that names it a non-signer is held.
     await procs[4]!.kill9();
-    // Nodes 1-4 vote node 5 out once it has failed every peer test for 10 s; the portal's route signs it.
-    const signed = await until('a deregistration signature for node 5', async () => {
-      const r = await postJson(`${gatewayUrl}/api/deregistrations/5/signature`, {});
+    const admin = await sys.as(0);
+    await admin.send(sys.deployments.contracts.SessionStaking!, SessionStaking.abi as Abi, 'requestExit', [5n]);
+    await sys.increaseTime(15 * 24 * 3600 + 60);
+    const signed = await until('an exit signature for node 5', async () => {
+      const r = await postJson(`${gatewayUrl}/api/exits/5/signature`, {});
       return r.status === 200 ? r.body : undefined;
     }, 60_000);
     const offset = gatewayLog().length;
@@ -286,7 +294,7 @@ describe('the gateway under load and faults (5 nodes + gateway, real processes)'
       nonSignerY: signed.signature.nonSignerY.map(BigInt),
     };
     const user = await sys.as(6);
-    await user.send(sys.deployments.contracts.SessionStaking!, SessionStaking.abi as Abi, 'deregisterWithSignature', [5n, BigInt(signed.signedAt), sig]);
+    await user.send(sys.deployments.contracts.SessionStaking!, SessionStaking.abi as Abi, 'exitWithSignature', [5n, BigInt(signed.signedAt), sig]);
     await until('the revert logged with its decoded error', async () => /authoriseRewards reverted with NonSignerNotActive\(5\)/.test(logSince(offset)), 30_000).catch((e: Error) => {
       throw new Error(`${e.message}; gateway log:\n${logSince(offset).slice(-6_000)}`);
     });

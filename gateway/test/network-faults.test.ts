@@ -26,6 +26,7 @@ import { stakingContracts } from '../../core/state/follow.ts';
 import { startRpcProxy, type RpcProxy } from '../../core/test/helpers/rpc-proxy.ts';
 import type { Abi } from 'viem';
 import { getJson, postJson, sleep, until } from '../../devnet/test-http.ts';
+import { DEVNET_RULES } from '../../sdk/src/network/rules.ts';
 
 
 describe('the network on loopback (5 nodes + gateway, real processes)', { timeout: 300_000 }, () => {
@@ -45,7 +46,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
 
   const startNode = (i: number) => {
     const extra = i === 4 ? ['--rpc-url', proxy.url] : i === 0 ? ['--rpc-url', proxy0.url] : [];
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, extra: [...extra, '--peer-fail-threshold', '4', '--deregister-after', '20s'] });
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, extra });
     return procs[i]!.ready;
   };
   const startGateway = async (extra: string[]) => {
@@ -71,7 +72,9 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     const { writeDeployments } = await import('../../sdk/src/deployments.ts');
     const admin = await sys.as(0);
     nodes = await prepareNodes({ dir, count: 5, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
+    // Faults here are blips and lies, not the ladder (node/test/network-decommission and
+    // network-signing-peers test that): a window long enough that no restart is decommissioned.
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, { ...DEVNET_RULES, decommissionAfterSec: 900 }));
     await seedPreparedNodes(admin, sys.deployments, nodes, [sys.accounts[1]!.address, sys.accounts[2]!.address]);
     const c = sys.deployments.contracts;
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
@@ -314,13 +317,5 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
     const user = await sys.as(5);
     await user.send(sys.deployments.contracts.SessionStaking!, SessionStaking.abi as Abi, 'exitWithSignature', [2n, BigInt(signed.signedAt), sig]);
     await until('node 2 exited', async () => (await getJson(`${gatewayUrl}/api/exits/2`)).body.status === 'exited');
-  });
-
-  it('a node that keeps failing its peer tests is voted out; the network signs and the gateway submits the deregistration', async () => {
-    // Node 1 goes down for good; nodes 3, 4 and 5 (3 of the 4 active) vote it out.
-    await procs[0]!.kill9();
-    await gateway!.stop();
-    await startGateway(['--deregistration-interval', '2s']);
-    await until('node 1 deregistered', async () => (await getJson(`${gatewayUrl}/api/nodes`)).body.find((n: any) => n.nodeId === '1').status === 'deregistered', 90_000);
   });
 });
