@@ -71,25 +71,14 @@ export function withMembership(deployments: Deployments, nodes: readonly Pick<Pr
   return { ...deployments, seedNodes: nodes.slice(0, DEVNET_SEED_COUNT).map((n) => n.url), membership: { ...rules } };
 }
 
-/**
- * The devnet's deregistration policy, short enough to watch: a new node's tests count after
- * 60 s; a node is voted out after failing every test (every 2 s) for 3 min and at least 10
- * times. A real network uses the node's defaults (2 h grace, 6 h, 20 tests).
- */
-export const DEVNET_PEER_POLICY = { '--peer-grace': '60s', '--deregister-after': '3m', '--deregister-min-failures': '10' } as const;
-
 export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
   const extra = args.extra ?? [];
-  const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`)) || (flag === '--deregister-min-failures' && given('--peer-fail-threshold'));
-  // A test's own value (in `extra`) replaces the devnet's.
-  const policy = Object.entries(DEVNET_PEER_POLICY).flatMap(([flag, value]) => (given(flag) ? [] : [flag, value]));
+  const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`));
   return superviseScript(`node-${node.index}`, 'node/src/main.ts', [
     '--deployments', args.deploymentsFile,
     '--data-dir', node.dataDir,
     '--http-port', String(node.port),
     ...(given('--public-host') ? [] : ['--public-host', '127.0.0.1']),
-    '--peer-test-interval', '2s',
-    ...policy,
     ...extra,
   ], { logFile: args.logFile, echo: args.echo });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 describe('npm run bench:membership (small)', () => {
-  it('50 identities on a real chain: announcements spread, probes stay bounded, at most a stalled worker's healthy nodes judged failing, rounds answered', { timeout: 180_000 }, () => {
+  it('50 identities on a real chain: announcements spread, probes stay bounded, at most the nodes of one stalled worker judged failing, rounds answered', { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'sesh-bench-membership-'));
     try {
       const out = join(dir, 'membership.json');

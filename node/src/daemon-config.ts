@@ -27,13 +27,6 @@ export type DaemonConfig = {
   publicHost: string;
   /** The port peers reach it at; undefined: the port it listens on. */
   publicPort?: number;
-  peerTestIntervalMs: number;
-  /** After a peer activates, how long its failed tests do not count (it may still be starting). */
-  peerGraceMs: number;
-  /** A peer is voted out only after failing every test for at least this long… */
-  deregisterAfterMs: number;
-  /** …and at least this many tests in a row. */
-  deregisterMinFailures: number;
   /** Extra BLS key files this process signs with too (a host running several node identities). */
   extraBlsKeys: string[];
   /** Lifetime of the Session Pro proofs this node signs (ms; whole seconds used). */
@@ -75,16 +68,9 @@ Options:
                          announcement (default: --http-host, or 127.0.0.1 if that is 0.0.0.0/::)
   --public-port N        the port peers reach it at, e.g. behind NAT or a proxy
                          (default: the port it listens on)
-  --peer-test-interval T how often to test every peer (default: 10s)
-  --peer-grace T         a newly activated peer's failed tests do not count for this long
-                         (default: 2h; the devnet uses 60s)
-  --deregister-after T   vote a peer out only once it has failed EVERY test for this long
-                         (default: 6h; the devnet uses 3m); one passed test starts it over
-  --deregister-min-failures N
-                         ... and at least N tests in a row (default: 20; the devnet uses 10;
-                         --peer-fail-threshold N is the old name)
-                         A node whose registration has a bad identity (its ed25519 proof
-                         fails, or its key is a live node's) is voted out at once.
+                         Testing, decommission and downtime-credit timings are the network's
+                         membership rules (the deployments file's "membership"; node/README.md),
+                         the same for every node, so they are not options.
   --extra-bls-key FILE   also sign with this BLS key file (repeatable; hosts several identities)
   --pro-proof-ttl T      lifetime of the signed Session Pro proofs served at
                          GET /pro/:accountId/proof, 1m..24h (default: 1h)
@@ -98,8 +84,9 @@ Commands:
                          (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold', '--extra-bls-key', '--pro-proof-ttl'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--extra-bls-key', '--pro-proof-ttl'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
+const REMOVED_OPTIONS = ['--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold'];
 
 // ---- config file (--config / SESSION_NODE_CONFIG) ----
 export const DAEMON_CONFIG_SPEC: ConfigFileSpec = {
@@ -166,17 +153,6 @@ function publicHost(raw: string | undefined, httpHost: string): string {
   return host;
 }
 
-/** Old peer-test flags, still accepted; testing now follows the membership rules (sdk/src/network/rules.ts). */
-function deregistrationPolicy(one: (o: ValueOption) => string | undefined) {
-  const minFailuresRaw = one('--deregister-min-failures') ?? one('--peer-fail-threshold');
-  if (one('--deregister-min-failures') !== undefined && one('--peer-fail-threshold') !== undefined) fail('--peer-fail-threshold is the old name of --deregister-min-failures; give one of them');
-  const minFailuresOption = one('--deregister-min-failures') !== undefined ? '--deregister-min-failures' : '--peer-fail-threshold';
-  return {
-    peerGraceMs: one('--peer-grace') !== undefined ? parseDuration('--peer-grace', one('--peer-grace')!, { minMs: 0, maxMs: 30 * DAY_MS }) : 2 * 3_600_000,
-    deregisterAfterMs: one('--deregister-after') !== undefined ? parseDuration('--deregister-after', one('--deregister-after')!, { minMs: 10_000, maxMs: 30 * DAY_MS }) : 6 * 3_600_000,
-    deregisterMinFailures: minFailuresRaw !== undefined ? integer(minFailuresOption, minFailuresRaw, 3, 1_000_000) : 20,
-  };
-}
 
 export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): { help: string } | { config: DaemonConfig } {
   if (argv.includes('--help') || argv.includes('-h')) return { help: DAEMON_HELP };
@@ -189,6 +165,7 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       value = arg.slice(eq + 1);
       arg = arg.slice(0, eq);
     }
+    if (REMOVED_OPTIONS.includes(arg)) fail(`${arg} was removed: when peers are tested, decommissioned and deregistered is the network's membership rules (the deployments file's "membership", see node/README.md), the same for every node`);
     if (!(VALUE_OPTIONS as readonly string[]).includes(arg)) fail(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
     if (value === undefined) {
       value = argv[++i];
@@ -225,8 +202,6 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       ...(confirmations !== undefined ? { confirmations: integer('--confirmations', confirmations, 0, 10_000) } : {}),
       ...(poll !== undefined ? { pollIntervalMs: parseDuration('--poll-interval', poll) } : {}),
       chunkSize: chunk !== undefined ? integer('--chunk-size', chunk, 1, 10_000) : 1_000,
-      peerTestIntervalMs: one('--peer-test-interval') !== undefined ? parseDuration('--peer-test-interval', one('--peer-test-interval')!) : 10_000,
-      ...deregistrationPolicy(one),
       extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),
       proProofTtlMs: proProofTtl(one('--pro-proof-ttl')),
     },

@@ -24,7 +24,6 @@ import { getJson, postJson, until } from '../../devnet/test-http.ts';
 
 const NODES = 4;
 // No votes, no checkpoints: this test is about who knows where everyone is.
-const POLICY = ['--peer-grace', '1h', '--deregister-after', '1h'];
 
 describe('announcements between real session-node processes', { timeout: 180_000 }, () => {
   let sys: LocalSystem;
@@ -64,7 +63,7 @@ describe('announcements between real session-node processes', { timeout: 180_000
     await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
     const keyFile = join(dir, 'submitter.key');
     await gatewaySubmitter(sys.rpc, keyFile);
-    for (const [i, node] of nodes.entries()) procs[i] = spawnNode(node, { deploymentsFile, extra: POLICY });
+    for (const [i, node] of nodes.entries()) procs[i] = spawnNode(node, { deploymentsFile });
     gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), keyFile, port: await freePort(), checkpointInterval: 'off', extra: ['--deregistration-interval', 'off'] });
     [gatewayUrl] = await Promise.all([gateway.ready, ...procs.map((p) => p.ready)]);
   });
@@ -128,7 +127,7 @@ describe('announcements between real session-node processes', { timeout: 180_000
       ['an extra field', { ...valid, url: 'http://x' }, undefined, 400, /unknown field url/],
       ['a port out of range', { ...valid, httpPort: 70_000 }, undefined, 400, /httpPort/],
       ['a host with a scheme', { ...valid, host: 'http://evil.example' }, undefined, 400, /host/],
-      ['a 100 KiB body', { ...valid, software: 'x'.repeat(100_000) }, undefined, 413, /exceeds/],
+      ['a body over the node limit (512 KiB)', { ...valid, software: 'x'.repeat(600_000) }, undefined, 413, /exceeds/],
     ];
     for (const [what, body, raw, status, reason] of bad) {
       const r = await postJson(`${url}/network/announce`, body, raw);
@@ -147,7 +146,7 @@ describe('announcements between real session-node processes', { timeout: 180_000
     await procs[3]!.stop();
     const port = await freePort();
     const next = { ...moved, port, url: `http://127.0.0.1:${port}` };
-    procs[3] = spawnNode(next, { deploymentsFile, extra: POLICY });
+    procs[3] = spawnNode(next, { deploymentsFile });
     await procs[3].ready;
     const ready = Date.now();
     // Nodes hear it pushed (the restarted node pushes to its peers at once); the gateway is

@@ -34,21 +34,13 @@ describe('daemon config', () => {
       publicHost: '127.0.0.1',
       httpPort: 7001,
       chunkSize: 1000,
-      peerTestIntervalMs: 10_000,
-      peerGraceMs: 2 * 3_600_000,
-      deregisterAfterMs: 6 * 3_600_000,
-      deregisterMinFailures: 20,
       extraBlsKeys: [],
       proProofTtlMs: 3_600_000,
     });
     assert.equal(parse('--pro-proof-ttl', '10m').proProofTtlMs, 600_000);
     assert.match(refusal([...base, '--pro-proof-ttl', '30s'])!, /--pro-proof-ttl must be between 1m and 24h/);
     assert.match(refusal([...base, '--pro-proof-ttl', '2d'])!, /--pro-proof-ttl/);
-    const peers = parse('--peer-test-interval', '2s', '--peer-grace', '60s', '--deregister-after', '3m', '--deregister-min-failures', '10', '--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
-    assert.equal(peers.peerTestIntervalMs, 2_000);
-    assert.deepEqual([peers.peerGraceMs, peers.deregisterAfterMs, peers.deregisterMinFailures], [60_000, 180_000, 10]);
-    assert.equal(parse('--peer-fail-threshold', '5').deregisterMinFailures, 5, 'the old flag name still sets the minimum');
-    assert.deepEqual([parse('--peer-grace', '0s').peerGraceMs, parse('--deregister-after', '12h').deregisterAfterMs], [0, 12 * 3_600_000]);
+    const peers = parse('--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
     assert.deepEqual(peers.extraBlsKeys, ['/srv/node/a.key', '/k/b.key']);
     const full = parse('--rpc-url', 'https://a.example/rpc,https://b.example', '--rpc-url=http://127.0.0.1:8545', '--key-dir', '/keys', '--confirmations', '12', '--poll-interval', '15s', '--chunk-size', '500', '--http-host', '0.0.0.0');
     assert.deepEqual(full.rpcUrls, ['https://a.example/rpc', 'https://b.example', 'http://127.0.0.1:8545']);
@@ -73,7 +65,7 @@ describe('daemon config', () => {
   it('prints help', () => {
     const r = parseDaemonArgs(['--help']);
     assert.ok('help' in r && r.help === DAEMON_HELP);
-    for (const o of ['--rpc-url', '--deployments', '--key-dir', '--http-port', '--data-dir', '--confirmations', '--poll-interval', '--chunk-size', '--peer-grace', '--deregister-after', '--deregister-min-failures']) assert.ok(DAEMON_HELP.includes(o), o);
+    for (const o of ['--rpc-url', '--deployments', '--key-dir', '--http-port', '--data-dir', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port']) assert.ok(DAEMON_HELP.includes(o), o);
   });
 
   it('refuses bad input with errors that say what to fix', () => {
@@ -83,11 +75,10 @@ describe('daemon config', () => {
     assert.equal(refusal(['--deployments', 'x', '--data-dir', 'd', '--http-port', '70000']), '--http-port: expected an integer in 0..65535, got "70000"');
     assert.equal(refusal([...base, '--poll-interval', 'often']), '--poll-interval: expected a duration like 500ms, 15s, 1m or 2h, got "often"');
     assert.equal(refusal([...base, '--poll-interval', '2h']), '--poll-interval: must be between 50ms and 1h, got "2h"');
-    assert.equal(refusal([...base, '--deregister-after', '5s']), '--deregister-after: must be between 10s and 720h, got "5s"');
-    assert.equal(refusal([...base, '--peer-grace', '31d']), '--peer-grace: expected a duration like 500ms, 15s, 1m or 2h, got "31d"');
-    assert.equal(refusal([...base, '--deregister-min-failures', '2']), '--deregister-min-failures: expected an integer in 3..1000000, got "2"');
-    assert.equal(refusal([...base, '--peer-fail-threshold', '1']), '--peer-fail-threshold: expected an integer in 3..1000000, got "1"');
-    assert.match(refusal([...base, '--peer-fail-threshold', '5', '--deregister-min-failures', '5'])!, /old name of --deregister-min-failures/);
+    // The old failure-streak policy is gone: its flags say where the timings live now.
+    for (const old of ['--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold']) {
+      assert.match(refusal([...base, old, '10'])!, new RegExp(`^${old} was removed: .*membership rules`), old);
+    }
     assert.equal(refusal([...base, '--poll-interval', '10ms']), '--poll-interval: must be between 50ms and 1h, got "10ms"');
     assert.equal(refusal([...base, '--rpc-url', 'ws://x']), '--rpc-url: "ws://x" must be http:// or https://');
     assert.equal(refusal([...base, '--rpc-url', 'not a url']), '--rpc-url: "not a url" is not a URL; expected e.g. http://127.0.0.1:8545');

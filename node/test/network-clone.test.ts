@@ -25,7 +25,6 @@ import { freePort } from '../../devnet/anvil.ts';
 import { getJson, until } from '../../devnet/test-http.ts';
 
 // Long windows: only an identity problem can make a vote within this test.
-const POLICY = ['--peer-grace', '1h', '--deregister-after', '1h'];
 
 describe('a cloned ed25519 identity, real processes', { timeout: 240_000 }, () => {
   let sys: LocalSystem;
@@ -51,7 +50,7 @@ describe('a cloned ed25519 identity, real processes', { timeout: 240_000 }, () =
     stopTicker = startTicker(sys.rpc, 1);
     const keyFile = join(dir, 'submitter.key');
     await gatewaySubmitter(sys.rpc, keyFile);
-    for (const [i, node] of nodes.entries()) procs[i] = spawnNode(node, { deploymentsFile, extra: POLICY });
+    for (const [i, node] of nodes.entries()) procs[i] = spawnNode(node, { deploymentsFile });
     gateway = spawnGateway({ deploymentsFile, dataDir: join(dir, 'gateway'), keyFile, port: await freePort(), checkpointInterval: 'off', extra: ['--deregistration-interval', '2s'] });
     [gatewayUrl] = await Promise.all([gateway.ready, ...procs.map((p) => p.ready)]);
   });

@@ -36,7 +36,7 @@ describe('session-node command', () => {
   it('--help lists every option and the prepare-registration command', () => {
     const r = run('--help');
     assert.equal(r.status, 0);
-    for (const option of ['--deployments', '--data-dir', '--http-port', '--rpc-url', '--public-host', '--public-port', '--peer-fail-threshold', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--extra-bls-key', 'prepare-registration']) assert.match(r.stdout, new RegExp(option));
+    for (const option of ['--deployments', '--data-dir', '--http-port', '--rpc-url', '--public-host', '--public-port', '--run-rounds', '--extra-bls-key', 'prepare-registration']) assert.match(r.stdout, new RegExp(option));
   });
 
   it('prepare-registration creates 0600 keys once and prints a payload whose proof of possession verifies for that operator, chain and contract', () => {
