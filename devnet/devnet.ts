@@ -105,7 +105,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     rmSync(dir, { recursive: true, force: true }); // the chain is new, so is every node's state
     const accounts = demoAccounts(accountCount);
     const { setUpDevnet } = await import('./setup.ts');
-    const { deployments, nodes } = await setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile, genesisCoStakers: options.genesisCoStakers, minCheckpointInterval: options.minCheckpointInterval });
+    const { deployments, nodes } = await setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile, genesisCoStakers: options.genesisCoStakers, minCheckpointInterval: options.minCheckpointInterval, timeScale });
     // Genesis nodes earn once active for 24 h: start the clock 25 h on.
     await rpc('evm_increaseTime', [25 * 3600]);
     await rpc('evm_mine');

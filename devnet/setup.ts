@@ -9,6 +9,7 @@ import { startStaking } from '../contracts/deploy/steps/staking.ts';
 import type { Anvil } from './anvil.ts';
 import type { DemoAccount } from './accounts.ts';
 import { prepareNodes, seedPreparedNodes, withMembership, type PreparedNode } from './network.ts';
+import { DEVNET_RULES } from '../sdk/src/network/rules.ts';
 import { writeDeployments } from '../sdk/src/deployments.ts';
 
 export const DEVNET_DEPLOYMENTS_FILE = 'deployments/local.json';
@@ -31,13 +32,15 @@ export type DevnetContext = {
   genesisCoStakers?: number;
   /** StakingRewards.minCheckpointInterval, chain seconds (default DEVNET_MIN_CHECKPOINT_INTERVAL). */
   minCheckpointInterval?: number;
+  /** Chain seconds per real second (the ticker's); scales the downtime credit, default 1. */
+  timeScale?: number;
 };
 
 /**
  * Deploys, registers `nodes` Session nodes at genesis (seedNodes, then start), funds the
  * demo accounts. The nodes' keys live in `<dir>/node-<i>/keys`.
  */
-export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile = DEVNET_DEPLOYMENTS_FILE, genesisCoStakers = 3, minCheckpointInterval = DEVNET_MIN_CHECKPOINT_INTERVAL }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
+export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile = DEVNET_DEPLOYMENTS_FILE, genesisCoStakers = 3, minCheckpointInterval = DEVNET_MIN_CHECKPOINT_INTERVAL, timeScale = 1 }: DevnetContext): Promise<{ deployments: Deployments; nodes: PreparedNode[] }> {
   const [deployer, ...demo] = accounts;
   const deployed = await deploySystem({
     rpcUrl: anvil.rpcUrl,
@@ -51,7 +54,13 @@ export async function setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, depl
   const d = await connectDeployer(anvil.rpcUrl, deployer!.privateKey, anvil.chainId);
   const prepared = await prepareNodes({ dir, count: nodeCount, deployments: deployed, operator: d.account.address });
   // Before any node starts: where to bootstrap from, and the devnet's short membership rules.
-  const deployments = withMembership(deployed, prepared);
+  // Downtime credit is chain time, and the devnet's chain runs timeScale× fast: scale it, so a
+  // devnet node also has its real 2 h (wall clock) before it can be deregistered.
+  const deployments = withMembership(deployed, prepared, {
+    ...DEVNET_RULES,
+    creditInitialSec: DEVNET_RULES.creditInitialSec * timeScale,
+    creditMaxSec: DEVNET_RULES.creditMaxSec * timeScale,
+  });
   writeDeployments(deploymentsFile, deployments);
   const nodes = prepared;
   await seedPreparedNodes(d, deployments, nodes, demo.slice(0, genesisCoStakers).map((a) => a.address));

@@ -25,9 +25,11 @@ Options:
                            chain also starts 25 h ahead so nodes earn from the first checkpoint
   --no-wait                set everything up, print it, then stop (for smoke tests)
 
-The nodes vote a node out (deregistration) only after it has failed every peer test (every
-2 s) for 3 min and at least 10 times; a newly activated node gets 60 s of grace first (a real
-network: 6 h, 20 tests, 2 h; see node/README.md).
+Nodes find each other through signed announcements (seeds in the deployments file) and test
+each other every 5 s; a node failing its testers for 30 s is decommissioned (stops earning,
+keeps its stake) and recommissioned once it passes for 10 s; it can be deregistered only after
+its downtime credit (2 h of real time here: the credit is chain time, scaled by --time-scale)
+is used up. A real network: 1 h, 10 min, 2 h+ (see node/README.md).
   --help                   show this help
 
 Commands:
