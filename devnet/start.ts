@@ -26,8 +26,8 @@ Options:
   --no-wait                set everything up, print it, then stop (for smoke tests)
 
 Nodes find each other through signed announcements (seeds in the deployments file) and test
-each other every 5 s; a node failing its testers for 30 s is decommissioned (stops earning,
-keeps its stake) and recommissioned once it passes for 10 s; it can be deregistered only after
+each other every 10 s; a node failing its testers for 40 s is decommissioned (stops earning,
+keeps its stake) and recommissioned once it passes for 20 s; it can be deregistered only after
 its downtime credit (2 h of real time here: the credit is chain time, scaled by --time-scale)
 is used up. A real network: 1 h, 10 min, 2 h+ (see node/README.md).
   --help                   show this help

@@ -24,7 +24,7 @@ import { freePort } from '../../devnet/anvil.ts';
 import { getJson, postJson, until } from '../../devnet/test-http.ts';
 import { DEVNET_RULES, type MembershipRules } from '../../sdk/src/network/rules.ts';
 
-const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 3, decommissionAfterSec: 15, recommissionAfterSec: 6, creditInitialSec: 3600, creditMaxSec: 86400 };
+const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 10, decommissionAfterSec: 30, recommissionAfterSec: 20, creditInitialSec: 3600, creditMaxSec: 86400 };
 
 describe('decommission ladder, real processes', { timeout: 300_000 }, () => {
   let sys: LocalSystem;

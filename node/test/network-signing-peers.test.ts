@@ -7,7 +7,7 @@
  *  - a slash for a blip: a node frozen 20 s (SIGSTOP) and a node killed and restarted within
  *    the window are never decommissioned and keep their full stake; a node that stays down is
  *    decommissioned (stake intact) and deregistered only once its downtime credit is used up.
- * Short rules for the test: 3 s test periods, decommission after 45 s failing, credit 300 chain s.
+ * Short rules for the test: 10 s test periods, decommission after 45 s failing, credit 300 chain s.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +29,7 @@ import { DEVNET_RULES, type MembershipRules } from '../../sdk/src/network/rules.
 
 const WINDOW_S = 45;
 const CREDIT_S = 300;
-const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 3, decommissionAfterSec: WINDOW_S, recommissionAfterSec: 6, creditInitialSec: CREDIT_S, creditMaxSec: CREDIT_S };
+const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 10, decommissionAfterSec: WINDOW_S, recommissionAfterSec: 20, creditInitialSec: CREDIT_S, creditMaxSec: CREDIT_S };
 
 
 describe('signing and deregistration votes, real processes', { timeout: 420_000 }, () => {

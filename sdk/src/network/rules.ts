@@ -59,9 +59,11 @@ export const DEVNET_RULES: MembershipRules = Object.freeze({
   announceIntervalSec: 20,
   announcementMaxAgeSec: 90,
   antiEntropySec: 15,
-  testPeriodSec: 5,
-  decommissionAfterSec: 30,
-  recommissionAfterSec: 10,
+  // 10 s: a tester sends 2 requests per target per period and at most 60 a minute
+  // (node/src/testing/loop.ts); 4 targets on a 5-node devnet need ≥ 8 s, or targets go untested.
+  testPeriodSec: 10,
+  decommissionAfterSec: 40,
+  recommissionAfterSec: 20,
 });
 
 export class MembershipRulesError extends Error {
