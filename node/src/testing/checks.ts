@@ -6,7 +6,8 @@
  *             ours. It must answer for exactly B: claiming to be ahead gains nothing, a node
  *             behind B answers 409 and fails "behind";
  *  signing    the chain's non-signer lists: missedCheckpoints ≥ missedCheckpointsToFail fails
- *             (a reachable node that never signs is a free rider);
+ *             (a reachable node that never signs is a free rider); skipped for a decommissioned
+ *             node, which is asked to sign nothing;
  *  storage    not run yet ('skip'): the next issue adds message storage.
  * Two HTTP requests per target; the loop counts and bounds them (loop.ts).
  */
@@ -22,6 +23,8 @@ export type Target = {
   nodeId: bigint;
   ed25519Key: Hex;
   missedCheckpoints: number;
+  /** Decommissioned: out of the signing set, so it can not sign checkpoints and is not judged on them. */
+  decommissioned?: boolean;
   /** Its announced URL; undefined: it announced none we accept. */
   url: string | undefined;
 };
@@ -54,7 +57,10 @@ export async function testTarget(
   const reasons: string[] = [];
   let requests = 0;
   // Public chain data: judged even when the node is unreachable.
-  if (target.missedCheckpoints >= ctx.missedCheckpointsToFail) {
+  // A decommissioned node is asked to sign nothing, so its miss count can not fall until it is
+  // recommissioned (which resets it): judging it on signing would keep it out for good.
+  if (target.decommissioned) checks.signing = 'skip';
+  else if (target.missedCheckpoints >= ctx.missedCheckpointsToFail) {
     checks.signing = 'fail';
     reasons.push(`does not sign checkpoints (free rider): missing from the last ${target.missedCheckpoints} landed checkpoints`);
   } else checks.signing = 'pass';

@@ -93,7 +93,7 @@ export function createTestingLoop(o: {
             continue;
           }
           const outcome: CheckOutcome = await testTarget(
-            { nodeId: id, ed25519Key: node.ed25519Key, missedCheckpoints: missedCheckpointsOf(node), url: o.urlOf(node.ed25519Key) },
+            { nodeId: id, ed25519Key: node.ed25519Key, missedCheckpoints: missedCheckpointsOf(node), decommissioned: (node.decommissionedAt ?? null) !== null, url: o.urlOf(node.ed25519Key) },
             { chainId: o.chainId, commonBlock, ourRootAt: (b) => o.network.checkpointAt(b).root, missedCheckpointsToFail: o.rules.missedCheckpointsToFail, timeoutMs },
           );
           const t = now();
