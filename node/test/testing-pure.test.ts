@@ -145,7 +145,7 @@ describe('judgment', () => {
   it('no testers: no verdict; devnet windows are short', () => {
     assert.equal(judge({ votes: () => ({ fails: 0, passes: 0 }), currentPeriod: current, rules, votesNeeded: 0 }).failing, false);
     const j = judge({ votes: () => ({ fails: 2, passes: 0 }), currentPeriod: current, rules: DEVNET_RULES, votesNeeded: 2 });
-    assert.deepEqual(j.failWindow, { from: 994, to: 999 }, '30 s / 5 s = 6 periods');
+    assert.deepEqual(j.failWindow, { from: 996, to: 999 }, '40 s / 10 s = 4 periods');
     assert.equal(j.failing, true);
   });
 });
