@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { createCooldownRegistry } from '../rounds/cooldown.ts';
 import { fanOut, type NodeRef, type RoundResult } from '../rounds/fanout.ts';
 import { postJsonCall } from '../rounds/http-call.ts';
 import { hasQuorum, quorumThreshold } from '../rounds/quorum.ts';
+import { startAnswerNodes, type Fleet } from './helpers/answer-fleet.ts';
 
-type Fleet = { child: ChildProcess; urls: string[] };
-const children: ChildProcess[] = [];
-
-function startNodes(...modes: string[]): Promise<Fleet> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./helpers/answer-nodes.ts', import.meta.url)), ...modes], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening (.*)\n/.exec(out);
-      if (m) resolve({ child, urls: m[1]!.split(' ') });
-    });
-    child.on('exit', (code) => reject(new Error(`answer-nodes exited ${code}`)));
-  });
-}
+const startNodes = (...modes: string[]): Promise<Fleet> => startAnswerNodes(modes);
 const stats = async (fleet: Fleet) => (await (await fetch(`${fleet.urls[0]}/stats`)).json()) as { hits: Record<string, number>; maxInFlight: number };
 const nonce = 'n-42';
 const round = (nodes: NodeRef[], extra: Partial<Parameters<typeof fanOut<{ echo: string }>>[0]> = {}) =>
@@ -39,9 +23,6 @@ const ids = (list: { node: NodeRef }[]) => list.map((e) => e.node.id);
 const assertPartition = (r: RoundResult<unknown>, nodes: NodeRef[]) =>
   assert.deepEqual([...ids(r.responders), ...ids(r.refusers), ...ids(r.nonResponders), ...ids(r.skipped)].sort(), nodes.map((n) => n.id).sort());
 
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
 
 describe('quorum (integers)', () => {
   it('needs valid·3 ≥ total·2', () => {

@@ -4,30 +4,12 @@
  * while every healthy node still lands among the responders. Ratios only: the machine is shared.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { fanOut, type NodeRef, type RoundResult } from '../rounds/fanout.ts';
 import { postJsonCall } from '../rounds/http-call.ts';
+import { startAnswerNodes } from './helpers/answer-fleet.ts';
 
-const children: ChildProcess[] = [];
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function startNodes(modes: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./helpers/answer-nodes.ts', import.meta.url)), ...modes], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening (.*)\n/.exec(out);
-      if (m) resolve(m[1]!.split(' '));
-    });
-    child.on('exit', (code) => reject(new Error(`answer-nodes exited ${code}`)));
-  });
-}
+const startNodes = async (modes: string[]): Promise<string[]> => (await startAnswerNodes(modes)).urls;
 
 const nonce = 'hung-1';
 const round = (nodes: NodeRef[], extra: Partial<Parameters<typeof fanOut<{ echo: string }>>[0]> = {}) =>
