@@ -106,7 +106,8 @@ const big = (v: unknown) => BigInt(v as bigint);
 export const isActive = (node: NodeState) => node.status === 'running' || node.status === 'exitRequested';
 
 /** Active nodes in the signing set: they sign, are tested and earn. */
-export const isCommissioned = (node: NodeState) => isActive(node) && node.decommissionedAt === null;
+// `?? null`: a node state saved before decommissioning existed has no field, and is commissioned.
+export const isCommissioned = (node: NodeState) => isActive(node) && (node.decommissionedAt ?? null) === null;
 
 /** Nodes that still hold their identity: not exited, cancelled or deregistered. */
 export const isLive = (node: NodeState) => node.status === 'awaitingContributions' || isActive(node);
