@@ -8,7 +8,7 @@
  * Requests it never answers are cut by the CALLER's timeout, as on a real network.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../sdk/src/crypto/ed25519.ts';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { createJsonServer, route, type Route } from '../../core/http/server.ts';
 import { badRequest } from '../../core/http/errors.ts';
@@ -32,7 +32,7 @@ function signRoute(identity: Ed25519Identity): Route {
   return route('POST', '/bench/sign', ({ body }) => {
     const digest = (body as { digest?: unknown })?.digest;
     if (typeof digest !== 'string' || !/^0x[0-9a-f]{64}$/.test(digest)) throw badRequest('digest must be 0x + 32 bytes of lowercase hex');
-    return { signature: `0x${bytesToHex(ed25519.sign(hexToBytes(digest.slice(2)), identity.secretKey))}` };
+    return { signature: `0x${bytesToHex(ed25519Sign(hexToBytes(digest.slice(2)), identity.secretKey))}` };
   });
 }
 

@@ -5,7 +5,7 @@
  * for that node. Measured with no hung identity and with `hungFraction` of them accepting the
  * request and never answering; ratio = median(hung) / median(none).
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../sdk/src/crypto/ed25519.ts';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import type { Hex } from 'viem';
 import { fanOut, type NodeRef } from '../../core/rounds/fanout.ts';
@@ -26,7 +26,7 @@ export async function signingRound(endpoints: readonly RoundEndpoint[], timeoutM
     concurrency: 64,
     validate: (node, value) => {
       if (typeof value?.signature !== 'string' || !/^0x[0-9a-f]{128}$/.test(value.signature)) return 'answer lacks a 64-byte hex signature';
-      return ed25519.verify(hexToBytes(value.signature.slice(2)), hexToBytes(digest.slice(2)), hexToBytes(keyOf.get(node.url)!.slice(2))) || 'signature does not verify against the registered ed25519 key';
+      return ed25519Verify(hexToBytes(value.signature.slice(2)), hexToBytes(digest.slice(2)), hexToBytes(keyOf.get(node.url)!.slice(2))) || 'signature does not verify against the registered ed25519 key';
     },
   });
   return { ms: Math.round(performance.now() - started), responders: result.responders.length, nonResponders: result.nonResponders.length, ok: result.ok };

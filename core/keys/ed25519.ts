@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { randomBytes } from 'node:crypto';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../sdk/src/crypto/ed25519.ts';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { KeyFileError, readKeyFile, writeKeyFile } from './key-file.ts';
 
@@ -23,12 +24,12 @@ const toHex = (bytes: Uint8Array) => `0x${bytesToHex(bytes)}` as const;
 
 export function ed25519Identity(secretKey: Uint8Array): Ed25519Identity {
   if (secretKey.length !== 32) throw new KeyFileError(`an ed25519 secret key is 32 bytes, got ${secretKey.length}`);
-  const publicKey = ed25519.getPublicKey(secretKey);
+  const publicKey = ed25519PublicKey(secretKey);
   return { secretKey, publicKey, nodeId: toHex(publicKey) };
 }
 
 export function generateEd25519Identity(): Ed25519Identity {
-  return ed25519Identity(ed25519.utils.randomSecretKey());
+  return ed25519Identity(new Uint8Array(randomBytes(32)));
 }
 
 /** Writes a new identity to `path` (0600, atomic, never overwriting). */
@@ -54,13 +55,9 @@ export function loadOrCreateEd25519Key(keyDir: string): { identity: Ed25519Ident
   return { identity: createEd25519KeyFile(path), created: true, path };
 }
 
-export const signEd25519 = (identity: Ed25519Identity, message: Uint8Array): Uint8Array => ed25519.sign(message, identity.secretKey);
+export const signEd25519 = (identity: Ed25519Identity, message: Uint8Array): Uint8Array => ed25519Sign(message, identity.secretKey);
 
 /** False (never throws) on malformed keys or signatures. */
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  try {
-    return ed25519.verify(signature, message, publicKey);
-  } catch {
-    return false;
-  }
+  return ed25519Verify(signature, message, publicKey);
 }

@@ -11,7 +11,7 @@
  *
  * Pure (no node: imports): the portal can verify announcements in the browser too.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519.ts';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { encodeAbiParameters, getAddress, isAddress, keccak256, toBytes, type Address, type Hex } from 'viem';
 
@@ -117,9 +117,9 @@ export function announcementMessage(a: AnnouncementFields): Hex {
 
 /** Signs with the node's 32-byte ed25519 secret; throws AnnouncementError if a field is out of bounds or the key is not the secret's. */
 export function signAnnouncement(fields: AnnouncementFields, ed25519SecretKey: Uint8Array): Announcement {
-  const publicKey = `0x${bytesToHex(ed25519.getPublicKey(ed25519SecretKey))}`;
+  const publicKey = `0x${bytesToHex(ed25519PublicKey(ed25519SecretKey))}`;
   if (publicKey !== fields.ed25519PublicKey.toLowerCase()) throw new AnnouncementError(`the secret key is not ed25519PublicKey ${fields.ed25519PublicKey}'s (it is ${publicKey}'s)`);
-  const signature = `0x${bytesToHex(ed25519.sign(hexToBytes(announcementMessage(fields).slice(2)), ed25519SecretKey))}` as Hex;
+  const signature = `0x${bytesToHex(ed25519Sign(hexToBytes(announcementMessage(fields).slice(2)), ed25519SecretKey))}` as Hex;
   const parsed = parseAnnouncement({ version: 1, ...fields, signature });
   if (!parsed.ok) throw new AnnouncementError(`can not announce: ${parsed.reason}`);
   return parsed.announcement;
@@ -129,7 +129,7 @@ export function signAnnouncement(fields: AnnouncementFields, ed25519SecretKey: U
 export function verifyAnnouncementSignature(a: Announcement): boolean {
   try {
     if (!/^0x[0-9a-fA-F]{128}$/.test(a.signature) || !/^0x[0-9a-fA-F]{64}$/.test(a.ed25519PublicKey)) return false;
-    return ed25519.verify(hexToBytes(a.signature.slice(2)), hexToBytes(announcementMessage(a).slice(2)), hexToBytes(a.ed25519PublicKey.slice(2)));
+    return ed25519Verify(hexToBytes(a.signature.slice(2)), hexToBytes(announcementMessage(a).slice(2)), hexToBytes(a.ed25519PublicKey.slice(2)));
   } catch {
     return false;
   }

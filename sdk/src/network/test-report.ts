@@ -5,7 +5,7 @@
  * (the key is T's registered key; T was assigned to N in p: node/src/testing/assignment.ts).
  * Pure: used by nodes, gateways and the portal.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519.ts';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
 export const TEST_REPORT_DOMAIN = 'SESH.network.test-report.v1';
@@ -109,8 +109,8 @@ export function testReportMessage(r: UnsignedTestReport): Uint8Array {
 
 export function signTestReport(fields: UnsignedTestReport, ed25519SecretKey: Uint8Array): TestReport {
   const report = { version: 1 as const, ...fields, contract: fields.contract.toLowerCase() as Hex, testerKey: fields.testerKey.toLowerCase() as Hex, signature: '0x' as Hex };
-  if (`0x${bytesToHex(ed25519.getPublicKey(ed25519SecretKey))}` !== report.testerKey) throw new TestReportError('the secret key does not belong to testerKey');
-  report.signature = `0x${bytesToHex(ed25519.sign(testReportMessage(report), ed25519SecretKey))}`;
+  if (`0x${bytesToHex(ed25519PublicKey(ed25519SecretKey))}` !== report.testerKey) throw new TestReportError('the secret key does not belong to testerKey');
+  report.signature = `0x${bytesToHex(ed25519Sign(testReportMessage(report), ed25519SecretKey))}`;
   const problem = reportShapeProblem(report);
   if (problem) throw new TestReportError(problem);
   return report;
@@ -122,7 +122,7 @@ export function verifyTestReport(r: unknown): { ok: true; report: TestReport } |
   if (problem) return { ok: false, reason: problem };
   const report = r as TestReport;
   try {
-    if (ed25519.verify(hexToBytes(report.signature.slice(2)), testReportMessage(report), hexToBytes(report.testerKey.slice(2)))) return { ok: true, report };
+    if (ed25519Verify(hexToBytes(report.signature.slice(2)), testReportMessage(report), hexToBytes(report.testerKey.slice(2)))) return { ok: true, report };
   } catch {
     // a malformed point: falls through to the refusal
   }

@@ -7,7 +7,7 @@
  *   "SESH Pro proof v1\0" (18) ‖ chainId (u64 BE) ‖ SessionPro address (20) ‖
  *   account ID (33: 0x05 ‖ key) ‖ issuedAt (u64 BE) ‖ expiresAt (u64 BE)
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519.ts';
 import { bytesToHex, hexToBytes, isAddress, type Address, type Hex } from 'viem';
 import { parseAccountId } from '../names/accountId.ts';
 
@@ -62,8 +62,8 @@ export function proProofMessage(p: Pick<ProProof, 'accountId' | 'expiresAt' | 'i
 
 /** Signs a proof with a node's 32-byte ed25519 secret key (used by node/src/pro). */
 export function signProProof(fields: Omit<ProProof, 'nodePublicKey' | 'signature'>, nodeSecretKey: Uint8Array): ProProof {
-  const signature = ed25519.sign(proProofMessage(fields), nodeSecretKey);
-  return { ...fields, nodePublicKey: bytesToHex(ed25519.getPublicKey(nodeSecretKey)), signature: bytesToHex(signature) };
+  const signature = ed25519Sign(proProofMessage(fields), nodeSecretKey);
+  return { ...fields, nodePublicKey: bytesToHex(ed25519PublicKey(nodeSecretKey)), signature: bytesToHex(signature) };
 }
 
 export type VerifyProProofOptions = {
@@ -98,7 +98,7 @@ export function verifyProProof(proof: ProProof, options: VerifyProProofOptions):
   if (!options.trustedNodes.some((k) => k.toLowerCase() === proof.nodePublicKey.toLowerCase())) {
     throw new ProProofError('untrusted-node', `the Pro proof is signed by ${proof.nodePublicKey}, which is not a trusted node`);
   }
-  if (!ed25519.verify(hexToBytes(proof.signature), proProofMessage(proof), hexToBytes(proof.nodePublicKey))) {
+  if (!ed25519Verify(hexToBytes(proof.signature), proProofMessage(proof), hexToBytes(proof.nodePublicKey))) {
     throw new ProProofError('bad-signature', 'the Pro proof signature does not verify; fetch a fresh proof');
   }
   if (proof.issuedAt > now + skew) throw new ProProofError('issued-in-future', `the Pro proof is issued at ${proof.issuedAt}, after now (${now}); check the clock`);
