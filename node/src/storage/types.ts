@@ -73,3 +73,11 @@ export type MessageDb = {
   stats: () => { messages: number; accounts: number; bytes: number };
   close: () => void;
 };
+
+/**
+ * Header on a request one swarm member forwards to another (replicate.ts sends it, rpc.ts
+ * reads it). It is honoured only on a node-signed request (core/http/node-auth.ts) from a
+ * current member of this node's swarm: the receiver then executes the request locally and
+ * does not forward it again.
+ */
+export const FORWARDED_HEADER = 'x-sesh-forwarded';
