@@ -55,6 +55,6 @@ export type FromWorker =
   | { type: 'reports'; reports: TestReport[] }
   | { type: 'announced'; index: number; timestamp: number; at: number }
   | { type: 'hung'; id: number }
-  | { type: 'report'; counters: IdentityCounters[]; seen: AnnouncementSeen[]; cpuMs: number; rssMb: number; errors: string[] }
+  | { type: 'report'; counters: IdentityCounters[]; seen: AnnouncementSeen[]; cpuMs: number; rssMb: number; errors: string[]; loopDelayMaxMs: number; loopDelayP99Ms: number }
   | { type: 'log'; line: string }
   | { type: 'stopped' };

@@ -51,6 +51,8 @@ export type StageObservations = {
   seen: AnnouncementSeen[];
   cpuMs: number;
   peakRssMb: number;
+  /** The worst timer lag any worker saw during the run (its requests time out late by as much). */
+  loopDelayMaxMs: number;
   errors: string[];
   round?: Awaited<ReturnType<typeof measureHungRatio>>;
 };
@@ -71,7 +73,9 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
   const seen: AnnouncementSeen[] = [];
   const errors: string[] = [];
   const announcements: StageObservations['announcements'] = [];
-  const latest = new Map<number, { counters: IdentityCounters[]; cpuMs: number; rssMb: number }>();
+  const latest = new Map<number, { counters: IdentityCounters[]; cpuMs: number; rssMb: number; loopDelayMaxMs: number; loopDelayP99Ms: number }>();
+  let loopDelayMaxMs = 0;
+  let started = false;
   let peakRssMb = 0;
   const script = fileURLToPath(new URL('./worker.ts', import.meta.url));
   const sharedVerify = fileURLToPath(new URL('./shared-verify.ts', import.meta.url));
@@ -94,7 +98,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
     });
   try {
     for (let w = 0; w < o.workers; w++) {
-      const child = fork(script, [], { execArgv: ['--import', 'tsx', '--import', sharedVerify], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(script, [], { execArgv: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', '--import', sharedVerify], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const worker: Worker = { child, waiters: [] };
       child.on('message', (m: FromWorker) => {
         if (m.type === 'log') log(`worker ${w}: ${m.line}`);
@@ -105,7 +109,8 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
         if (m.type === 'report') {
           seen.push(...m.seen);
           errors.push(...m.errors);
-          latest.set(w, { counters: m.counters, cpuMs: m.cpuMs, rssMb: m.rssMb });
+          latest.set(w, { counters: m.counters, cpuMs: m.cpuMs, rssMb: m.rssMb, loopDelayMaxMs: m.loopDelayMaxMs, loopDelayP99Ms: m.loopDelayP99Ms });
+          if (started) loopDelayMaxMs = Math.max(loopDelayMaxMs, m.loopDelayMaxMs);
           peakRssMb = Math.max(peakRssMb, m.rssMb);
         }
         if (m.type === 'announced') announcements.push({ origin: m.index, key: keyOfIndex(m.index), timestamp: m.timestamp, at: m.at });
@@ -150,10 +155,13 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
       return { counters, cpuMs: [...latest.values()].reduce((s, l) => s + l.cpuMs, 0) };
     };
 
-    const t0 = Date.now() + 1000;
+    // A period boundary: the dead die when a period starts (see bench/membership.ts).
+    const periodMs = o.rules.testPeriodSec * 1000;
+    const t0 = Math.ceil((Date.now() + 1000) / periodMs) * periodMs;
     observer = await startObserver({ deployments: chain.deployments, rpcUrl: chain.sys.anvil.rpcUrl, rules: o.rules, t0 });
     for (const m of pendingReports.splice(0)) if (m.type === 'reports') observer.offer(m.reports);
     toAll({ type: 'start', t0 });
+    started = true;
     const reannounce = [...o.reannounceAtSec].sort((a, b) => a - b);
     let nextOrigin = 0;
     let countersAtWarmup: IdentityCounters[] | undefined;
@@ -177,7 +185,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
         const probes = r.counters.reduce((s, c) => s + c.probesSent, 0);
         const failing = new Set([...observer.failing.keys()].map((id) => indexOfNode.get(id)!));
         const deadFailing = [...failing].filter((i) => plan.dead.has(i)).length;
-        log(`t=${Math.round(sec)}s  probes ${probes}  failure reports ${observer.stats.accepted}  gossip ${r.counters.reduce((s, c) => s + c.gossipSent, 0)}  judged failing ${failing.size} (dead ${deadFailing}/${plan.dead.size})  announcements seen ${seen.length}  cpu ${(r.cpuMs / 1000).toFixed(0)} s`);
+        log(`t=${Math.round(sec)}s  probes ${probes}  failure reports ${observer.stats.accepted}  gossip ${r.counters.reduce((s, c) => s + c.gossipSent, 0)}  judged failing ${failing.size} (dead ${deadFailing}/${plan.dead.size})  announcements seen ${seen.length}  cpu ${(r.cpuMs / 1000).toFixed(0)} s  timer lag p99/max ${Math.max(...[...latest.values()].map((l) => l.loopDelayP99Ms))}/${Math.max(...[...latest.values()].map((l) => l.loopDelayMaxMs))} ms`);
       }
       await sleep(250);
     }
@@ -215,6 +223,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
       seen,
       cpuMs: end.cpuMs,
       peakRssMb,
+      loopDelayMaxMs,
       errors,
       round,
     };

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readDeployments } from '../../sdk/src/deployments.ts';
 import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { createRpcPool } from '../../core/chain/rpc.ts';
@@ -29,6 +30,9 @@ let stopFollowing = async () => {};
 let dataDir = '';
 let faultTimer: NodeJS.Timeout | undefined;
 let reportTimer: NodeJS.Timeout | undefined;
+// How late this process's timers run: a late tester times out requests a real node would not.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 
 async function init(init: WorkerInit): Promise<void> {
   const deployments = readDeployments(init.deploymentsFile);
@@ -90,7 +94,8 @@ process.on('message', (message: ToWorker) => {
         break;
       }
       case 'start':
-        start(message.t0);
+        // t0 is a period boundary up to a period ahead: nothing acts (or dies) before it.
+        setTimeout(() => start(message.t0), Math.max(0, message.t0 - Date.now()));
         break;
       case 'reannounce': {
         const sim = sims.find((s) => s.index === message.index);
@@ -114,7 +119,10 @@ process.on('message', (message: ToWorker) => {
           cpuMs: Math.round((usage.user + usage.system) / 1000),
           rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
           errors: errors.splice(0),
+          loopDelayMaxMs: Math.round(loopDelay.max / 1e6),
+          loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
         });
+        loopDelay.reset();
         break;
       }
       case 'stop':

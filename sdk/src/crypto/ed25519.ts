@@ -16,6 +16,8 @@ const CACHE_LIMIT = 10_000;
 
 const privateKeys = new Map<string, KeyObject>();
 const publicKeys = new Map<string, KeyObject>();
+// Signers ask for their own public key on every signature (to check it is the right key).
+const publicOfSeed = new Map<string, Uint8Array>();
 
 function cached(cache: Map<string, KeyObject>, raw: Uint8Array, make: () => KeyObject): KeyObject {
   const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
@@ -37,8 +39,15 @@ const publicKeyOf = (publicKey: Uint8Array) =>
 
 /** The 32-byte public key of a 32-byte seed. */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' });
-  return new Uint8Array(der.subarray(SPKI_PREFIX.length));
+  const id = Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString('hex');
+  let publicKey = publicOfSeed.get(id);
+  if (!publicKey) {
+    const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' });
+    publicKey = new Uint8Array(der.subarray(SPKI_PREFIX.length));
+    if (publicOfSeed.size >= CACHE_LIMIT) publicOfSeed.clear();
+    publicOfSeed.set(id, publicKey);
+  }
+  return publicKey.slice();
 }
 
 /** A 64-byte signature of `message` by the seed's key. */
