@@ -20,10 +20,6 @@ export type StorageLimits = {
   maxAccountBytes: number;
 };
 
-/** Defaults of --storage-max-mb and --storage-account-max-mb: the anchor's 3.5 GB, and 100 MB per account. */
-export const DEFAULT_STORAGE_MAX_MB = 3584;
-export const DEFAULT_STORAGE_ACCOUNT_MAX_MB = 100;
-
 /**
  * The storage route's body limit: a full batch of the largest stores (base64 data plus the
  * fields around each) with room to spare. Other routes keep the server's smaller limit.
