@@ -29,7 +29,7 @@ export const PULL_PATH = '/storage/pull';
 /** Messages in one push (its body also stays under the server's body limit, PUSH_MAX_BYTES). */
 export const PUSH_MAX_MESSAGES = 500;
 export const PUSH_MAX_BYTES = 384 * 1024;
-/** One pull page: at most this many messages / bytes, and this many accounts scanned. */
+/** One pull page: whole accounts are added until it reaches this many messages or bytes (one account may overshoot, bounded by the per-account limit); at most this many accounts scanned. */
 export const PULL_MAX_MESSAGES = 2_000;
 export const PULL_MAX_BYTES = 4 * 1024 * 1024;
 const PULL_SCAN_ACCOUNTS = 5_000;

@@ -6,6 +6,9 @@
  * the account must belong to the receiver's swarm. A message that fails is refused alone,
  * with its reason; the rest of the batch is stored.
  */
+import { account } from '../../../sdk/src/storage/account.ts';
+import { MAX_MESSAGE_BYTES, TTL_MAX_PRIVATE_MS } from '../../../sdk/src/storage/limits.ts';
+import { messageHash } from '../../../sdk/src/storage/message-hash.ts';
 import type { StoredMessage, SwarmView } from './types.ts';
 
 export type WireMessage = { account: string; namespace: number; hash: string; data: string; timestamp: number; expiry: number };
@@ -31,9 +34,12 @@ export type TransferLimits = {
   hashOf: (m: StoredMessage) => string;
 };
 
-/** The anchor's limits, used unless the node passes the protocol module's. */
-export const DEFAULT_MAX_DATA_BYTES = 76_800;
-export const DEFAULT_MAX_TTL_MS = 30 * 24 * 3600 * 1000;
+/** The client protocol's own limits and hash (sdk/src/storage). */
+export const PROTOCOL_LIMITS: TransferLimits = Object.freeze({
+  maxDataBytes: MAX_MESSAGE_BYTES,
+  maxTtlMs: TTL_MAX_PRIVATE_MS,
+  hashOf: (m: StoredMessage) => messageHash(account(m.account), m.namespace, m.data),
+});
 /** Clocks of two nodes differ a little: an expiry this far beyond the limit still passes. */
 const CLOCK_SLACK_MS = 60_000;
 
