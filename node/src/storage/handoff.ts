@@ -119,6 +119,8 @@ export type HandoffOptions = Deps & {
   /** How long a relocated account is kept after its push (default 60,000 ms). */
   dropDelayMs?: number;
   timeoutMs?: number;
+  /** Fault tests only: count as filled without pulling (a node that lost its data and pretends). */
+  skipFill?: boolean;
   log?: (line: string) => void;
 };
 
@@ -200,6 +202,11 @@ export function createHandoff(o: HandoffOptions): Handoff {
 
   const fill = async (mine: { id: bigint; members: readonly ReachableMember[] }) => {
     const started = now();
+    if (o.skipFill) {
+      filledFor = mine.id;
+      needFill = false;
+      return;
+    }
     const peers = mine.members.filter((m) => m.ed25519Key.toLowerCase() !== self);
     let complete = peers.length === 0;
     // Every reachable member: one that was itself down may miss what another holds.

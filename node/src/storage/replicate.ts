@@ -22,7 +22,16 @@ import { FORWARDED_HEADER, type Forwarder, type ReachableMember, type SwarmView 
 export const STORAGE_RPC_PATH = '/storage_rpc/v1';
 
 /** Methods that change what a member holds: a member that missed one must be brought up to date. */
-export const WRITE_METHODS: ReadonlySet<string> = new Set(['store', 'delete', 'delete_all', 'delete_before', 'expire', 'expire_all']);
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['store', 'delete', 'delete_all', 'delete_before', 'expire', 'expire_all', 'batch', 'sequence']);
+
+/** The accounts a request writes to (its `pubkey`, or those of a batch's sub-requests). */
+export function accountsOf(method: string, params: Record<string, unknown>): string[] {
+  if (method === 'batch' || method === 'sequence') {
+    const requests = Array.isArray(params.requests) ? (params.requests as unknown[]) : [];
+    return [...new Set(requests.flatMap((r) => accountsOf(String((r as { method?: unknown })?.method), ((r as { params?: unknown })?.params ?? {}) as Record<string, unknown>)))];
+  }
+  return typeof params.pubkey === 'string' && /^[0-9a-fA-F]{66}$/.test(params.pubkey) ? [params.pubkey.toLowerCase()] : [];
+}
 
 export type MemberOutcome = { result?: unknown; error?: { status: number; reason: string } };
 
