@@ -78,6 +78,7 @@ CREATE TRIGGER IF NOT EXISTS messages_uncounted AFTER DELETE ON messages BEGIN
 END;
 `;
 
+type Affected = { namespace: number; hash: string };
 type Row = { account: string; namespace: number; hash: string; timestamp: number; expiry: number; data: Buffer; id: number };
 
 const toMessage = (r: Row): StoredMessage => ({ account: r.account, namespace: r.namespace, hash: r.hash, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), timestamp: r.timestamp, expiry: r.expiry });
@@ -115,13 +116,13 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     page: db.prepare<[number, number, number, number, number], Omit<Row, 'account'>>(
       'SELECT namespace, hash, timestamp, expiry, data, id FROM messages WHERE owner = ? AND namespace = ? AND id > ? AND expiry > ? ORDER BY id LIMIT ?',
     ),
-    deleteNs: db.prepare<[string, number], { hash: string }>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? RETURNING hash'),
-    deleteAllNs: db.prepare<[string], { hash: string }>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) RETURNING hash'),
-    deleteBeforeNs: db.prepare<[string, number, number], { hash: string }>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND timestamp <= ? RETURNING hash'),
-    deleteBeforeAll: db.prepare<[string, number], { hash: string }>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND timestamp <= ? RETURNING hash'),
+    deleteNs: db.prepare<[string, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? RETURNING namespace, hash'),
+    deleteAllNs: db.prepare<[string], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) RETURNING namespace, hash'),
+    deleteBeforeNs: db.prepare<[string, number, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND timestamp <= ? RETURNING namespace, hash'),
+    deleteBeforeAll: db.prepare<[string, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND timestamp <= ? RETURNING namespace, hash'),
     // (better-sqlite3 binds only anonymous `?`, so a value used twice is passed twice.)
-    expireAllNs: db.prepare<[number, string, number, number, number], { hash: string }>('UPDATE messages SET expiry = ? WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND expiry > ? AND expiry > ? RETURNING hash'),
-    expireAllAll: db.prepare<[number, string, number, number], { hash: string }>('UPDATE messages SET expiry = ? WHERE owner = (SELECT id FROM owners WHERE account = ?) AND expiry > ? AND expiry > ? RETURNING hash'),
+    expireAllNs: db.prepare<[number, string, number, number, number], Affected>('UPDATE messages SET expiry = ? WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND expiry > ? AND expiry > ? RETURNING namespace, hash'),
+    expireAllAll: db.prepare<[number, string, number, number], Affected>('UPDATE messages SET expiry = ? WHERE owner = (SELECT id FROM owners WHERE account = ?) AND expiry > ? AND expiry > ? RETURNING namespace, hash'),
     accounts: db.prepare<[string, number, number], { account: string }>(
       'SELECT account FROM owners o WHERE account > ? AND EXISTS (SELECT 1 FROM messages m WHERE m.owner = o.id AND m.expiry > ?) ORDER BY account LIMIT ?',
     ),
@@ -192,6 +193,12 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     chunks([...new Set(hashes)]).flatMap((part) => hashesOf(withList('delete', part.length).all(account, ...part) as { hash: string }[])),
   );
 
+  const deleteAllIn = (account: string, scope: NamespaceScope): Affected[] => (scope === 'all' ? st.deleteAllNs.all(account) : st.deleteNs.all(account, scope));
+  const deleteBeforeIn = (account: string, scope: NamespaceScope, beforeMs: number): Affected[] =>
+    scope === 'all' ? st.deleteBeforeAll.all(account, beforeMs) : st.deleteBeforeNs.all(account, scope, beforeMs);
+  const expireAllIn = (account: string, scope: NamespaceScope, expiryMs: number): Affected[] =>
+    scope === 'all' ? st.expireAllAll.all(expiryMs, account, expiryMs, now()) : st.expireAllNs.all(expiryMs, account, scope, expiryMs, now());
+
   return {
     store: (m) => {
       try {
@@ -229,10 +236,13 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
       return { messages, more };
     },
     delete: (account, hashes) => (hashes.length === 0 ? [] : deleteTx.immediate(account, hashes)),
-    deleteAll: (account, scope: NamespaceScope) => hashesOf(scope === 'all' ? st.deleteAllNs.all(account) : st.deleteNs.all(account, scope)),
-    deleteBefore: (account, scope, beforeMs) => hashesOf(scope === 'all' ? st.deleteBeforeAll.all(account, beforeMs) : st.deleteBeforeNs.all(account, scope, beforeMs)),
+    deleteAll: (account, scope) => hashesOf(deleteAllIn(account, scope)),
+    deleteBefore: (account, scope, beforeMs) => hashesOf(deleteBeforeIn(account, scope, beforeMs)),
+    deleteAllIn,
+    deleteBeforeIn,
+    expireAllIn,
     expire: (account, hashes, expiryMs, mode) => (hashes.length === 0 ? new Map() : expireTx.immediate(account, hashes, expiryMs, mode, now())),
-    expireAll: (account, scope, expiryMs) => hashesOf(scope === 'all' ? st.expireAllAll.all(expiryMs, account, expiryMs, now()) : st.expireAllNs.all(expiryMs, account, scope, expiryMs, now())),
+    expireAll: (account, scope, expiryMs) => hashesOf(expireAllIn(account, scope, expiryMs)),
     getExpiries: (account, hashes) => {
       const out = new Map<string, number>();
       const nowMs = now();
