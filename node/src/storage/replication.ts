@@ -7,7 +7,7 @@
  */
 import type { Hex } from 'viem';
 import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
-import type { Route } from '../../../core/http/server.ts';
+import { route, type Route } from '../../../core/http/server.ts';
 import { accountsOf, createForwarder } from './replicate.ts';
 import { createHandoff, type Handoff } from './handoff.ts';
 import { createStorageChecker, storageCheckRoutes, type StorageChecker } from './storage-check.ts';
@@ -54,6 +54,11 @@ export function createReplication(o: {
   });
   const deps = { db: o.db, swarmView: o.swarmView, filled: handoff.filled, minAgeMs };
   const checker = createStorageChecker({ ...PROTOCOL_LIMITS, ...deps, identity: o.identity, urlOf: o.urlOf, timeoutMs, fillGraceMs, sampleTtlMs: o.testPeriodSec * 1000 });
-  const routes = [...handoff.routes, ...storageCheckRoutes({ ...deps, dishonest: o.fault === 'wrong-proof' ? 'wrong-proof' : undefined })];
+  // What an operator (and the network tests) look at: this node's swarm, whether it is filled, what it moved.
+  const status = route('GET', '/storage/status', () => {
+    const mine = o.swarmView.mine();
+    return { swarm: mine ? mine.id.toString(16) : null, members: mine?.members.map((m) => m.ed25519Key) ?? [], filled: handoff.filled(), ...o.db.stats(), handoff: handoff.counters() };
+  });
+  const routes = [status, ...handoff.routes, ...storageCheckRoutes({ ...deps, dishonest: o.fault === 'wrong-proof' ? 'wrong-proof' : undefined })];
   return { forward, handoff, checker, routes, start: handoff.start, stop: handoff.stop };
 }
