@@ -94,6 +94,7 @@ try {
   log(`bare SQLite loop: ${config.sqliteInserts} inserts, one commit each…`);
   const sqlite = bareSqliteInserts({ dir, count: config.sqliteInserts, dataBytes: config.dataBytes, accounts: config.accounts });
   log(`bare SQLite: ${Math.round(sqlite.insertsPerSecond)} inserts/s`);
+  result.sqliteInsertsPerSecond = round(sqlite.insertsPerSecond);
 
   log(`dataset: ${config.messages} messages over ${config.accounts} accounts…`);
   const dataset = buildDataset({ dir, accounts: config.accounts, messages: config.messages, dataBytes: config.dataBytes, ttlMs: TTL_MS, log });
