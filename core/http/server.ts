@@ -38,8 +38,10 @@ export const reply = (status: number, body: unknown, headers?: Record<string, st
 export const textReply = (status: number, text: string, contentType: string): Reply => ({ [REPLY]: true, status, body: undefined, text, headers: { 'content-type': contentType } });
 
 export type Handler = (request: JsonRequest) => unknown | Promise<unknown>;
-export type Route = { method: Method; path: string; handler: Handler };
-export const route = (method: Method, path: string, handler: Handler): Route => ({ method, path, handler });
+/** `bodyLimit` overrides the server's for this route (e.g. the storage RPC's batches of messages). */
+export type RouteOptions = { bodyLimit?: number };
+export type Route = { method: Method; path: string; handler: Handler } & RouteOptions;
+export const route = (method: Method, path: string, handler: Handler, options: RouteOptions = {}): Route => ({ method, path, handler, ...options });
 
 export type JsonServerOptions = {
   routes: readonly Route[];
@@ -64,12 +66,12 @@ export type JsonServer = {
   close: (graceMs?: number) => Promise<void>;
 };
 
-type Compiled = { method: Method; path: string; parts: string[]; handler: Handler };
+type Compiled = { method: Method; path: string; parts: string[]; handler: Handler; bodyLimit?: number };
 
 function compile(routes: readonly Route[]): Compiled[] {
   return routes.map((r) => {
     if (!r.path.startsWith('/')) throw new Error(`route path must start with /: ${r.path}`);
-    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler };
+    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler, bodyLimit: r.bodyLimit };
   });
 }
 
@@ -159,7 +161,7 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
     routeOf.set(req, hit.r.path);
 
     let body: unknown;
-    const raw = await readBody(req, bodyLimit);
+    const raw = await readBody(req, hit.r.bodyLimit ?? bodyLimit);
     let peer: `0x${string}` | undefined;
     if (claimsNode) {
       const auth = verifyRequest(req.headers, req.method ?? '', path, raw, { maxSkewSec: peerAuth!.maxSkewSec, nowSec: peerAuth!.nowSec?.() });

@@ -43,6 +43,10 @@ import { statusCommand } from './status/command.ts';
 import { startMembership } from '../../core/membership/membership.ts';
 import { announcementUrl } from '../../sdk/src/network/announcement.ts';
 import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
+import { storageRules } from '../../sdk/src/storage/rules.ts';
+import { createSwarmView } from './storage/swarm-view.ts';
+import { createStorage } from './storage/index.ts';
+import { createReplication, type StorageFault } from './storage/replication.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -99,6 +103,20 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     log,
   });
   const rules = membership.rules;
+  // Message storage (node/src/storage): the chain's swarms, the database and RPC, and
+  // replication (forwarding, handoff, storage tests).
+  const swarmView = createSwarmView({ network, urlOf: membership.directory.urlOf, ownKey: ed.identity.nodeId, rules: storageRules(config.deployments) });
+  const fault = process.env.SESSION_NODE_TEST_STORAGE_FAULT as StorageFault | undefined;
+  let replication: ReturnType<typeof createReplication> | undefined;
+  const storage = createStorage({
+    dataDir: config.dataDir,
+    identity: ed.identity,
+    swarmView,
+    forward: (method, params) => replication!.forward(method, params),
+    limits: { maxBytes: 3584 * 1024 * 1024, maxAccountBytes: 100 * 1024 * 1024 },
+    log,
+  });
+  replication = createReplication({ db: storage.db, swarmView, identity: ed.identity, urlOf: membership.directory.urlOf, testPeriodSec: membership.rules.testPeriodSec, fault, log });
   const testing = createTesting({
     network,
     chainId,
@@ -108,6 +126,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     urlOf: membership.directory.urlOf,
     creditLeft: (node, chainNow) => downtimeCredit(node, chainNow, rules),
     publish: (report) => void reportGossip.publish(report, true),
+    storage: replication.checker,
     log,
   });
   // Signed test reports travel by the same generic gossip as announcements (failures, reports
@@ -173,6 +192,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   membership.addGauges(metrics);
+  storage.gauges(metrics);
   metrics.gauge('test_requests_last_minute', 'HTTP requests this node sent to test its targets in the last minute (capped at 60)', () => testing.loop.counters().requestsLastMinute);
   metrics.gauge('test_reports_held', 'Signed test reports held for the judgment window', () => testing.store.size());
   metrics.gauge('test_reports_gossip_refused', 'Test reports refused from gossip (since start)', () => reportGossip.counters().refused);
@@ -188,6 +208,8 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     routes: [
       metrics.route,
       ...membership.routes,
+      ...storage.routes,
+      ...replication.routes,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval, refuseCheckpoints: process.env.SESSION_NODE_TEST_REFUSE_CHECKPOINTS === '1' }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
       ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
@@ -228,6 +250,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   // After the first sync: the directory verifies announcements against the chain view.
   await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
   reportGossip.start();
+  replication.start();
   testing.loop.start();
   // --run-rounds: this node also runs the network's signing rounds (rounds-runner.ts).
   const rounds = runnerArgs
@@ -245,11 +268,13 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     if (stopping) return;
     stopping = true;
     testing.loop.stop();
+    replication.stop();
     reportGossip.stop();
     rounds?.stop();
     membership.stop();
     await tracker.stop();
     await api.close(2_000);
+    storage.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
