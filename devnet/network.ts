@@ -12,6 +12,7 @@ import { prepareRegistration, parseRegistrationPayload, nodeKeysArgs, type NodeK
 import { seedNodesCall, type SeedNodeInput } from '../sdk/src/staking/calls.ts';
 import type { Deployments } from '../sdk/src/deployments.ts';
 import { DEVNET_RULES } from '../sdk/src/network/rules.ts';
+import { DEVNET_STORAGE_RULES, type StorageRules } from '../sdk/src/storage/rules.ts';
 import type { Deployer } from '../contracts/deploy/deploy.ts';
 import { loadOrCreateBlsKey } from '../core/keys/bls.ts';
 import { loadOrCreateEd25519Key } from '../core/keys/ed25519.ts';
@@ -65,10 +66,11 @@ export const DEVNET_SEED_COUNT = 3;
 
 /**
  * The deployments with what the membership layer needs: the first few nodes' URLs as
- * seedNodes, and the devnet's short membership rules. Write it before any node starts.
+ * seedNodes, the devnet's short membership rules and its swarm sizes (10 nodes → 2 swarms).
+ * Write it before any node starts.
  */
-export function withMembership(deployments: Deployments, nodes: readonly Pick<PreparedNode, 'url'>[], rules = DEVNET_RULES): Deployments {
-  return { ...deployments, seedNodes: nodes.slice(0, DEVNET_SEED_COUNT).map((n) => n.url), membership: { ...rules } };
+export function withMembership(deployments: Deployments, nodes: readonly Pick<PreparedNode, 'url'>[], rules = DEVNET_RULES, storage: StorageRules = DEVNET_STORAGE_RULES): Deployments {
+  return { ...deployments, seedNodes: nodes.slice(0, DEVNET_SEED_COUNT).map((n) => n.url), membership: { ...rules }, storage: { ...storage } };
 }
 
 export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { getAddress, isAddress, type Address } from 'viem';
 import { MembershipRulesError, validateMembershipOverrides, type MembershipRules } from './network/rules.ts';
+import { checkStorageRules, STORAGE_RULES, StorageRulesError, validateStorageOverrides, type StorageRules } from './storage/rules.ts';
 
 export type Deployments = {
   network: string;
@@ -22,6 +23,8 @@ export type Deployments = {
   seedNodes?: string[];
   /** Overrides of the real-network membership rules (the devnet writes its short ones). */
   membership?: Partial<MembershipRules>;
+  /** Overrides of the real-network swarm sizes (the devnet writes its smaller ones). */
+  storage?: Partial<StorageRules>;
 };
 
 export class DeploymentsError extends Error {
@@ -61,6 +64,15 @@ export function validateDeployments(value: unknown, source = 'deployments'): Dep
       out.membership = validateMembershipOverrides(d.membership, `${source}: membership`);
     } catch (error) {
       if (error instanceof MembershipRulesError) throw new DeploymentsError(error.message);
+      throw error;
+    }
+  }
+  if (d.storage !== undefined) {
+    try {
+      out.storage = validateStorageOverrides(d.storage, `${source}: storage`);
+      checkStorageRules({ ...STORAGE_RULES, ...out.storage }, `${source}: storage`);
+    } catch (error) {
+      if (error instanceof StorageRulesError) throw new DeploymentsError(error.message);
       throw error;
     }
   }

@@ -64,6 +64,10 @@ export type MessageDb = {
   /** Lowers every expiry above `expiryMs`; returns the hashes changed. */
   expireAll: (account: string, scope: NamespaceScope, expiryMs: number) => string[];
   getExpiries: (account: string, hashes: readonly string[]) => Map<string, number>;
+  /** deleteAll / deleteBefore / expireAll with each affected hash's namespace (the RPC answers an "all" scope grouped by namespace). */
+  deleteAllIn: (account: string, scope: NamespaceScope) => { namespace: number; hash: string }[];
+  deleteBeforeIn: (account: string, scope: NamespaceScope, beforeMs: number) => { namespace: number; hash: string }[];
+  expireAllIn: (account: string, scope: NamespaceScope, expiryMs: number) => { namespace: number; hash: string }[];
   /** Accounts with at least one live message, in order, a page at a time (handoff and fill). */
   accounts: (options?: { after?: string; limit?: number }) => string[];
   /** Every live message of an account, any namespace (handoff and fill). */

@@ -8,12 +8,16 @@
  *  signing    the chain's non-signer lists: missedCheckpoints ≥ missedCheckpointsToFail fails
  *             (a reachable node that never signs is a free rider); skipped for a decommissioned
  *             node, which is asked to sign nothing;
- *  storage    not run yet ('skip'): the next issue adds message storage.
- * Two HTTP requests per target; the loop counts and bounds them (loop.ts).
+ *  storage    it holds its swarm's messages: it proves it holds the data of a message it must
+ *             hold (node/src/storage/storage-check.ts); 'skip' when the node has no message
+ *             storage, the target is in no swarm, still filling, or there is nothing to test.
+ * Two HTTP requests per target, plus up to two for storage when the loop's budget allows;
+ * the loop counts and bounds them (loop.ts).
  */
 import type { CheckName, CheckResult } from '../../../sdk/src/network/test-report.ts';
 import { joinUrl, probePeer } from '../peers/http.ts';
 import type { Hex } from '../peers/challenge.ts';
+import type { StorageChecker } from '../storage/storage-check.ts';
 
 export const LEDGER_ROOT_PATH = '/ledger/root';
 
@@ -51,7 +55,15 @@ export async function checkLedgerAt(url: string, block: number, expectedRoot: He
 
 export async function testTarget(
   target: Target,
-  ctx: { chainId: number; commonBlock: number; ourRootAt: (block: number) => Hex; missedCheckpointsToFail: number; timeoutMs: number },
+  ctx: {
+    chainId: number;
+    commonBlock: number;
+    ourRootAt: (block: number) => Hex;
+    missedCheckpointsToFail: number;
+    timeoutMs: number;
+    /** The storage test; absent: 'skip'. `afford(n)`: whether this target's n requests in all fit the budget. */
+    storage?: { check: StorageChecker; afford: (requests: number) => boolean };
+  },
 ): Promise<CheckOutcome> {
   const checks: Record<CheckName, CheckResult> = { reachable: 'skip', keys: 'skip', ledger: 'skip', signing: 'skip', storage: 'skip' };
   const reasons: string[] = [];
@@ -84,6 +96,13 @@ export async function testTarget(
         const ledger = await checkLedgerAt(target.url, ctx.commonBlock, ctx.ourRootAt(ctx.commonBlock), ctx.timeoutMs);
         checks.ledger = ledger.result;
         if (ledger.result === 'fail') reasons.push(ledger.reason);
+        if (ctx.storage) {
+          // The loop records this target's requests once it is done: count those made so far.
+          const storage = await ctx.storage.check(target, (n) => ctx.storage!.afford(requests + n));
+          requests += storage.requests;
+          checks.storage = storage.result;
+          if (storage.result === 'fail' && storage.reason) reasons.push(storage.reason);
+        }
       }
     }
   }

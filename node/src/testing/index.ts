@@ -13,6 +13,7 @@ import { createAssignmentBook, createReportStore } from './reports.ts';
 import { createLadder } from './ladder.ts';
 import { createTestingLoop } from './loop.ts';
 import { decommissioned } from './standing.ts';
+import type { StorageChecker } from '../storage/storage-check.ts';
 
 export function createTesting(o: {
   network: NetworkConsumer;
@@ -23,6 +24,8 @@ export function createTesting(o: {
   urlOf: (ed25519: Hex) => string | undefined;
   creditLeft: (node: NodeState, chainNow: bigint) => bigint;
   publish?: (report: TestReport) => void;
+  /** The storage test; absent: the storage check is 'skip'. */
+  storage?: StorageChecker;
   now?: () => number;
   log?: (line: string) => void;
 }) {
@@ -40,6 +43,6 @@ export function createTesting(o: {
   };
   const store = createReportStore({ chainId: o.chainId, contract: o.contract, book, keyOf, currentPeriod, windowPeriods, isDecommissioned });
   const ladder = createLadder({ network: o.network, rules: o.rules, store, book, currentPeriod, creditLeft: o.creditLeft });
-  const loop = createTestingLoop({ network: o.network, chainId: o.chainId, contract: o.contract, identity: o.identity, rules: o.rules, book, store, urlOf: o.urlOf, publish: o.publish, now, log: o.log });
+  const loop = createTestingLoop({ network: o.network, chainId: o.chainId, contract: o.contract, identity: o.identity, rules: o.rules, book, store, urlOf: o.urlOf, publish: o.publish, storage: o.storage, now, log: o.log });
   return { book, store, ladder, loop, network: o.network };
 }

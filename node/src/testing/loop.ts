@@ -15,6 +15,7 @@ import { signTestReport, type CheckName, type CheckResult, type TestReport } fro
 import { periodOf } from './assignment.ts';
 import { testTarget, type CheckOutcome } from './checks.ts';
 import type { AssignmentBook, ReportStore } from './reports.ts';
+import type { StorageChecker } from '../storage/storage-check.ts';
 import { decommissioned, missedCheckpointsOf } from './standing.ts';
 
 export type LastResult = { period: number; ok: boolean; checks: Record<CheckName, CheckResult>; reason: string | null; at: number };
@@ -43,6 +44,8 @@ export function createTestingLoop(o: {
   urlOf: (ed25519: Hex) => string | undefined;
   /** Forward a report to peers (the generic gossip); absent: reports stay local. */
   publish?: (report: TestReport) => void;
+  /** The storage test (node/src/storage/storage-check.ts); absent: the storage check is 'skip'. */
+  storage?: StorageChecker;
   concurrency?: number;
   timeoutMs?: number;
   maxRequestsPerMinute?: number;
@@ -82,7 +85,8 @@ export function createTestingLoop(o: {
       const view = o.network.view();
       const targets = o.book.at(period).targetsOf(me);
       const commonBlock = Math.max(0, view.height - LEDGER_MARGIN_BLOCKS);
-      const queue = [...targets];
+      // Shuffled: when the budget runs out, a different target goes untested each period.
+      const queue = [...targets].sort(() => Math.random() - 0.5);
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           const node = o.network.view().state.nodes.get(id);
@@ -94,7 +98,10 @@ export function createTestingLoop(o: {
           }
           const outcome: CheckOutcome = await testTarget(
             { nodeId: id, ed25519Key: node.ed25519Key, missedCheckpoints: missedCheckpointsOf(node), decommissioned: (node.decommissionedAt ?? null) !== null, url: o.urlOf(node.ed25519Key) },
-            { chainId: o.chainId, commonBlock, ourRootAt: (b) => o.network.checkpointAt(b).root, missedCheckpointsToFail: o.rules.missedCheckpointsToFail, timeoutMs },
+            {
+              chainId: o.chainId, commonBlock, ourRootAt: (b) => o.network.checkpointAt(b).root, missedCheckpointsToFail: o.rules.missedCheckpointsToFail, timeoutMs,
+              ...(o.storage ? { storage: { check: o.storage, afford: (n: number) => recentRequests() + n <= budget } } : {}),
+            },
           );
           const t = now();
           for (let i = 0; i < outcome.requests; i++) sent.push(t);

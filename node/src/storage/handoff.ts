@@ -1,0 +1,323 @@
+/**
+ * Handoff: messages follow their swarm as the chain changes it, as the anchor's swarm.cpp and
+ * service_node.cpp do on a swarm change (push to new members, relocate what no longer
+ * belongs, bootstrap a new node from its peers):
+ *  - a member that gained new peers pushes them every account it holds;
+ *  - accounts that no longer map to this node's swarm are pushed to the swarm they now map
+ *    to, and dropped here `dropDelayMs` later, only once some member of that swarm holds
+ *    every one of their messages (so no acknowledged message is dropped into a void);
+ *  - a node that joins a swarm, or starts (it may be back from downtime), pulls its swarm's
+ *    messages from every member it can reach before it counts as filled (storage tests wait
+ *    for that, storage-check.ts);
+ *  - a member that missed a forwarded write (replicate.ts onMissed) is pushed that account.
+ * Two node-to-node routes, for registered active peers only (node-signed requests, their
+ * own rate-limit bucket): POST /storage/push (the receiver re-checks every message,
+ * transfer.ts) and POST /storage/pull (a page of the accounts whose swarm holds the caller).
+ */
+import type { Hex } from 'viem';
+import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
+import { signRequest } from '../../../core/http/node-auth.ts';
+import { forbidden } from '../../../core/http/errors.ts';
+import { array, integer, object, optional, parseBody, string } from '../../../core/http/validate.ts';
+import { route, type Route } from '../../../core/http/server.ts';
+import { joinUrl } from '../peers/http.ts';
+import { acceptWire, batches, toWire, wireSize, type TransferLimits, type WireMessage } from './transfer.ts';
+import type { MessageDb, ReachableMember, StoredMessage, SwarmView } from './types.ts';
+
+export const PUSH_PATH = '/storage/push';
+export const PULL_PATH = '/storage/pull';
+/** Messages in one push (its body also stays under the server's body limit, PUSH_MAX_BYTES). */
+export const PUSH_MAX_MESSAGES = 500;
+export const PUSH_MAX_BYTES = 384 * 1024;
+/** One pull page: whole accounts are added until it reaches this many messages or bytes (one account may overshoot, bounded by the per-account limit); at most this many accounts scanned. */
+export const PULL_MAX_MESSAGES = 2_000;
+export const PULL_MAX_BYTES = 4 * 1024 * 1024;
+const PULL_SCAN_ACCOUNTS = 5_000;
+/** A pull answer larger than this is refused by the puller (a hostile peer can not exhaust memory). */
+const PULL_MAX_ANSWER_BYTES = 2 * PULL_MAX_BYTES;
+
+type Deps = TransferLimits & { db: MessageDb; swarmView: SwarmView; now?: () => number };
+
+const ACCOUNT = string({ pattern: /^[0-9a-f]{66}$/, what: '66 lower-case hex characters' });
+
+/** POST /storage/push and POST /storage/pull. */
+export function handoffRoutes(o: Deps): Route[] {
+  const now = o.now ?? Date.now;
+  const peerOnly = (peer: string | undefined, path: string) => {
+    if (!peer) throw forbidden(`${path} is for registered active nodes only: sign the request as a node (x-sesh-node, x-sesh-timestamp, x-sesh-signature)`);
+    return peer;
+  };
+  const pushBody = object({ messages: array((v) => v, { min: 1, max: PUSH_MAX_MESSAGES }) });
+  const pullBody = object({ after: optional(ACCOUNT), limit: optional(integer({ min: 1, max: PULL_MAX_MESSAGES })) });
+  return [
+    route('POST', PUSH_PATH, (request) => {
+      peerOnly(request.peer, PUSH_PATH);
+      const { messages } = parseBody(pushBody, request.body);
+      const nowMs = now();
+      // Every message is checked before any is stored: the answer says exactly which were refused.
+      const checked = messages.map((m) => acceptWire(m, { ...o, nowMs }));
+      let stored = 0;
+      let duplicates = 0;
+      const refused: { hash: string; reason: string }[] = [];
+      for (const c of checked) {
+        if (!c.ok) refused.push({ hash: c.hash, reason: c.reason });
+        else if (o.db.store(c.message).stored) stored++;
+        else duplicates++;
+      }
+      return { stored, duplicates, refused };
+    }),
+    route('POST', PULL_PATH, (request) => {
+      const peer = peerOnly(request.peer, PULL_PATH).toLowerCase();
+      const { after, limit } = parseBody(pullBody, request.body ?? {});
+      const maxMessages = limit ?? PULL_MAX_MESSAGES;
+      const accounts = o.db.accounts({ after, limit: PULL_SCAN_ACCOUNTS });
+      const out: WireMessage[] = [];
+      let bytes = 0;
+      let last: string | undefined;
+      for (const account of accounts) {
+        if (out.length >= maxMessages || bytes >= PULL_MAX_BYTES) break;
+        last = account;
+        if (!o.swarmView.swarmOf(account).members.some((m) => m.ed25519Key.toLowerCase() === peer)) continue;
+        for (const m of o.db.messagesOf(account)) {
+          out.push(toWire(m));
+          bytes += wireSize(m);
+        }
+      }
+      const done = last === undefined || (last === accounts[accounts.length - 1] && accounts.length < PULL_SCAN_ACCOUNTS);
+      return { messages: out, next: done ? null : last };
+    }),
+  ];
+}
+
+async function signedPost(identity: Ed25519Identity, member: ReachableMember, path: string, payload: unknown, timeoutMs: number): Promise<{ ok: true; body: any } | { ok: false; reason: string }> {
+  if (!member.url) return { ok: false, reason: 'announces no URL' };
+  const body = JSON.stringify(payload);
+  try {
+    const response = await fetch(joinUrl(path, member.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signRequest(identity, 'POST', path, body) },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (Number(response.headers.get('content-length') ?? 0) > PULL_MAX_ANSWER_BYTES) {
+      await response.body?.cancel();
+      return { ok: false, reason: `answer larger than ${PULL_MAX_ANSWER_BYTES} bytes` };
+    }
+    const text = await response.text();
+    if (!response.ok) return { ok: false, reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
+    return { ok: true, body: JSON.parse(text) };
+  } catch (error) {
+    const e = error as Error;
+    return { ok: false, reason: e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((e.cause as Error)?.message ?? e.message) };
+  }
+}
+
+export type HandoffOptions = Deps & {
+  identity: Ed25519Identity;
+  /** How often the swarm is looked at and missed pushes retried (default 2,000 ms). */
+  intervalMs?: number;
+  /** How long a relocated account is kept after its push (default 60,000 ms). */
+  dropDelayMs?: number;
+  timeoutMs?: number;
+  /** Fault tests only: count as filled without pulling (a node that lost its data and pretends). */
+  skipFill?: boolean;
+  log?: (line: string) => void;
+};
+
+export type Handoff = {
+  routes: Route[];
+  /** Whether this node holds its swarm's messages (a completed pull since it joined its swarm or started). */
+  filled: () => boolean;
+  /** replicate.ts onMissed: push this account to that member on the next tick. */
+  missed: (member: Hex, account: string) => void;
+  /** One pass: react to a swarm change, fill, retry missed pushes, drop relocated accounts. */
+  tick: () => Promise<void>;
+  start: () => void;
+  stop: () => void;
+  counters: () => { pushed: number; pulled: number; dropped: number; fills: number; lastFillMs: number | null };
+};
+
+export function createHandoff(o: HandoffOptions): Handoff {
+  const now = o.now ?? Date.now;
+  const timeoutMs = o.timeoutMs ?? 5_000;
+  const dropDelayMs = o.dropDelayMs ?? 60_000;
+  const self = o.identity.nodeId.toLowerCase();
+  const c = { pushed: 0, pulled: 0, dropped: 0, fills: 0, lastFillMs: null as number | null };
+  let seen: { assignment: unknown; id: bigint | null; members: Set<string> } | undefined;
+  let filledFor: bigint | null = null; // the swarm id this node is filled for
+  let needFill = true;
+  let relocationPending = false; // some account outside this swarm could not be pushed yet
+  const hints = new Map<string, Set<string>>(); // member → accounts it missed
+  const leaving = new Map<string, number>(); // account → when it may be dropped
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  const missed = (member: Hex, account: string) => {
+    const key = member.toLowerCase();
+    let set = hints.get(key);
+    if (!set) hints.set(key, (set = new Set()));
+    if (set.size < 100_000) set.add(account);
+  };
+
+  const allAccounts = function* () {
+    for (let page = o.db.accounts({ limit: 1000 }); page.length > 0; page = o.db.accounts({ after: page[page.length - 1], limit: 1000 })) yield* page;
+  };
+
+  /** Pushes these messages to a member; true when it holds every one (stored or already there). */
+  const push = async (member: ReachableMember, messages: readonly StoredMessage[]): Promise<boolean> => {
+    for (const batch of batches(messages, PUSH_MAX_BYTES, PUSH_MAX_MESSAGES)) {
+      const answer = await signedPost(o.identity, member, PUSH_PATH, { messages: batch.map(toWire) }, timeoutMs);
+      if (!answer.ok) {
+        o.log?.(`storage: push to ${member.ed25519Key}: ${answer.reason}`);
+        return false;
+      }
+      c.pushed += answer.body.stored ?? 0;
+      if (Array.isArray(answer.body.refused) && answer.body.refused.length > 0) {
+        o.log?.(`storage: ${member.ed25519Key} refused ${answer.body.refused.length} pushed messages, e.g. ${JSON.stringify(answer.body.refused[0]).slice(0, 200)}`);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  /** Pulls every page of this node's swarm's accounts from one member; false if it failed midway. */
+  const pullFrom = async (member: ReachableMember): Promise<boolean> => {
+    let after: string | undefined;
+    for (;;) {
+      const answer = await signedPost(o.identity, member, PULL_PATH, after ? { after } : {}, timeoutMs);
+      if (!answer.ok || !Array.isArray(answer.body?.messages)) {
+        o.log?.(`storage: pull from ${member.ed25519Key}: ${answer.ok ? 'malformed answer' : answer.reason}`);
+        return false;
+      }
+      const nowMs = now();
+      for (const m of answer.body.messages as unknown[]) {
+        const checked = acceptWire(m, { ...o, nowMs });
+        if (checked.ok && o.db.store(checked.message).stored) c.pulled++;
+      }
+      const next = answer.body.next;
+      if (next === null || typeof next !== 'string' || (after !== undefined && next <= after)) return true;
+      after = next;
+    }
+  };
+
+  const fill = async (mine: { id: bigint; members: readonly ReachableMember[] }) => {
+    const started = now();
+    if (o.skipFill) {
+      filledFor = mine.id;
+      needFill = false;
+      return;
+    }
+    const peers = mine.members.filter((m) => m.ed25519Key.toLowerCase() !== self);
+    let complete = peers.length === 0;
+    // Every reachable member: one that was itself down may miss what another holds.
+    for (const peer of peers) if (await pullFrom(peer)) complete = true;
+    if (complete) {
+      filledFor = mine.id;
+      needFill = false;
+      c.fills++;
+      c.lastFillMs = now() - started;
+      o.log?.(`storage: filled for swarm ${mine.id} from ${peers.length} members in ${c.lastFillMs} ms (${o.db.stats().messages} messages)`);
+    }
+  };
+
+  const relocate = async () => {
+    relocationPending = false;
+    for (const account of allAccounts()) {
+      if (o.swarmView.holds(account)) {
+        leaving.delete(account);
+        continue;
+      }
+      if (leaving.has(account)) continue;
+      const messages = o.db.messagesOf(account);
+      const targets = o.swarmView.swarmOf(account).members.filter((m) => m.ed25519Key.toLowerCase() !== self);
+      let held = false;
+      for (const member of targets) if (await push(member, messages)) held = true;
+      if (held) leaving.set(account, now() + dropDelayMs);
+      else relocationPending = true;
+    }
+  };
+
+  const pushAllTo = async (members: readonly ReachableMember[]) => {
+    for (const account of allAccounts()) {
+      if (!o.swarmView.holds(account)) continue;
+      const messages = o.db.messagesOf(account);
+      for (const member of members) if (!(await push(member, messages))) missed(member.ed25519Key, account);
+    }
+  };
+
+  const retryHints = async (mine: { members: readonly ReachableMember[] } | null) => {
+    for (const [key, accounts] of hints) {
+      const member = mine?.members.find((m) => m.ed25519Key.toLowerCase() === key);
+      if (!member) {
+        hints.delete(key);
+        continue;
+      }
+      for (const account of [...accounts]) {
+        if (await push(member, o.db.messagesOf(account))) accounts.delete(account);
+        else break; // still unreachable: try again next tick
+      }
+      if (accounts.size === 0) hints.delete(key);
+    }
+  };
+
+  const dropDue = () => {
+    const t = now();
+    for (const [account, at] of leaving) {
+      if (at > t) continue;
+      leaving.delete(account);
+      if (o.swarmView.holds(account)) continue; // it came back to this swarm
+      o.db.deleteAll(account, 'all');
+      c.dropped++;
+    }
+  };
+
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const assignment = o.swarmView.assignment();
+      const mine = o.swarmView.mine();
+      if (!seen || seen.assignment !== assignment) {
+        const members = new Set((mine?.members ?? []).map((m) => m.ed25519Key.toLowerCase()));
+        const sameSwarm = seen !== undefined && mine !== null && seen.id === mine.id;
+        if (sameSwarm) {
+          const newcomers = mine!.members.filter((m) => !seen!.members.has(m.ed25519Key.toLowerCase()) && m.ed25519Key.toLowerCase() !== self);
+          if (newcomers.length > 0) await pushAllTo(newcomers);
+        } else needFill = true;
+        seen = { assignment, id: mine?.id ?? null, members };
+        await relocate();
+      } else if (relocationPending) await relocate();
+      if (mine && (needFill || filledFor !== mine.id)) await fill(mine);
+      await retryHints(mine);
+      dropDue();
+    } catch (error) {
+      o.log?.(`storage: handoff: ${(error as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    routes: handoffRoutes(o),
+    filled: () => {
+      const mine = o.swarmView.mine();
+      return mine !== null && !needFill && filledFor === mine.id;
+    },
+    missed,
+    tick,
+    start() {
+      if (timer) return;
+      const loop = () => {
+        timer = setTimeout(() => void tick().finally(() => timer && loop()), o.intervalMs ?? 2_000);
+        timer.unref?.();
+      };
+      void tick();
+      loop();
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+    counters: () => ({ ...c }),
+  };
+}
