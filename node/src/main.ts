@@ -43,8 +43,20 @@ import { statusCommand } from './status/command.ts';
 import { startMembership } from '../../core/membership/membership.ts';
 import { announcementUrl } from '../../sdk/src/network/announcement.ts';
 import { extractRunnerArgs, RUNNER_HELP, startNodeRounds, type RunnerArgs } from './rounds-runner.ts';
+import { storageRules } from '../../sdk/src/storage/rules.ts';
+import { createSwarmView } from './storage/swarm-view.ts';
+import { createStorage } from './storage/index.ts';
+import { createReplication, type StorageFault } from './storage/replication.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+/** Misbehaviour for the storage-test fault tests only (node/src/storage/replication.ts). */
+function storageFault(value: string | undefined): { fault?: StorageFault } {
+  if (value === undefined || value === '') return {};
+  if (value !== 'drop-data' && value !== 'wrong-proof') throw new DaemonConfigError(`SESSION_NODE_TEST_STORAGE_FAULT must be drop-data or wrong-proof, got "${value}"`);
+  log(`storage: TEST FAULT ${value} is on: this node misbehaves on purpose`);
+  return { fault: value };
+}
 
 function prepareRegistrationCommand(argv: string[]): void {
   const get = (name: string) => {
@@ -99,6 +111,15 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     log,
   });
   const rules = membership.rules;
+  // Message storage (node/src/storage): the chain's swarms, this node's message database and
+  // RPC, and replication (forwarding, handoff, the storage test the testing loop runs).
+  const swarmView = createSwarmView({ network, urlOf: membership.directory.urlOf, ownKey: ed.identity.nodeId, rules: storageRules(config.deployments) });
+  const storage = createStorage({ dataDir: config.dataDir, identity: ed.identity, swarmView, limits: { maxBytes: config.storageMaxBytes, maxAccountBytes: config.storageAccountMaxBytes }, log });
+  const replication = createReplication({
+    db: storage.db, swarmView, identity: ed.identity, urlOf: membership.directory.urlOf, testPeriodSec: rules.testPeriodSec, log,
+    ...storageFault(process.env.SESSION_NODE_TEST_STORAGE_FAULT),
+  });
+  storage.context.forward = replication.forward;
   const testing = createTesting({
     network,
     chainId,
@@ -108,6 +129,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     urlOf: membership.directory.urlOf,
     creditLeft: (node, chainNow) => downtimeCredit(node, chainNow, rules),
     publish: (report) => void reportGossip.publish(report, true),
+    storage: replication.checker,
     log,
   });
   // Signed test reports travel by the same generic gossip as announcements (failures, reports
@@ -173,6 +195,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   const metrics = createMetrics({ prefix: 'session_node_' });
   addFollowerGauges(metrics, { status: tracker.status, network, connectionOk: () => chainConnection().ok });
   membership.addGauges(metrics);
+  storage.gauges(metrics);
   metrics.gauge('test_requests_last_minute', 'HTTP requests this node sent to test its targets in the last minute (capped at 60)', () => testing.loop.counters().requestsLastMinute);
   metrics.gauge('test_reports_held', 'Signed test reports held for the judgment window', () => testing.store.size());
   metrics.gauge('test_reports_gossip_refused', 'Test reports refused from gossip (since start)', () => reportGossip.counters().refused);
@@ -187,6 +210,8 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     observe: metrics.observe,
     routes: [
       metrics.route,
+      ...storage.routes,
+      ...replication.routes,
       ...membership.routes,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval, refuseCheckpoints: process.env.SESSION_NODE_TEST_REFUSE_CHECKPOINTS === '1' }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
@@ -228,6 +253,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   // After the first sync: the directory verifies announcements against the chain view.
   await membership.start({ announce: { host: config.publicHost, port: config.publicPort ?? port, software: 'session-node/1' } });
   reportGossip.start();
+  replication.start();
   testing.loop.start();
   // --run-rounds: this node also runs the network's signing rounds (rounds-runner.ts).
   const rounds = runnerArgs
@@ -248,8 +274,11 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     reportGossip.stop();
     rounds?.stop();
     membership.stop();
+    replication.stop();
     await tracker.stop();
     await api.close(2_000);
+    // Last: no request is still writing. (A kill -9 loses nothing either: every write was committed.)
+    storage.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

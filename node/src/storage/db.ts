@@ -100,6 +100,8 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 15000');
+  // 32 MB of page cache (default 2 MB): the index pages of a million messages stay in it.
+  db.pragma('cache_size = -32768');
   db.exec(SCHEMA);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   // A hard stop below the disk: counted bytes plus generous room for SQLite's own pages.
