@@ -47,6 +47,18 @@ describe('message db', () => {
     db.close();
   });
 
+  it('keeps only the latest message in a public outbox namespace (-21), as the anchor', () => {
+    const db = open();
+    const [first, second] = [msg({ namespace: -21 }), msg({ namespace: -21 })];
+    const other = msg({ namespace: -20 });
+    for (const m of [first!, other, second!]) db.store(m);
+    assert.deepEqual(hashes(db.retrieve(A, -21).messages), [second!.hash]);
+    assert.deepEqual(hashes(db.retrieve(A, -20).messages), [other.hash], 'other namespaces keep all');
+    assert.deepEqual(db.store(second!), { stored: false }, 'storing the same one again keeps it');
+    assert.deepEqual(hashes(db.retrieve(A, -21).messages), [second!.hash]);
+    db.close();
+  });
+
   it('retrieves one namespace in storage order and pages with last_hash, limit and maxBytes', () => {
     const db = open();
     const stored = Array.from({ length: 10 }, (_, i) => msg({ namespace: i % 2 === 0 ? 0 : -5, timestamp: T0 - i }));
