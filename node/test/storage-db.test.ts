@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { StorageRpcError } from '../../sdk/src/storage/types.ts';
 import { openMessageDb, type MessageDbOptions } from '../src/storage/db.ts';
 import type { StoredMessage } from '../src/storage/types.ts';
@@ -166,6 +167,39 @@ describe('message db', () => {
     // Deleting makes room again.
     db.deleteAll(A, 'all');
     assert.deepEqual(db.store(big(A)), { stored: true });
+    db.close();
+  });
+
+  it('paging with any limits returns exactly the live messages of the namespace, in storage order (property)', () => {
+    const db = open({ maxAccountBytes: 1e9, maxBytes: 1e9 });
+    let round = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ns: fc.constantFrom(-2, 0, 1, 2, 3), del: fc.boolean() }) /* not -1: an outbox keeps only its latest */, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (ops, limit) => {
+          const account = '05' + (round++).toString(16).padStart(64, '0');
+          const kept: StoredMessage[] = [];
+          for (const op of ops) {
+            const m = msg({ account, namespace: op.ns, data: randomBytes(10) });
+            db.store(m);
+            if (op.del) db.delete(account, [m.hash]);
+            else kept.push(m);
+          }
+          for (const ns of [-2, 0, 1, 2, 3]) {
+            const seen: string[] = [];
+            let last: string | undefined;
+            for (let page = db.retrieve(account, ns, { limit }); ; page = db.retrieve(account, ns, { limit, lastHash: last })) {
+              seen.push(...hashes(page.messages));
+              last = page.messages.at(-1)?.hash;
+              if (!page.more) break;
+            }
+            assert.deepEqual(seen, hashes(kept.filter((m) => m.namespace === ns)));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
     db.close();
   });
 
