@@ -8,7 +8,8 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { StorageRpcError } from '../../sdk/src/storage/types.ts';
-import { openMessageDb, type MessageDbOptions } from '../src/storage/db.ts';
+import Database from 'better-sqlite3';
+import { openMessageDb, PAGE_SQL, type MessageDbOptions } from '../src/storage/db.ts';
 import type { StoredMessage } from '../src/storage/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'storage-db-'));
@@ -201,6 +202,16 @@ describe('message db', () => {
       { numRuns: 100 },
     );
     db.close();
+  });
+
+  it('a page reads through the (owner, namespace) index in id order: no table scan, no sort', () => {
+    const path = join(dir, 'plan', 'storage.db');
+    openMessageDb({ path, maxBytes: 1e7, maxAccountBytes: 1e6 }).close();
+    const raw = new Database(path, { readonly: true });
+    const plan = raw.prepare(`EXPLAIN QUERY PLAN ${PAGE_SQL}`).all(1, 0, 0, 0, 10).map((r) => (r as { detail: string }).detail).join(' | ');
+    raw.close();
+    assert.match(plan, /SEARCH messages USING INDEX messages_owner \(owner=\? AND namespace=\? AND rowid>\?\)/, plan);
+    assert.doesNotMatch(plan, /SCAN|TEMP B-TREE/, plan);
   });
 
   it('keeps its data across close and reopen', () => {

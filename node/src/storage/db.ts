@@ -78,6 +78,9 @@ CREATE TRIGGER IF NOT EXISTS messages_uncounted AFTER DELETE ON messages BEGIN
 END;
 `;
 
+/** One page of a namespace (exported so a test can check its query plan uses the owner index). */
+export const PAGE_SQL = 'SELECT namespace, hash, timestamp, expiry, data, id FROM messages WHERE owner = ? AND namespace = ? AND id > ? AND expiry > ? ORDER BY id LIMIT ?';
+
 type Affected = { namespace: number; hash: string };
 type Row = { account: string; namespace: number; hash: string; timestamp: number; expiry: number; data: Buffer; id: number };
 
@@ -117,9 +120,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     extend: db.prepare<[number, number]>('UPDATE messages SET expiry = ? WHERE id = ?'),
     insert: db.prepare<[number, number, string, number, number, Buffer]>('INSERT INTO messages (owner, namespace, hash, timestamp, expiry, data) VALUES (?, ?, ?, ?, ?, ?)'),
     idInNamespace: db.prepare<[number, number, string], { id: number }>('SELECT id FROM messages WHERE owner = ? AND namespace = ? AND hash = ?'),
-    page: db.prepare<[number, number, number, number, number], Omit<Row, 'account'>>(
-      'SELECT namespace, hash, timestamp, expiry, data, id FROM messages WHERE owner = ? AND namespace = ? AND id > ? AND expiry > ? ORDER BY id LIMIT ?',
-    ),
+    page: db.prepare<[number, number, number, number, number], Omit<Row, 'account'>>(PAGE_SQL),
     deleteNs: db.prepare<[string, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? RETURNING namespace, hash'),
     deleteAllNs: db.prepare<[string], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) RETURNING namespace, hash'),
     deleteBeforeNs: db.prepare<[string, number, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND timestamp <= ? RETURNING namespace, hash'),
