@@ -271,10 +271,10 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     if (stopping) return;
     stopping = true;
     testing.loop.stop();
+    replication.stop();
     reportGossip.stop();
     rounds?.stop();
     membership.stop();
-    replication.stop();
     await tracker.stop();
     await api.close(2_000);
     // Last: no request is still writing. (A kill -9 loses nothing either: every write was committed.)

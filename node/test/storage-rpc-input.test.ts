@@ -125,3 +125,16 @@ describe('storage rpc: limits', () => {
     assert.equal((await post(f.a.url, { method: 'store', params: big() })).status, 200);
   });
 });
+
+describe('storage rpc: a member that is down', () => {
+  it('the write is still stored and acknowledged by the members that are up; the down one reads failed', async () => {
+    await f.b.server.close(100);
+    const answer = await post(f.a.url, { method: 'store', params: storeParams(f.user, f.clock.now, { namespace: 60 }) });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.swarm[plain(f.a.identity.nodeId)].hash, answer.body.hash);
+    const down = answer.body.swarm[plain(f.b.identity.nodeId)];
+    assert.equal(down.failed, true);
+    assert.match(down.reason, /unreachable/);
+    assert.equal(f.a.storage.db.retrieve(f.user.sessionId, 60).messages.length, 1);
+  });
+});

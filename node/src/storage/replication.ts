@@ -7,7 +7,7 @@
  */
 import type { Hex } from 'viem';
 import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
-import type { Route } from '../../../core/http/server.ts';
+import { route, type Route } from '../../../core/http/server.ts';
 import { accountsOf, createForwarder } from './replicate.ts';
 import { createHandoff, type Handoff } from './handoff.ts';
 import { createStorageChecker, storageCheckRoutes, type StorageChecker } from './storage-check.ts';
@@ -32,7 +32,7 @@ export function createReplication(o: {
   testPeriodSec: number;
   /** Per peer request (default 3,000 ms). */
   timeoutMs?: number;
-  /** A new member's time to fill before it is tested (default: 6 test periods, at least 30 s). */
+  /** A new member's time to fill before it is tested (default: 3 test periods, at least 20 s). */
   fillGraceMs?: number;
   /** Sampled messages are at least this old (default 20 s): younger ones may still be replicating. */
   minAgeMs?: number;
@@ -42,7 +42,7 @@ export function createReplication(o: {
 }): Replication {
   const timeoutMs = o.timeoutMs ?? 3_000;
   const minAgeMs = o.minAgeMs ?? 20_000;
-  const fillGraceMs = o.fillGraceMs ?? Math.max(30_000, 6 * o.testPeriodSec * 1000);
+  const fillGraceMs = o.fillGraceMs ?? Math.max(20_000, 3 * o.testPeriodSec * 1000);
   const handoff = createHandoff({ ...PROTOCOL_LIMITS, db: o.db, swarmView: o.swarmView, identity: o.identity, dropDelayMs: o.dropDelayMs, timeoutMs: timeoutMs * 2, skipFill: o.fault === 'drop-data', log: o.log });
   if (o.fault === 'drop-data') for (let page = o.db.accounts({ limit: 1000 }); page.length > 0; page = o.db.accounts({ limit: 1000 })) for (const a of page) o.db.deleteAll(a, 'all');
   const forward = createForwarder({
@@ -54,6 +54,11 @@ export function createReplication(o: {
   });
   const deps = { db: o.db, swarmView: o.swarmView, filled: handoff.filled, minAgeMs };
   const checker = createStorageChecker({ ...PROTOCOL_LIMITS, ...deps, identity: o.identity, urlOf: o.urlOf, timeoutMs, fillGraceMs, sampleTtlMs: o.testPeriodSec * 1000 });
-  const routes = [...handoff.routes, ...storageCheckRoutes({ ...deps, dishonest: o.fault === 'wrong-proof' ? 'wrong-proof' : undefined })];
+  // What an operator (and the network tests) look at: this node's swarm, whether it is filled, what it moved.
+  const status = route('GET', '/storage/status', () => {
+    const mine = o.swarmView.mine();
+    return { swarm: mine ? mine.id.toString(16) : null, members: mine?.members.map((m) => m.ed25519Key) ?? [], filled: handoff.filled(), ...o.db.stats(), handoff: handoff.counters() };
+  });
+  const routes = [status, ...handoff.routes, ...storageCheckRoutes({ ...deps, dishonest: o.fault === 'wrong-proof' ? 'wrong-proof' : undefined })];
   return { forward, handoff, checker, routes, start: handoff.start, stop: handoff.stop };
 }

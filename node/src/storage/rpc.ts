@@ -67,7 +67,8 @@ const send = (answer: RpcAnswer) =>
  * the rest of the API from starving it.
  */
 export const STORAGE_RATE_LIMITS = {
-  perIp: { capacity: 2_000, refillPerSecond: 1_000 },
+  // Above what one node can execute (a few thousand stores/s): the buckets bound a flood, not a busy client.
+  perIp: { capacity: 8_000, refillPerSecond: 4_000 },
   total: { capacity: 8_000, refillPerSecond: 4_000 },
   perPeer: { capacity: 8_000, refillPerSecond: 4_000 },
 };

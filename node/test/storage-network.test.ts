@@ -1,0 +1,198 @@
+/**
+ * Message storage with real processes: anvil, 10 session-node processes in 2 swarms, two more
+ * that register later. A client (the sdk's request builder, as a Session client signs) stores
+ * through one member and retrieves from another; a member is killed with SIGKILL in the
+ * middle of a run of stores and restarted, and every acknowledged message is then on every
+ * member; two nodes join (the second join splits the network into 3 swarms) and every
+ * account's messages end up on the members of its new swarm; a node that restarts having
+ * dropped its database (and claims to be filled) fails the storage test.
+ *
+ * Storage rules here are ideal 4 / min 4 (10 nodes → 2 swarms of 5, 11 → 2, 12 → 3 of 4), so
+ * one join splits; test periods are 20 s (12 nodes test 10 targets each within 60 requests
+ * a minute: some go untested in a period, shuffled, which the storage check tolerates).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { writeDeployments } from '../../sdk/src/deployments.ts';
+import { startStaking } from '../../contracts/deploy/steps/staking.ts';
+import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
+import { prepareNodes, seedPreparedNodes, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import { registerSoloNode } from '../../devnet/add-node.ts';
+import type { Supervised } from '../../devnet/processes.ts';
+import { startTicker } from '../../devnet/ticker.ts';
+import { getJson, postJson, until } from '../../devnet/test-http.ts';
+import { DEVNET_RULES, type MembershipRules } from '../../sdk/src/network/rules.ts';
+import type { StorageRules } from '../../sdk/src/storage/rules.ts';
+import { sessionKeysFromSeed, type SessionKeys } from '../../sdk/src/storage/account.ts';
+import { buildParams, type Signer } from '../../sdk/src/storage/request-builder.ts';
+
+const RULES: MembershipRules = { ...DEVNET_RULES, testPeriodSec: 20, decommissionAfterSec: 3600, recommissionAfterSec: 20, creditInitialSec: 3600, creditMaxSec: 86400 };
+const STORAGE: StorageRules = { idealSwarmSize: 4, minSwarmSize: 4 };
+const GENESIS = 10;
+
+type Status = { swarm: string | null; members: string[]; filled: boolean; messages: number };
+
+describe('message storage, real processes', { timeout: 600_000 }, () => {
+  let sys: LocalSystem;
+  let dir: string;
+  let nodes: PreparedNode[];
+  const procs: Supervised[] = [];
+  let stopTicker = () => {};
+  let deploymentsFile: string;
+  const users: SessionKeys[] = Array.from({ length: 12 }, (_, i) => sessionKeysFromSeed(new Uint8Array(32).fill(i + 7)));
+  /** Every acknowledged message: account → hashes. */
+  const acked = new Map<string, Set<string>>();
+
+  const startNode = (i: number, env: Record<string, string> = {}) => {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile });
+    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    return procs[i]!.ready;
+  };
+  const status = async (i: number) => (await getJson(`${nodes[i]!.url}/storage/status`)).body as Status;
+  const rpc = (url: string, method: string, params: Record<string, unknown>) => postJson(`${url}/storage_rpc/v1`, { method, params });
+  const signer = (u: SessionKeys): Signer => ({ account: u.account, seed: u.seed, ed25519PublicKey: u.ed25519PublicKey });
+  const nodeOfKey = (key: string) => nodes.findIndex((n) => n.ed25519.toLowerCase().slice(2) === key.toLowerCase().replace(/^0x/, ''));
+  /** The members (node indexes) of a user's swarm, as node 0 answers get_swarm. */
+  const swarmOf = async (u: SessionKeys) => ((await rpc(nodes[0]!.url, 'get_swarm', { pubkey: u.sessionId })).body.snodes as { pubkey_ed25519: string }[]).map((s) => nodeOfKey(s.pubkey_ed25519));
+  const store = async (via: number, u: SessionKeys, text: string) => {
+    const r = await rpc(nodes[via]!.url, 'store', buildParams.store({ to: u.sessionId, data: new TextEncoder().encode(text), timestamp: Date.now(), ttl: 3_600_000 }));
+    if (r.status === 200) {
+      if (!acked.has(u.sessionId)) acked.set(u.sessionId, new Set());
+      acked.get(u.sessionId)!.add(r.body.hash);
+    }
+    return r;
+  };
+  const held = async (at: number, u: SessionKeys): Promise<Set<string>> => {
+    const out = new Set<string>();
+    let lastHash: string | undefined;
+    for (;;) {
+      const r = await rpc(nodes[at]!.url, 'retrieve', buildParams.retrieve(signer(u), { timestamp: Date.now(), ...(lastHash ? { lastHash } : {}) }));
+      assert.equal(r.status, 200, `retrieve at node ${at}: ${JSON.stringify(r.body).slice(0, 200)}`);
+      for (const m of r.body.messages) out.add(m.hash);
+      if (!r.body.more || r.body.messages.length === 0) return out;
+      lastHash = r.body.messages[r.body.messages.length - 1].hash;
+    }
+  };
+  /** Every acknowledged message of every user is on every member of the user's swarm. */
+  const everyAckedEverywhere = async () => {
+    for (const u of users) {
+      const want = acked.get(u.sessionId);
+      if (!want) continue;
+      for (const at of await swarmOf(u)) {
+        const have = await held(at, u);
+        const missing = [...want].filter((h) => !have.has(h));
+        if (missing.length > 0) throw new Error(`node ${at} misses ${missing.length} of ${want.size} messages of ${u.sessionId.slice(0, 10)}…`);
+      }
+    }
+    return true;
+  };
+
+  before(async () => {
+    sys = await startLocalSystem({ startStaking: false });
+    dir = mkdtempSync(join(tmpdir(), 'sesh-storage-net-'));
+    deploymentsFile = join(dir, 'deployments.json');
+    const admin = await sys.as(0);
+    nodes = await prepareNodes({ dir, count: GENESIS + 2, deployments: sys.deployments, operator: admin.account.address });
+    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, RULES, STORAGE));
+    await seedPreparedNodes(admin, sys.deployments, nodes.slice(0, GENESIS));
+    const c = sys.deployments.contracts;
+    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    stopTicker = startTicker(sys.rpc, 1);
+    await Promise.all(nodes.slice(0, GENESIS).map((_, i) => startNode(i)));
+  });
+
+  after(async () => {
+    stopTicker();
+    await Promise.all(procs.map((p) => p?.stop()));
+    await sys?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('10 nodes make 2 swarms of 5, and every member fills', async () => {
+    const all = await until('every node is in a swarm and filled', async () => {
+      const s = await Promise.all(nodes.slice(0, GENESIS).map((_, i) => status(i)));
+      return s.every((x) => x.swarm !== null && x.filled) && s;
+    }, 90_000, 1_000);
+    const sizes = new Map<string, number>();
+    for (const s of all) sizes.set(s.swarm!, (sizes.get(s.swarm!) ?? 0) + 1);
+    assert.deepEqual([...sizes.values()].sort(), [5, 5]);
+  });
+
+  it('a store through one member is retrieved from another, with every member\'s result', async () => {
+    for (const u of users.slice(0, 6)) {
+      const members = await swarmOf(u);
+      assert.equal(members.length, 5);
+      const r = await store(members[0]!, u, `hello ${u.sessionId.slice(0, 8)}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+      assert.equal(Object.keys(r.body.swarm).length, 5, 'one entry per member');
+      assert.ok(Object.values(r.body.swarm).every((e: any) => !e.failed), JSON.stringify(r.body.swarm).slice(0, 300));
+      assert.ok((await held(members[3]!, u)).has(r.body.hash), 'retrieved from another member');
+    }
+    // A member outside the account's swarm answers 421 with the right swarm.
+    const u = users[0]!;
+    const members = await swarmOf(u);
+    const outsider = nodes.slice(0, GENESIS).findIndex((_, i) => !members.includes(i));
+    const wrong = await store(outsider, u, 'misdirected');
+    assert.equal(wrong.status, 421);
+  });
+
+  it('kill -9 of a member mid-store: once it is back, every acknowledged message is on every member', async () => {
+    const u = users[1]!;
+    const members = await swarmOf(u);
+    const [origin, victim] = [members[0]!, members[2]!];
+    const sameSwarm = users.filter((x) => x !== u);
+    const peers = [];
+    for (const x of sameSwarm) if ((await swarmOf(x))[0] === members[0]) peers.push(x);
+    const targets = [u, ...peers];
+    let ok = 0;
+    let failed = 0;
+    for (let i = 0; i < 60; i++) {
+      if (i === 20) await procs[victim]!.kill9();
+      const r = await store(origin, targets[i % targets.length]!, `run ${i}`);
+      r.status === 200 ? ok++ : failed++;
+    }
+    assert.equal(ok, 60, `the origin acknowledges while one member is down (${failed} refused)`);
+    await startNode(victim);
+    await until('the restarted member is filled', async () => (await status(victim)).filled, 60_000, 500);
+    await until('every acknowledged message is on every member', everyAckedEverywhere, 60_000, 2_000);
+  });
+
+  it('two nodes join, the second join splits into 3 swarms: every account\'s messages end up on its new swarm', async () => {
+    const admin = sys.accounts[0]!;
+    for (const i of [GENESIS, GENESIS + 1]) {
+      await startNode(i);
+      await registerSoloNode({ deployments: sys.deployments, privateKey: admin.privateKey, dataDir: nodes[i]!.dataDir });
+      await until(`node ${i} is in a swarm and filled`, async () => {
+        const s = await status(i);
+        return s.swarm !== null && s.filled;
+      }, 90_000, 1_000);
+      // Store more, so each join moves messages stored after the last one too.
+      for (const u of users) await store((await swarmOf(u))[0]!, u, `after join of ${i}`);
+    }
+    const all = await Promise.all(nodes.map((_, i) => status(i)));
+    assert.equal(new Set(all.map((s) => s.swarm)).size, 3, 'the second join split the network');
+    await until('every acknowledged message is on every member of its new swarm', everyAckedEverywhere, 90_000, 2_000);
+    const total = [...acked.values()].reduce((n, s) => n + s.size, 0);
+    assert.ok(total >= 6 + 60 + 24, `acknowledged ${total}`);
+  });
+
+  it('a node that dropped its database (and claims it is filled) fails the storage test', async () => {
+    const victim = 4;
+    const nodeId = (await getJson(`${nodes[victim]!.url}/info`)).body.nodeIds[0] as string;
+    await procs[victim]!.stop();
+    await startNode(victim, { SESSION_NODE_TEST_STORAGE_FAULT: 'drop-data' });
+    assert.equal((await status(victim)).messages, 0, 'its database is empty');
+    const report = await until('a tester reports a failed storage check', async () => {
+      const reports = (await getJson(`${nodes[0]!.url}/network/reports?node=${nodeId}`)).body.reports as any[];
+      return reports.find((r) => r.checks.storage === 'fail');
+    }, 150_000, 2_000);
+    assert.equal(report.ok, false);
+    assert.match(report.reason, /storage: does not hold/);
+    assert.equal(report.checks.reachable, 'pass', 'it is up: it fails for its storage alone');
+  });
+});
