@@ -44,7 +44,12 @@ export type Handler = (request: JsonRequest) => unknown | Promise<unknown>;
  * per registered peer; each one not given is the server's), so a busy route such as message
  * storage neither starves the others nor is starved by them.
  */
-export type RouteOptions = { bodyLimit?: number; rateLimit?: { perIp?: RateLimitOptions; total?: RateLimitOptions; perPeer?: RateLimitOptions } };
+export type RouteOptions = {
+  bodyLimit?: number;
+  rateLimit?: { perIp?: RateLimitOptions; total?: RateLimitOptions; perPeer?: RateLimitOptions };
+  /** Read the body as JSON whatever its content-type (a protocol whose clients do not send one, e.g. the storage RPC). */
+  anyContentType?: boolean;
+};
 export type Route = { method: Method; path: string; handler: Handler } & RouteOptions;
 export const route = (method: Method, path: string, handler: Handler, options: RouteOptions = {}): Route => ({ method, path, handler, ...options });
 
@@ -72,7 +77,7 @@ export type JsonServer = {
 };
 
 type Limiters = { ip: RateLimiter | undefined; total: RateLimiter | undefined; peer: RateLimiter | undefined };
-type Compiled = { method: Method; path: string; parts: string[]; handler: Handler; bodyLimit?: number; limiters?: Limiters };
+type Compiled = { method: Method; path: string; parts: string[]; handler: Handler; bodyLimit?: number; anyContentType?: boolean; limiters?: Limiters };
 
 function compile(routes: readonly Route[], defaults: Limiters): Compiled[] {
   return routes.map((r) => {
@@ -85,7 +90,7 @@ function compile(routes: readonly Route[], defaults: Limiters): Compiled[] {
           peer: own.perPeer ? createRateLimiter(own.perPeer) : defaults.peer,
         }
       : undefined;
-    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler, bodyLimit: r.bodyLimit, ...(limiters ? { limiters } : {}) };
+    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler, bodyLimit: r.bodyLimit, anyContentType: r.anyContentType, ...(limiters ? { limiters } : {}) };
   });
 }
 
@@ -195,7 +200,7 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
     }
     if (raw.length > 0) {
       const type = req.headers['content-type'] ?? '';
-      if (!/^application\/json\b/i.test(type)) throw unsupportedMediaType(type);
+      if (!hit.r.anyContentType && !/^application\/json\b/i.test(type)) throw unsupportedMediaType(type);
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch (error) {

@@ -11,6 +11,7 @@ import { StorageRpcError } from '../../sdk/src/storage/types.ts';
 import Database from 'better-sqlite3';
 import { openMessageDb, PAGE_SQL, type MessageDbOptions } from '../src/storage/db.ts';
 import type { StoredMessage } from '../src/storage/types.ts';
+import { startExpirySweep, SWEEP_CHUNK } from '../src/storage/sweep.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'storage-db-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,6 +139,27 @@ describe('message db', () => {
     assert.equal(db.sweepExpired(clock), 1);
     assert.deepEqual(db.stats(), { messages: 1, accounts: 1, bytes: long.data.length + long.hash.length });
     assert.equal(db.sweepExpired(clock), 0);
+    db.close();
+  });
+
+  it('the sweep timer reclaims a mass expiry in chunks, yielding between them', async () => {
+    let clock = T0;
+    const db = open({ now: () => clock, maxBytes: 1e9, maxAccountBytes: 1e9 });
+    const n = SWEEP_CHUNK * 2 + 10;
+    for (let i = 0; i < n; i++) db.store(msg({ account: i % 2 ? A : B, data: randomBytes(8), expiry: T0 + 1000 }));
+    db.store(msg({ expiry: T0 + 60_000 }));
+    const chunks: number[] = [];
+    const counted = { ...db, sweepExpired: (nowMs: number, limit?: number) => { const k = db.sweepExpired(nowMs, limit); chunks.push(k); return k; } };
+    const sweep = startExpirySweep(counted, { now: () => clock, intervalMs: 3_600_000 });
+    clock = T0 + 2000;
+    let other = 0;
+    setImmediate(() => other++); // another task, queued before the sweep's second chunk
+    const swept = await sweep.sweepNow();
+    sweep.stop();
+    assert.equal(swept, n);
+    assert.deepEqual(chunks, [SWEEP_CHUNK, SWEEP_CHUNK, 10]);
+    assert.equal(other, 1, 'other work ran between the chunks');
+    assert.equal(db.stats().messages, 1);
     db.close();
   });
 

@@ -44,6 +44,14 @@ describe('storage rpc: bad input is refused clearly, changes nothing, crashes no
     await refused({ method: 'batch', params: { requests: [{ method: 'batch', params: { requests: [sub] } }] } }, 400, /meta-requests/);
   });
 
+  it('a body with any content-type (fetch sends text/plain when none is set) is read as JSON, as the anchor does', async () => {
+    for (const headers of [{}, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
+      const res = await fetch(`${f.a.url}${STORAGE_RPC_PATH}`, { method: 'POST', headers, body: JSON.stringify({ method: 'info', params: {} }) });
+      assert.equal(res.status, 200, JSON.stringify(headers));
+      assert.ok(((await res.json()) as { timestamp: number }).timestamp > 0);
+    }
+  });
+
   it('hostile JSON', async () => {
     await refused('{"method": "info", "params": ', 400, /not valid JSON/);
     await refused('[1,2,3]', 400, /must be a JSON object/);

@@ -134,7 +134,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     messagesOf: db.prepare<[string, number], Row>(
       'SELECT o.account, m.namespace, m.hash, m.timestamp, m.expiry, m.data, m.id FROM messages m JOIN owners o ON o.id = m.owner WHERE o.account = ? AND m.expiry > ? ORDER BY m.id',
     ),
-    sweep: db.prepare<[number]>('DELETE FROM messages WHERE expiry <= ?'),
+    sweep: db.prepare<[number, number]>('DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE expiry <= ? LIMIT ?)'),
     clearOutbox: db.prepare<[string, number, string]>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND hash != ?'),
     stats: db.prepare<[], { messages: number; bytes: number; accounts: number }>('SELECT messages, bytes, (SELECT COUNT(*) FROM owners) AS accounts FROM totals WHERE id = 1'),
     pages: db.prepare<[], { n: number }>('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS n'),
@@ -261,7 +261,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     },
     accounts: (o = {}) => st.accounts.all(o.after ?? '', now(), Math.max(1, o.limit ?? 1000)).map((r) => r.account),
     messagesOf: (account) => st.messagesOf.all(account, now()).map(toMessage),
-    sweepExpired: (nowMs) => st.sweep.run(nowMs).changes,
+    sweepExpired: (nowMs, limit = Number.MAX_SAFE_INTEGER) => st.sweep.run(nowMs, limit).changes,
     stats: () => {
       const s = st.stats.get()!;
       return { messages: s.messages, accounts: s.accounts, bytes: s.bytes };

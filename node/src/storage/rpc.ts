@@ -86,7 +86,8 @@ export function storageRpcRoutes(ctx: StorageContext, options: { bodyLimit: numb
         }
         return send(await runRpc(ctx, request.body, forwarded));
       },
-      { bodyLimit: options.bodyLimit, rateLimit: options.rateLimit ?? STORAGE_RATE_LIMITS },
+      // The anchor reads the body as JSON whatever the content-type; clients and tools rely on it.
+      { bodyLimit: options.bodyLimit, rateLimit: options.rateLimit ?? STORAGE_RATE_LIMITS, anyContentType: true },
     ),
   ];
 }
