@@ -151,11 +151,16 @@ describe('message storage, real processes', { timeout: 600_000 }, () => {
     const targets = [u, ...peers];
     let ok = 0;
     let failed = 0;
-    for (let i = 0; i < 60; i++) {
-      if (i === 20) await procs[victim]!.kill9();
-      const r = await store(origin, targets[i % targets.length]!, `run ${i}`);
-      r.status === 200 ? ok++ : failed++;
-    }
+    // Four stores in flight at a time; the kill lands while some are under way.
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < 60; i = next++) {
+        if (i === 20) void procs[victim]!.kill9();
+        const r = await store(origin, targets[i % targets.length]!, `run ${i}`);
+        r.status === 200 ? ok++ : failed++;
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
     assert.equal(ok, 60, `the origin acknowledges while one member is down (${failed} refused)`);
     await startNode(victim);
     await until('the restarted member is filled', async () => (await status(victim)).filled, 60_000, 500);
@@ -181,6 +186,21 @@ describe('message storage, real processes', { timeout: 600_000 }, () => {
     assert.ok(total >= 6 + 60 + 24, `acknowledged ${total}`);
   });
 
+  it('nodes that left an account\'s swarm drop it after the delay, and nothing acknowledged is lost', async () => {
+    await until('some node dropped relocated accounts', async () => {
+      const s = await Promise.all(nodes.map((_, i) => getJson(`${nodes[i]!.url}/storage/status`)));
+      return s.some((x) => x.body.handoff.dropped > 0);
+    }, 120_000, 2_000);
+    // Once every relocation is dropped, each message is held exactly by its swarm's members.
+    let expected = 0;
+    for (const u of users) expected += (acked.get(u.sessionId)?.size ?? 0) * (await swarmOf(u)).length;
+    await until(`the nodes hold ${expected} copies in all, one per member of each message's swarm`, async () => {
+      const s = await Promise.all(nodes.map((_, i) => status(i)));
+      return s.reduce((n, x) => n + x.messages, 0) === expected;
+    }, 120_000, 2_000);
+    await everyAckedEverywhere();
+  });
+
   it('a node that dropped its database (and claims it is filled) fails the storage test', async () => {
     const victim = 4;
     const nodeId = (await getJson(`${nodes[victim]!.url}/info`)).body.nodeIds[0] as string;
@@ -189,10 +209,20 @@ describe('message storage, real processes', { timeout: 600_000 }, () => {
     assert.equal((await status(victim)).messages, 0, 'its database is empty');
     const report = await until('a tester reports a failed storage check', async () => {
       const reports = (await getJson(`${nodes[0]!.url}/network/reports?node=${nodeId}`)).body.reports as any[];
-      return reports.find((r) => r.checks.storage === 'fail');
+      // (A loaded machine can also time a test out; the failure looked for is the missing data.)
+      return reports.find((r) => r.checks.storage === 'fail' && /storage: does not hold/.test(r.reason));
     }, 150_000, 2_000);
     assert.equal(report.ok, false);
-    assert.match(report.reason, /storage: does not hold/);
-    assert.equal(report.checks.reachable, 'pass', 'it is up: it fails for its storage alone');
+    assert.equal(report.checks.reachable, 'pass', 'it is up: it fails for its storage');
+    for (const i of [0, 5, GENESIS]) {
+      const counters = (await getJson(`${nodes[i]!.url}/network/tests`)).body.counters;
+      assert.ok(counters.requestsLastMinute <= 60, `node ${i} sent ${counters.requestsLastMinute} test requests in the last minute`);
+    }
+    // No healthy node was failed for missing or wrong data meanwhile.
+    for (const i of [0, 1, 2]) {
+      const id = (await getJson(`${nodes[i]!.url}/info`)).body.nodeIds[0] as string;
+      const reports = (await getJson(`${nodes[0]!.url}/network/reports?node=${id}`)).body.reports as any[];
+      assert.ok(!reports.some((r) => /does not hold|wrong proof/.test(r.reason ?? '')), `node ${i}: ${JSON.stringify(reports.map((r) => r.reason))}`);
+    }
   });
 });

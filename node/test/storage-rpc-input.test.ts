@@ -44,6 +44,14 @@ describe('storage rpc: bad input is refused clearly, changes nothing, crashes no
     await refused({ method: 'batch', params: { requests: [{ method: 'batch', params: { requests: [sub] } }] } }, 400, /meta-requests/);
   });
 
+  it('a body with any content-type (fetch sends text/plain when none is set) is read as JSON, as the anchor does', async () => {
+    for (const headers of [{}, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
+      const res = await fetch(`${f.a.url}${STORAGE_RPC_PATH}`, { method: 'POST', headers, body: JSON.stringify({ method: 'info', params: {} }) });
+      assert.equal(res.status, 200, JSON.stringify(headers));
+      assert.ok(((await res.json()) as { timestamp: number }).timestamp > 0);
+    }
+  });
+
   it('hostile JSON', async () => {
     await refused('{"method": "info", "params": ', 400, /not valid JSON/);
     await refused('[1,2,3]', 400, /must be a JSON object/);
@@ -123,5 +131,18 @@ describe('storage rpc: limits', () => {
     const del = await post(f.a.url, { method: 'delete_all', params: { ...signedBy(f.user, requestText.delete_all('all', f.clock.now)), namespace: 'all', timestamp: f.clock.now } });
     assert.equal(del.status, 200);
     assert.equal((await post(f.a.url, { method: 'store', params: big() })).status, 200);
+  });
+});
+
+describe('storage rpc: a member that is down', () => {
+  it('the write is still stored and acknowledged by the members that are up; the down one reads failed', async () => {
+    await f.b.server.close(100);
+    const answer = await post(f.a.url, { method: 'store', params: storeParams(f.user, f.clock.now, { namespace: 60 }) });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.swarm[plain(f.a.identity.nodeId)].hash, answer.body.hash);
+    const down = answer.body.swarm[plain(f.b.identity.nodeId)];
+    assert.equal(down.failed, true);
+    assert.match(down.reason, /unreachable/);
+    assert.equal(f.a.storage.db.retrieve(f.user.sessionId, 60).messages.length, 1);
   });
 });

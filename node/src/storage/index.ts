@@ -50,7 +50,7 @@ export function createStorage(options: {
   const db = openMessageDb({ path: join(options.dataDir, 'storage', 'storage.db'), maxBytes: options.limits.maxBytes, maxAccountBytes: options.limits.maxAccountBytes, now });
   const context: StorageContext = { db, swarmView: options.swarmView, identity: options.identity, now, log: options.log, ...(options.forward ? { forward: options.forward } : {}) };
   const sweep = startExpirySweep(db, { now, log: options.log, ...(options.sweepIntervalMs ? { intervalMs: options.sweepIntervalMs } : {}) });
-  sweep.sweepNow();
+  void sweep.sweepNow();
   return {
     routes: storageRpcRoutes(context, { bodyLimit: STORAGE_BODY_LIMIT }),
     db,

@@ -33,7 +33,9 @@ export type MemberOutcome<T> = { ed25519: string; result?: T; failure?: unknown;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const trimUrl = (url: string) => url.replace(/\/+$/, '');
-const urlOf = (n: SwarmNode): string => trimUrl(n.url ?? `https://${n.ip}:${n.port_https}`);
+/** Where a member is reached: its announced URL, else the anchor's ip and HTTPS port; undefined when it has neither yet. */
+const urlOf = (n: SwarmNode): string | undefined => (n.url ? trimUrl(n.url) : n.ip && n.ip !== '0.0.0.0' && n.port_https > 0 ? `https://${n.ip}:${n.port_https}` : undefined);
+const reachable = (nodes: readonly SwarmNode[]): SwarmNode[] => nodes.filter((n) => urlOf(n) !== undefined);
 
 export function createStorageClient(options: StorageClientOptions) {
   const seeds = [...(options.nodeUrl ? [options.nodeUrl] : []), ...(options.seedUrls ?? [])].map(trimUrl);
@@ -95,9 +97,10 @@ export function createStorageClient(options: StorageClientOptions) {
     const known = swarms.get(accountId);
     if (known && !refresh) return known;
     const { body } = await anySeed<SwarmResult>('get_swarm', { pubkey: accountId });
-    if (!Array.isArray(body.snodes) || body.snodes.length === 0) throw new StorageRpcError(503, `no swarm holds ${accountId} yet (the network has no active storage nodes)`);
-    swarms.set(accountId, body.snodes);
-    return body.snodes;
+    const members = Array.isArray(body.snodes) ? reachable(body.snodes) : [];
+    if (members.length === 0) throw new StorageRpcError(503, `no reachable swarm holds ${accountId} yet (no active storage nodes, or none has announced its URL)`);
+    swarms.set(accountId, members);
+    return members;
   }
 
   /**
@@ -108,18 +111,19 @@ export function createStorageClient(options: StorageClientOptions) {
   async function toSwarm<T>(accountId: string, method: string, build: (nowMs: number) => Record<string, unknown>, via?: string | number): Promise<{ url: string; body: T }> {
     for (let attempt = 0; ; attempt++) {
       const members = await swarmOf(accountId);
-      const url = typeof via === 'string' ? trimUrl(via) : urlOf(members[(via ?? Math.floor(Math.random() * members.length)) % members.length]!);
+      const url = typeof via === 'string' ? trimUrl(via) : urlOf(members[(via ?? Math.floor(Math.random() * members.length)) % members.length]!)!;
       try {
         return { url, body: await rpc<T>(url, method, build(await now(url))) };
       } catch (error) {
         if (!(error instanceof StorageRpcError) || attempt >= 2) throw error;
-        if (error.status === 421 && isObject(error.body) && Array.isArray(error.body.snodes) && error.body.snodes.length > 0) {
-          swarms.set(accountId, error.body.snodes as SwarmNode[]);
+        const named = error.status === 421 && isObject(error.body) && Array.isArray(error.body.snodes) ? reachable(error.body.snodes as SwarmNode[]) : [];
+        if (named.length > 0) {
+          swarms.set(accountId, named);
           if (typeof via === 'string') via = undefined; // the node we were pointed at is not in the swarm
           continue;
         }
         if (error.status === 406) { clockOffsetMs = undefined; continue; }
-        if (error.status === 503 && typeof via !== 'string') { await swarmOf(accountId, true); continue; }
+        if (error.status === 503 && typeof via !== 'string') { via = undefined; await swarmOf(accountId, true); continue; } // another member
         throw error;
       }
     }
