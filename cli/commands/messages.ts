@@ -105,7 +105,7 @@ messages unsigned; any other namespace is the owner's own and needs their --seed
 
   --ttl SECONDS        lifetime, ${TTL_MIN_MS / 1000} s to ${TTL_MAX_PUBLIC_MS / 86_400_000} days in public namespaces (default 86400)
   --data-file FILE     send this file's bytes instead of TEXT
-  --via N              store at the Nth member of the swarm (default: any)
+  --via N|URL          store at the Nth member of the swarm, or ask this node first (default: any)
 ${COMMON}`;
 
 const receiveUsage = `Usage: npm run sesh -- messages receive --seed-file FILE [--last-hash HASH] [options]
@@ -114,7 +114,7 @@ Retrieves your messages from a member of your swarm, page by page (last_hash), a
 hash, timestamp, expiry and text (or base64 for binary data).
 
   --last-hash HASH     only messages stored after this one
-  --via N              read from the Nth member of the swarm (default: any)
+  --via N|URL          read from the Nth member of the swarm, or ask this node first (default: any)
 ${COMMON}`;
 
 const deleteUsage = `Usage: npm run sesh -- messages delete --seed-file FILE (HASH… | --all) [options]
@@ -125,7 +125,13 @@ namespace with --namespace all), on every member of your swarm.
   --all                delete everything in the namespace
 ${COMMON.replace('namespace -32768..32767', 'namespace -32768..32767 or "all"')}`;
 
-const viaOf = (v: unknown) => (typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : (() => { throw new CliError(`--via must be a member index (0, 1, …), not "${v}"`); })()) : undefined);
+/** --via: a member index into the swarm (0, 1, …) or a node URL to send to first (a 421 from it is followed). */
+function viaOf(v: unknown): string | number | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (/^https?:\/\//.test(v)) return nodeUrl(v);
+  throw new CliError(`--via must be a member index (0, 1, …) or a node URL, not "${v}"`);
+}
 
 const textOf = (data: Uint8Array) => {
   const text = Buffer.from(data).toString('utf8');
