@@ -8,6 +8,7 @@
  *   rssMBPerNode           resident memory per node process at that size (the largest)
  *   diskBytesPerMessage    a member's database file + WAL over its messages
  *   joinFillSeconds        a node registered mid-run until it holds its swarm's messages
+ *   startupFillSeconds     (extra) from start until every node says it pulled its peers' messages
  * The dataset is written straight into each node's database file before the nodes start (see
  * bench/storage/dataset.ts); everything after that goes through the nodes' HTTP RPC.
  */
@@ -85,9 +86,25 @@ const TTL_MS = 14 * 86_400_000;
 const log = (line: string) => console.error(`bench: ${line}`);
 const round = (x: number | undefined, digits = 1) => (x === undefined ? null : Number(x.toFixed(digits)));
 
+/** Whether a node says it holds its swarm's messages (a completed pull since it started). */
+async function filledOf(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/storage/status`, { signal: AbortSignal.timeout(10_000) });
+  return response.ok && ((await response.json()) as { filled?: unknown }).filled === true;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'sesh-bench-storage-'));
 const missing: string[] = [];
 let cluster: StorageCluster | undefined;
+// Interrupted: stop the chain and the nodes (they would outlive the bench), then leave.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the nodes and the chain…`);
+    void (cluster?.stop() ?? Promise.resolve()).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
 let exitCode = 0;
 const result: Record<string, unknown> = {};
 try {
@@ -108,6 +125,18 @@ try {
   log('waiting until a node names the whole swarm with URLs…');
   const probe = createStorageClient({ seedUrls: urls });
   await until(`get_swarm lists ${config.nodes} members`, async () => (await probe.swarmOf(dataset.accounts[0]!.sessionId, true)).length === config.nodes, 120_000, 1_000);
+  // A node that starts pulls its swarm's messages from every member (it may be back from
+  // downtime); the figures below are for a settled swarm, so wait for every node's fill.
+  log('waiting until every node has filled from its peers (GET /storage/status)…');
+  const settleStarted = Date.now();
+  const settleLimitMs = small ? 300_000 : 900_000;
+  try {
+    await until('every node filled', async () => (await Promise.all(urls.map((u) => filledOf(u)))).every(Boolean), settleLimitMs, 2_000);
+    result.startupFillSeconds = round((Date.now() - settleStarted) / 1000);
+    log(`settled in ${result.startupFillSeconds} s`);
+  } catch {
+    missing.push(`the nodes had not all filled from their peers ${settleLimitMs / 1000} s after start (startup pull of ${config.messages} messages from ${config.nodes - 1} peers each); the figures below were measured during that pull`);
+  }
 
   log(`retrieve latency: ${config.retrieves} signed retrieves…`);
   const retrieve = await retrieveLatency({ urls, accounts: dataset.accounts, count: config.retrieves, log });
