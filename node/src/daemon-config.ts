@@ -35,6 +35,8 @@ export type DaemonConfig = {
   storageMaxBytes: number;
   /** Message bytes one account may store on this node (--storage-account-max-mb). */
   storageAccountMaxBytes: number;
+  /** SQLite's synchronous mode for the message database (--storage-sync). */
+  storageSync: 'NORMAL' | 'FULL';
 };
 
 export type ResolvedDaemonConfig = Required<Omit<DaemonConfig, 'publicPort'>> & { publicPort?: number; deployments: Deployments };
@@ -83,6 +85,10 @@ Options:
                          refused with 507 (default: 3584, the anchor's 3.5 GB)
   --storage-account-max-mb N
                          the same limit for one account's messages (default: 100)
+  --storage-sync MODE    normal: a stored message survives the process being killed at
+                         any moment (kill -9, crash), not a power loss of this machine (its
+                         swarm still holds it); full: fsync every commit, survives power
+                         loss too, at one fsync per write (default: normal)
   --help                 show this text
 
 Commands:
@@ -93,7 +99,7 @@ Commands:
                          (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--extra-bls-key', '--pro-proof-ttl', '--storage-max-mb', '--storage-account-max-mb'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--extra-bls-key', '--pro-proof-ttl', '--storage-max-mb', '--storage-account-max-mb', '--storage-sync'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 const REMOVED_OPTIONS = ['--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold'];
 
@@ -157,6 +163,12 @@ const MB = 1024 * 1024;
 /** Storage limits by default: the anchor's 3.5 GB per node, and 100 MB per account. */
 export const DEFAULT_STORAGE_MAX_MB = 3584;
 export const DEFAULT_STORAGE_ACCOUNT_MAX_MB = 100;
+
+function storageSync(raw: string | undefined): 'NORMAL' | 'FULL' {
+  if (raw === undefined || raw === 'normal') return 'NORMAL';
+  if (raw === 'full') return 'FULL';
+  return fail(`--storage-sync must be normal or full, got "${raw}"`);
+}
 
 function storageLimits(node: string | undefined, account: string | undefined): { storageMaxBytes: number; storageAccountMaxBytes: number } {
   const nodeMb = node === undefined ? DEFAULT_STORAGE_MAX_MB : integer('--storage-max-mb', node, 1, 1_048_576);
@@ -225,6 +237,7 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),
       proProofTtlMs: proProofTtl(one('--pro-proof-ttl')),
       ...storageLimits(one('--storage-max-mb'), one('--storage-account-max-mb')),
+      storageSync: storageSync(one('--storage-sync')),
     },
   };
 }

@@ -114,7 +114,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
   // Message storage (node/src/storage): the chain's swarms, this node's message database and
   // RPC, and replication (forwarding, handoff, the storage test the testing loop runs).
   const swarmView = createSwarmView({ network, urlOf: membership.directory.urlOf, ownKey: ed.identity.nodeId, rules: storageRules(config.deployments) });
-  const storage = createStorage({ dataDir: config.dataDir, identity: ed.identity, swarmView, limits: { maxBytes: config.storageMaxBytes, maxAccountBytes: config.storageAccountMaxBytes }, log });
+  const storage = createStorage({ dataDir: config.dataDir, identity: ed.identity, swarmView, limits: { maxBytes: config.storageMaxBytes, maxAccountBytes: config.storageAccountMaxBytes }, synchronous: config.storageSync, log });
   const replication = createReplication({
     db: storage.db, swarmView, identity: ed.identity, urlOf: membership.directory.urlOf, testPeriodSec: rules.testPeriodSec, log,
     ...storageFault(process.env.SESSION_NODE_TEST_STORAGE_FAULT),

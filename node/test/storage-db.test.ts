@@ -236,6 +236,13 @@ describe('message db', () => {
     assert.doesNotMatch(plan, /SCAN|TEMP B-TREE/, plan);
   });
 
+  it('opens with synchronous FULL (fsync per commit) too, and refuses any other mode', () => {
+    const db = open({ synchronous: 'FULL' });
+    assert.deepEqual(db.store(msg()), { stored: true });
+    db.close();
+    assert.throws(() => open({ synchronous: 'OFF' as 'FULL' }), /synchronous must be NORMAL or FULL/);
+  });
+
   it('keeps its data across close and reopen', () => {
     const path = join(dir, 'reopen', 'storage.db');
     const first = openMessageDb({ path, maxBytes: 1e7, maxAccountBytes: 1e6 });

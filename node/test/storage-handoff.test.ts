@@ -14,7 +14,7 @@ import { createJsonServer, route, type JsonServer, type Route } from '../../core
 import { signRequest } from '../../core/http/node-auth.ts';
 import { sessionKeysFromSeed } from '../../sdk/src/storage/account.ts';
 import { openMessageDb, type OpenedMessageDb } from '../src/storage/db.ts';
-import { createForwarder, STORAGE_RPC_PATH } from '../src/storage/replicate.ts';
+import { accountsOf, createForwarder, STORAGE_RPC_PATH } from '../src/storage/replicate.ts';
 import { createHandoff, PUSH_PATH, PULL_PATH, type Handoff } from '../src/storage/handoff.ts';
 import { createStorageChecker, storageCheckRoutes } from '../src/storage/storage-check.ts';
 import { PROTOCOL_LIMITS, toWire } from '../src/storage/transfer.ts';
@@ -216,5 +216,13 @@ describe('storage replication parts', () => {
     assert.equal((await outside({ ed25519Key: empty.identity.nodeId, url: empty.url }, () => false)).result, 'skip', 'no budget: not tested');
     // Unsigned callers get nothing from the proof route.
     assert.equal((await fetch(`${b.url}/storage/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: accounts[0], hash: 'x', nonce: `0x${'00'.repeat(32)}` }) })).status, 403);
+  });
+
+  it('a missed write is hinted for every account it touches, batches included', () => {
+    const [x, y] = [accounts[0]!, accounts[1]!];
+    assert.deepEqual(accountsOf('store', { pubkey: x.toUpperCase() }), [x]);
+    assert.deepEqual(accountsOf('batch', { requests: [{ method: 'store', params: { pubkey: x } }, { method: 'delete', params: { pubkey: y } }, { method: 'store', params: { pubkey: x } }] }), [x, y]);
+    assert.deepEqual(accountsOf('store', { pubkey: 'nope' }), []);
+    assert.deepEqual(accountsOf('sequence', { requests: 'x' }), []);
   });
 });

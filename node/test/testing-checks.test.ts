@@ -75,4 +75,26 @@ describe('testing one target', () => {
     assert.equal(dead.checks.reachable, 'fail');
     assert.match(dead.reason!, /unreachable at http:\/\/127.0.0.1:1/);
   });
+
+  it('the storage slot: its result and requests count, it runs only for a node that proved its keys, within the budget', async () => {
+    const id = generateEd25519Identity();
+    const good = await serve([peerTestRoute({ identity: id, chainId: CHAIN, ledgerRoot: () => 'x' }), ledger((block) => ({ block, root: ROOT }))]);
+    const target = { nodeId: 7n, ed25519Key: id.nodeId, missedCheckpoints: 0, url: good };
+    const asked: number[] = [];
+    const failing = {
+      check: async (_t: unknown, afford: (n: number) => boolean) =>
+        afford(2) ? { result: 'fail' as const, reason: 'storage: does not hold message x', requests: 2 } : { result: 'skip' as const, reason: 'budget', requests: 0, outOfBudget: true as const },
+      afford: (n: number) => (asked.push(n), n <= 4),
+    };
+    const failed = await testTarget(target, { ...ctx, storage: failing });
+    assert.deepEqual([failed.ok, failed.checks.storage, failed.requests], [false, 'fail', 4]);
+    assert.match(failed.reason!, /storage: does not hold/);
+    assert.deepEqual(asked, [4], 'the budget sees the two requests already made for this target');
+    const tight = await testTarget(target, { ...ctx, storage: { ...failing, afford: (n: number) => n <= 3 } });
+    assert.deepEqual([tight.untested, tight.requests], [true, 2], 'no budget: untested (no report), neither passed nor failed');
+    const impostor = await serve([peerTestRoute({ identity: generateEd25519Identity(), chainId: CHAIN, ledgerRoot: () => 'x' })]);
+    let ran = false;
+    await testTarget({ ...target, url: impostor }, { ...ctx, storage: { check: async () => ((ran = true), { result: 'pass' as const, reason: null, requests: 1 }), afford: () => true } });
+    assert.equal(ran, false, 'a node that did not prove its key is not storage-tested');
+  });
 });

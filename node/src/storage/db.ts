@@ -98,11 +98,13 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
+  const synchronous = options.synchronous ?? 'NORMAL';
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error(`synchronous must be NORMAL or FULL, got ${String(synchronous)}`);
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   const now = options.now ?? Date.now;
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 15000');
   // 32 MB of page cache (default 2 MB): the index pages of a million messages stay in it.

@@ -42,12 +42,14 @@ export function createStorage(options: {
   swarmView: SwarmView;
   forward?: Forwarder;
   limits: StorageLimits;
+  /** SQLite synchronous mode (db.ts explains the choice; default NORMAL). */
+  synchronous?: 'NORMAL' | 'FULL';
   log: (line: string) => void;
   now?: () => number;
   sweepIntervalMs?: number;
 }): Storage {
   const now = options.now ?? Date.now;
-  const db = openMessageDb({ path: join(options.dataDir, 'storage', 'storage.db'), maxBytes: options.limits.maxBytes, maxAccountBytes: options.limits.maxAccountBytes, now });
+  const db = openMessageDb({ path: join(options.dataDir, 'storage', 'storage.db'), maxBytes: options.limits.maxBytes, maxAccountBytes: options.limits.maxAccountBytes, now, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   const context: StorageContext = { db, swarmView: options.swarmView, identity: options.identity, now, log: options.log, ...(options.forward ? { forward: options.forward } : {}) };
   const sweep = startExpirySweep(db, { now, log: options.log, ...(options.sweepIntervalMs ? { intervalMs: options.sweepIntervalMs } : {}) });
   void sweep.sweepNow();

@@ -92,7 +92,8 @@ export function storageCheckRoutes(o: Deps & { dishonest?: 'wrong-proof' }): Rou
   ];
 }
 
-export type StorageCheck = { result: CheckResult; reason: string | null; requests: number };
+/** `outOfBudget`: the check could not be afforded; the tester then sends no report at all (a storage skip must not make a report pass). */
+export type StorageCheck = { result: CheckResult; reason: string | null; requests: number; outOfBudget?: true };
 
 async function post(identity: Ed25519Identity, url: string, path: string, payload: unknown, timeoutMs: number): Promise<{ status: number; body: any; error?: string }> {
   const body = JSON.stringify(payload);
@@ -166,14 +167,14 @@ export function createStorageChecker(o: Deps & TransferLimits & {
       if (reachable.length === 0) return skip('no other member of its swarm to sample a message from');
       const cachedSampler = reachable.find((m) => samples.has(m.ed25519Key.toLowerCase()) && now() - samples.get(m.ed25519Key.toLowerCase())!.at < o.sampleTtlMs);
       const sampler = cachedSampler ?? reachable[Math.floor(Math.random() * reachable.length)]!;
-      if (!cachedSampler && !afford(STORAGE_CHECK_MAX_REQUESTS)) return skip('no request budget left this minute');
+      if (!cachedSampler && !afford(STORAGE_CHECK_MAX_REQUESTS)) return { ...skip('no request budget left this minute'), outOfBudget: true };
       const s = await sampleFrom(sampler, swarm);
       requests += s.requests;
       if (!s.message) return skip(s.why ?? 'no sample', requests);
       message = s.message;
     }
     if (!message) return skip('its swarm holds no message old enough to test with', requests);
-    if (!afford(1)) return skip('no request budget left this minute', requests);
+    if (!afford(1)) return { ...skip('no request budget left this minute', requests), outOfBudget: true };
 
     const nonce = new Uint8Array(randomBytes(32));
     const answer = await post(o.identity, target.url, PROVE_PATH, { account: message.account, hash: message.hash, nonce: `0x${bytesToHex(nonce)}` }, o.timeoutMs);

@@ -21,7 +21,8 @@ import type { StorageChecker } from '../storage/storage-check.ts';
 
 export const LEDGER_ROOT_PATH = '/ledger/root';
 
-export type CheckOutcome = { ok: boolean; checks: Record<CheckName, CheckResult>; reason: string | null; requests: number };
+/** `untested`: a check could not be afforded within the request budget: no report is made of it. */
+export type CheckOutcome = { ok: boolean; checks: Record<CheckName, CheckResult>; reason: string | null; requests: number; untested?: true };
 
 export type Target = {
   nodeId: bigint;
@@ -100,6 +101,7 @@ export async function testTarget(
           // The loop records this target's requests once it is done: count those made so far.
           const storage = await ctx.storage.check(target, (n) => ctx.storage!.afford(requests + n));
           requests += storage.requests;
+          if (storage.outOfBudget) return { ok: false, checks, reason: 'untested: out of request budget', requests, untested: true };
           checks.storage = storage.result;
           if (storage.result === 'fail' && storage.reason) reasons.push(storage.reason);
         }
