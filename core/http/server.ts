@@ -12,7 +12,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError, badRequest, methodNotAllowed, notFound, payloadTooLarge, tooManyRequests, unsupportedMediaType } from './errors.ts';
-import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { NODE_HEADER, verifyRequest } from './node-auth.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -38,8 +38,18 @@ export const reply = (status: number, body: unknown, headers?: Record<string, st
 export const textReply = (status: number, text: string, contentType: string): Reply => ({ [REPLY]: true, status, body: undefined, text, headers: { 'content-type': contentType } });
 
 export type Handler = (request: JsonRequest) => unknown | Promise<unknown>;
-/** `bodyLimit` overrides the server's for this route (e.g. the storage RPC's batches of messages). */
-export type RouteOptions = { bodyLimit?: number };
+/**
+ * Per-route overrides of the server's limits: `bodyLimit` (e.g. the storage RPC's batches of
+ * messages) and `rateLimit`, buckets of this route's own (per IP, for all strangers together,
+ * per registered peer; each one not given is the server's), so a busy route such as message
+ * storage neither starves the others nor is starved by them.
+ */
+export type RouteOptions = {
+  bodyLimit?: number;
+  rateLimit?: { perIp?: RateLimitOptions; total?: RateLimitOptions; perPeer?: RateLimitOptions };
+  /** Read the body as JSON whatever its content-type (a protocol whose clients do not send one, e.g. the storage RPC). */
+  anyContentType?: boolean;
+};
 export type Route = { method: Method; path: string; handler: Handler } & RouteOptions;
 export const route = (method: Method, path: string, handler: Handler, options: RouteOptions = {}): Route => ({ method, path, handler, ...options });
 
@@ -66,12 +76,21 @@ export type JsonServer = {
   close: (graceMs?: number) => Promise<void>;
 };
 
-type Compiled = { method: Method; path: string; parts: string[]; handler: Handler; bodyLimit?: number };
+type Limiters = { ip: RateLimiter | undefined; total: RateLimiter | undefined; peer: RateLimiter | undefined };
+type Compiled = { method: Method; path: string; parts: string[]; handler: Handler; bodyLimit?: number; anyContentType?: boolean; limiters?: Limiters };
 
-function compile(routes: readonly Route[]): Compiled[] {
+function compile(routes: readonly Route[], defaults: Limiters): Compiled[] {
   return routes.map((r) => {
     if (!r.path.startsWith('/')) throw new Error(`route path must start with /: ${r.path}`);
-    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler, bodyLimit: r.bodyLimit };
+    const own = r.rateLimit;
+    const limiters = own
+      ? {
+          ip: own.perIp ? createRateLimiter(own.perIp) : defaults.ip,
+          total: own.total ? createRateLimiter(own.total) : defaults.total,
+          peer: own.perPeer ? createRateLimiter(own.perPeer) : defaults.peer,
+        }
+      : undefined;
+    return { method: r.method, path: r.path, parts: r.path.split('/').slice(1), handler: r.handler, bodyLimit: r.bodyLimit, anyContentType: r.anyContentType, ...(limiters ? { limiters } : {}) };
   });
 }
 
@@ -123,18 +142,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createJsonServer(options: JsonServerOptions): JsonServer {
-  const routes = compile(options.routes);
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const log = options.log ?? (() => {});
   const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? { capacity: 60, refillPerSecond: 20 });
   const anonymousTotal = options.anonymousTotal ? createRateLimiter(options.anonymousTotal) : undefined;
   const peerAuth = options.peerAuth;
   const peerLimiter = peerAuth ? createRateLimiter(peerAuth.rateLimit) : undefined;
+  const defaults: Limiters = { ip: limiter, total: anonymousTotal, peer: peerLimiter };
+  const routes = compile(options.routes, defaults);
   const authFailures = createRateLimiter({ capacity: 10, refillPerSecond: 1 });
   let inFlight = 0;
 
-  const takeAnonymous = (ip: string) => {
-    for (const [l, key] of [[limiter, ip], [anonymousTotal, '*']] as const) {
+  const takeAnonymous = (ip: string, limiters: Limiters) => {
+    for (const [l, key] of [[limiters.ip, ip], [limiters.total, '*']] as const) {
       const taken = l?.take(key);
       if (taken && !taken.ok) throw tooManyRequests(taken.retryAfterSec);
     }
@@ -144,19 +164,22 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
     const ip = req.socket.remoteAddress ?? 'unknown';
     // A request claiming a node identity is charged once its signature is checked (below).
     const claimsNode = peerAuth !== undefined && req.headers[NODE_HEADER] !== undefined;
-    if (claimsNode) {
-      if (!authFailures.peek(ip)) throw new HttpError(429, 'rate_limited', 'too many requests with bad node signatures from this address; retry later', { 'retry-after': '10' });
-    } else takeAnonymous(ip);
-    let url: URL;
+    let url: URL | undefined;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
-      throw badRequest('the request URL is malformed');
+      // refused below, after the rate limit
     }
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    const candidates = routes.map((r) => ({ r, params: match(r.parts, path) })).filter((c) => c.params);
-    if (candidates.length === 0) throw notFound(`no route ${path}`);
+    const path = url ? (url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname) : '';
+    const candidates = url ? routes.map((r) => ({ r, params: match(r.parts, path) })).filter((c) => c.params) : [];
     const hit = candidates.find((c) => c.r.method === req.method);
+    // The matched route's buckets (its own, or the server's): a refusal below is charged too.
+    const limiters = hit?.r.limiters ?? defaults;
+    if (claimsNode) {
+      if (!authFailures.peek(ip)) throw new HttpError(429, 'rate_limited', 'too many requests with bad node signatures from this address; retry later', { 'retry-after': '10' });
+    } else takeAnonymous(ip, limiters);
+    if (!url) throw badRequest('the request URL is malformed');
+    if (candidates.length === 0) throw notFound(`no route ${path}`);
     if (!hit) throw methodNotAllowed(req.method ?? '?', [...new Set(candidates.map((c) => c.r.method))]);
     routeOf.set(req, hit.r.path);
 
@@ -170,14 +193,14 @@ export function createJsonServer(options: JsonServerOptions): JsonServer {
         throw new HttpError(401, 'bad_node_signature', auth.reason);
       }
       if (peerAuth!.isPeer(auth.node)) {
-        const taken = peerLimiter!.take(auth.node);
+        const taken = limiters.peer!.take(auth.node);
         if (!taken.ok) throw tooManyRequests(taken.retryAfterSec);
         peer = auth.node;
-      } else takeAnonymous(ip); // signed, but not a registered node: a stranger like any other
+      } else takeAnonymous(ip, limiters); // signed, but not a registered node: a stranger like any other
     }
     if (raw.length > 0) {
       const type = req.headers['content-type'] ?? '';
-      if (!/^application\/json\b/i.test(type)) throw unsupportedMediaType(type);
+      if (!hit.r.anyContentType && !/^application\/json\b/i.test(type)) throw unsupportedMediaType(type);
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch (error) {

@@ -140,6 +140,34 @@ describe('rate limiting and validators', () => {
     }
   });
 
+  it('a route with its own limits: its own buckets and body limit, the others untouched', async () => {
+    const t = 0;
+    const api = createJsonServer({
+      routes: [
+        route('GET', '/x', () => ({ ok: true })),
+        route('POST', '/busy', () => ({ ok: true }), { bodyLimit: 200_000, rateLimit: { perIp: { capacity: 5, refillPerSecond: 1, now: () => t } } }),
+      ],
+      rateLimit: { capacity: 2, refillPerSecond: 1, now: () => t },
+      bodyLimit: 1000,
+    });
+    const { url } = await api.listen(0);
+    const busy = (body = '{}') => fetch(`${url}/busy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status);
+    try {
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push(await busy());
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429], 'the route has 5 tokens, not the server\'s 2');
+      assert.deepEqual([(await fetch(`${url}/x`)).status, (await fetch(`${url}/x`)).status, (await fetch(`${url}/x`)).status], [200, 200, 429], 'the other routes keep theirs');
+      const api2 = createJsonServer({ routes: [route('POST', '/busy', () => ({ ok: true }), { bodyLimit: 200_000 }), route('POST', '/small', () => ({ ok: true }))], rateLimit: false, bodyLimit: 1000 });
+      const { url: url2 } = await api2.listen(0);
+      const big = JSON.stringify({ data: 'a'.repeat(100_000) });
+      const postTo = (path: string) => fetch(`${url2}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }).then((r) => r.status);
+      assert.deepEqual([await postTo('/busy'), await postTo('/small')], [200, 413]);
+      await api2.close();
+    } finally {
+      await api.close();
+    }
+  });
+
   it('token buckets are per key and bounded in memory', () => {
     let t = 0;
     const limiter = createRateLimiter({ capacity: 2, refillPerSecond: 1, maxKeys: 3, now: () => t });

@@ -31,6 +31,12 @@ export type DaemonConfig = {
   extraBlsKeys: string[];
   /** Lifetime of the Session Pro proofs this node signs (ms; whole seconds used). */
   proProofTtlMs: number;
+  /** Message bytes this node stores at most (--storage-max-mb). */
+  storageMaxBytes: number;
+  /** Message bytes one account may store on this node (--storage-account-max-mb). */
+  storageAccountMaxBytes: number;
+  /** SQLite's synchronous mode for the message database (--storage-sync). */
+  storageSync: 'NORMAL' | 'FULL';
 };
 
 export type ResolvedDaemonConfig = Required<Omit<DaemonConfig, 'publicPort'>> & { publicPort?: number; deployments: Deployments };
@@ -74,6 +80,15 @@ Options:
   --extra-bls-key FILE   also sign with this BLS key file (repeatable; hosts several identities)
   --pro-proof-ttl T      lifetime of the signed Session Pro proofs served at
                          GET /pro/:accountId/proof, 1m..24h (default: 1h)
+  --storage-max-mb N     message storage limit of this node in MB (data + hashes; the
+                         database file adds SQLite's overhead); a store beyond it is
+                         refused with 507 (default: 3584, the anchor's 3.5 GB)
+  --storage-account-max-mb N
+                         the same limit for one account's messages (default: 100)
+  --storage-sync MODE    normal: a stored message survives the process being killed at
+                         any moment (kill -9, crash), not a power loss of this machine (its
+                         swarm still holds it); full: fsync every commit, survives power
+                         loss too, at one fsync per write (default: normal)
   --help                 show this text
 
 Commands:
@@ -84,7 +99,7 @@ Commands:
                          (creates the keys if missing)
 `;
 
-const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--extra-bls-key', '--pro-proof-ttl'] as const;
+const VALUE_OPTIONS = ['--rpc-url', '--deployments', '--data-dir', '--key-dir', '--http-host', '--http-port', '--confirmations', '--poll-interval', '--chunk-size', '--public-host', '--public-port', '--extra-bls-key', '--pro-proof-ttl', '--storage-max-mb', '--storage-account-max-mb', '--storage-sync'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 const REMOVED_OPTIONS = ['--peer-test-interval', '--peer-grace', '--deregister-after', '--deregister-min-failures', '--peer-fail-threshold'];
 
@@ -144,6 +159,23 @@ function proProofTtl(raw: string | undefined): number {
 }
 
 const DAY_MS = 86_400_000;
+const MB = 1024 * 1024;
+/** Storage limits by default: the anchor's 3.5 GB per node, and 100 MB per account. */
+export const DEFAULT_STORAGE_MAX_MB = 3584;
+export const DEFAULT_STORAGE_ACCOUNT_MAX_MB = 100;
+
+function storageSync(raw: string | undefined): 'NORMAL' | 'FULL' {
+  if (raw === undefined || raw === 'normal') return 'NORMAL';
+  if (raw === 'full') return 'FULL';
+  return fail(`--storage-sync must be normal or full, got "${raw}"`);
+}
+
+function storageLimits(node: string | undefined, account: string | undefined): { storageMaxBytes: number; storageAccountMaxBytes: number } {
+  const nodeMb = node === undefined ? DEFAULT_STORAGE_MAX_MB : integer('--storage-max-mb', node, 1, 1_048_576);
+  const accountMb = account === undefined ? Math.min(DEFAULT_STORAGE_ACCOUNT_MAX_MB, nodeMb) : integer('--storage-account-max-mb', account, 1, 1_048_576);
+  if (accountMb > nodeMb) fail(`--storage-account-max-mb ${accountMb} is larger than the node's --storage-max-mb ${nodeMb}`);
+  return { storageMaxBytes: nodeMb * MB, storageAccountMaxBytes: accountMb * MB };
+}
 
 /** The announced host: a bare DNS name or IP; a wildcard listen address is nobody's address. */
 function publicHost(raw: string | undefined, httpHost: string): string {
@@ -204,6 +236,8 @@ export function parseDaemonArgs(argv: readonly string[], cwd = process.cwd()): {
       chunkSize: chunk !== undefined ? integer('--chunk-size', chunk, 1, 10_000) : 1_000,
       extraBlsKeys: (values.get('--extra-bls-key') ?? []).map(path),
       proProofTtlMs: proProofTtl(one('--pro-proof-ttl')),
+      ...storageLimits(one('--storage-max-mb'), one('--storage-account-max-mb')),
+      storageSync: storageSync(one('--storage-sync')),
     },
   };
 }

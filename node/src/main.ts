@@ -50,6 +50,14 @@ import { createReplication, type StorageFault } from './storage/replication.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
+/** Misbehaviour for the storage-test fault tests only (node/src/storage/replication.ts). */
+function storageFault(value: string | undefined): { fault?: StorageFault } {
+  if (value === undefined || value === '') return {};
+  if (value !== 'drop-data' && value !== 'wrong-proof') throw new DaemonConfigError(`SESSION_NODE_TEST_STORAGE_FAULT must be drop-data or wrong-proof, got "${value}"`);
+  log(`storage: TEST FAULT ${value} is on: this node misbehaves on purpose`);
+  return { fault: value };
+}
+
 function prepareRegistrationCommand(argv: string[]): void {
   const get = (name: string) => {
     const i = argv.indexOf(name);
@@ -103,20 +111,15 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     log,
   });
   const rules = membership.rules;
-  // Message storage (node/src/storage): the chain's swarms, the database and RPC, and
-  // replication (forwarding, handoff, storage tests).
+  // Message storage (node/src/storage): the chain's swarms, this node's message database and
+  // RPC, and replication (forwarding, handoff, the storage test the testing loop runs).
   const swarmView = createSwarmView({ network, urlOf: membership.directory.urlOf, ownKey: ed.identity.nodeId, rules: storageRules(config.deployments) });
-  const fault = process.env.SESSION_NODE_TEST_STORAGE_FAULT as StorageFault | undefined;
-  let replication: ReturnType<typeof createReplication> | undefined;
-  const storage = createStorage({
-    dataDir: config.dataDir,
-    identity: ed.identity,
-    swarmView,
-    forward: (method, params) => replication!.forward(method, params),
-    limits: { maxBytes: 3584 * 1024 * 1024, maxAccountBytes: 100 * 1024 * 1024 },
-    log,
+  const storage = createStorage({ dataDir: config.dataDir, identity: ed.identity, swarmView, limits: { maxBytes: config.storageMaxBytes, maxAccountBytes: config.storageAccountMaxBytes }, synchronous: config.storageSync, log });
+  const replication = createReplication({
+    db: storage.db, swarmView, identity: ed.identity, urlOf: membership.directory.urlOf, testPeriodSec: rules.testPeriodSec, log,
+    ...storageFault(process.env.SESSION_NODE_TEST_STORAGE_FAULT),
   });
-  replication = createReplication({ db: storage.db, swarmView, identity: ed.identity, urlOf: membership.directory.urlOf, testPeriodSec: membership.rules.testPeriodSec, fault, log });
+  storage.context.forward = replication.forward;
   const testing = createTesting({
     network,
     chainId,
@@ -207,9 +210,9 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     observe: metrics.observe,
     routes: [
       metrics.route,
-      ...membership.routes,
       ...storage.routes,
       ...replication.routes,
+      ...membership.routes,
       ...signingRoutes({ chainId, contracts, network, identities, ed25519: ed.identity.nodeId, chainNow, ladder: testing.ladder, minCheckpointInterval, refuseCheckpoints: process.env.SESSION_NODE_TEST_REFUSE_CHECKPOINTS === '1' }),
       peerTestRoute({ identity: ed.identity, chainId, ledgerRoot: () => `${network.view().height}:${network.checkpointAt(network.view().height).root}` }),
       ...testingRoutes({ ...testing, testPeriodSec: rules.testPeriodSec, chainNow, receive: reportGossip.receive }),
@@ -274,6 +277,7 @@ async function run(config: ResolvedDaemonConfig, runnerArgs?: RunnerArgs): Promi
     membership.stop();
     await tracker.stop();
     await api.close(2_000);
+    // Last: no request is still writing. (A kill -9 loses nothing either: every write was committed.)
     storage.close();
     process.exit(0);
   };

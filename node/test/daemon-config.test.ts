@@ -36,10 +36,20 @@ describe('daemon config', () => {
       chunkSize: 1000,
       extraBlsKeys: [],
       proProofTtlMs: 3_600_000,
+      storageMaxBytes: 3584 * 1024 * 1024,
+      storageAccountMaxBytes: 100 * 1024 * 1024,
+      storageSync: 'NORMAL',
     });
     assert.equal(parse('--pro-proof-ttl', '10m').proProofTtlMs, 600_000);
     assert.match(refusal([...base, '--pro-proof-ttl', '30s'])!, /--pro-proof-ttl must be between 1m and 24h/);
     assert.match(refusal([...base, '--pro-proof-ttl', '2d'])!, /--pro-proof-ttl/);
+    const storage = parse('--storage-max-mb', '200', '--storage-account-max-mb', '5');
+    assert.deepEqual([storage.storageMaxBytes, storage.storageAccountMaxBytes], [200 * 1024 * 1024, 5 * 1024 * 1024]);
+    assert.equal(parse('--storage-max-mb', '50').storageAccountMaxBytes, 50 * 1024 * 1024, 'the account default never exceeds the node limit');
+    assert.match(refusal([...base, '--storage-max-mb', '10', '--storage-account-max-mb', '20'])!, /--storage-account-max-mb 20 is larger than the node's --storage-max-mb 10/);
+    assert.match(refusal([...base, '--storage-max-mb', '0'])!, /--storage-max-mb/);
+    assert.equal(parse('--storage-sync', 'full').storageSync, 'FULL');
+    assert.match(refusal([...base, '--storage-sync', 'off'])!, /--storage-sync must be normal or full, got "off"/);
     const peers = parse('--extra-bls-key', 'a.key', '--extra-bls-key', '/k/b.key');
     assert.deepEqual(peers.extraBlsKeys, ['/srv/node/a.key', '/k/b.key']);
     const full = parse('--rpc-url', 'https://a.example/rpc,https://b.example', '--rpc-url=http://127.0.0.1:8545', '--key-dir', '/keys', '--confirmations', '12', '--poll-interval', '15s', '--chunk-size', '500', '--http-host', '0.0.0.0');

@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { StorageRpcError } from '../../sdk/src/storage/types.ts';
-import { openMessageDb, type MessageDbOptions } from '../src/storage/db.ts';
+import Database from 'better-sqlite3';
+import { openMessageDb, PAGE_SQL, type MessageDbOptions } from '../src/storage/db.ts';
 import type { StoredMessage } from '../src/storage/types.ts';
+import { startExpirySweep, SWEEP_CHUNK } from '../src/storage/sweep.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'storage-db-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,6 +47,18 @@ describe('message db', () => {
     assert.deepEqual(Buffer.from(got[0]!.data), Buffer.from(m.data));
     assert.deepEqual({ ...got[0]!, data: undefined }, { ...m, expiry: m.expiry + 1000, data: undefined });
     assert.deepEqual(db.stats(), { messages: 1, accounts: 1, bytes: 100 + m.hash.length });
+    db.close();
+  });
+
+  it('keeps only the latest message in a public outbox namespace (-21), as the anchor', () => {
+    const db = open();
+    const [first, second] = [msg({ namespace: -21 }), msg({ namespace: -21 })];
+    const other = msg({ namespace: -20 });
+    for (const m of [first!, other, second!]) db.store(m);
+    assert.deepEqual(hashes(db.retrieve(A, -21).messages), [second!.hash]);
+    assert.deepEqual(hashes(db.retrieve(A, -20).messages), [other.hash], 'other namespaces keep all');
+    assert.deepEqual(db.store(second!), { stored: false }, 'storing the same one again keeps it');
+    assert.deepEqual(hashes(db.retrieve(A, -21).messages), [second!.hash]);
     db.close();
   });
 
@@ -127,6 +142,27 @@ describe('message db', () => {
     db.close();
   });
 
+  it('the sweep timer reclaims a mass expiry in chunks, yielding between them', async () => {
+    let clock = T0;
+    const db = open({ now: () => clock, maxBytes: 1e9, maxAccountBytes: 1e9 });
+    const n = SWEEP_CHUNK * 2 + 10;
+    for (let i = 0; i < n; i++) db.store(msg({ account: i % 2 ? A : B, data: randomBytes(8), expiry: T0 + 1000 }));
+    db.store(msg({ expiry: T0 + 60_000 }));
+    const chunks: number[] = [];
+    const counted = { ...db, sweepExpired: (nowMs: number, limit?: number) => { const k = db.sweepExpired(nowMs, limit); chunks.push(k); return k; } };
+    const sweep = startExpirySweep(counted, { now: () => clock, intervalMs: 3_600_000 });
+    clock = T0 + 2000;
+    let other = 0;
+    setImmediate(() => other++); // another task, queued before the sweep's second chunk
+    const swept = await sweep.sweepNow();
+    sweep.stop();
+    assert.equal(swept, n);
+    assert.deepEqual(chunks, [SWEEP_CHUNK, SWEEP_CHUNK, 10]);
+    assert.equal(other, 1, 'other work ran between the chunks');
+    assert.equal(db.stats().messages, 1);
+    db.close();
+  });
+
   it('lists accounts a page at a time and every message of an account', () => {
     const db = open();
     const accounts = Array.from({ length: 7 }, (_, i) => '05' + i.toString(16).padStart(2, '0').repeat(32));
@@ -155,6 +191,56 @@ describe('message db', () => {
     db.deleteAll(A, 'all');
     assert.deepEqual(db.store(big(A)), { stored: true });
     db.close();
+  });
+
+  it('paging with any limits returns exactly the live messages of the namespace, in storage order (property)', () => {
+    const db = open({ maxAccountBytes: 1e9, maxBytes: 1e9 });
+    let round = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ns: fc.constantFrom(-2, 0, 1, 2, 3), del: fc.boolean() }) /* not -1: an outbox keeps only its latest */, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (ops, limit) => {
+          const account = '05' + (round++).toString(16).padStart(64, '0');
+          const kept: StoredMessage[] = [];
+          for (const op of ops) {
+            const m = msg({ account, namespace: op.ns, data: randomBytes(10) });
+            db.store(m);
+            if (op.del) db.delete(account, [m.hash]);
+            else kept.push(m);
+          }
+          for (const ns of [-2, 0, 1, 2, 3]) {
+            const seen: string[] = [];
+            let last: string | undefined;
+            for (let page = db.retrieve(account, ns, { limit }); ; page = db.retrieve(account, ns, { limit, lastHash: last })) {
+              seen.push(...hashes(page.messages));
+              last = page.messages.at(-1)?.hash;
+              if (!page.more) break;
+            }
+            assert.deepEqual(seen, hashes(kept.filter((m) => m.namespace === ns)));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    db.close();
+  });
+
+  it('a page reads through the (owner, namespace) index in id order: no table scan, no sort', () => {
+    const path = join(dir, 'plan', 'storage.db');
+    openMessageDb({ path, maxBytes: 1e7, maxAccountBytes: 1e6 }).close();
+    const raw = new Database(path, { readonly: true });
+    const plan = raw.prepare(`EXPLAIN QUERY PLAN ${PAGE_SQL}`).all(1, 0, 0, 0, 10).map((r) => (r as { detail: string }).detail).join(' | ');
+    raw.close();
+    assert.match(plan, /SEARCH messages USING INDEX messages_owner \(owner=\? AND namespace=\? AND rowid>\?\)/, plan);
+    assert.doesNotMatch(plan, /SCAN|TEMP B-TREE/, plan);
+  });
+
+  it('opens with synchronous FULL (fsync per commit) too, and refuses any other mode', () => {
+    const db = open({ synchronous: 'FULL' });
+    assert.deepEqual(db.store(msg()), { stored: true });
+    db.close();
+    assert.throws(() => open({ synchronous: 'OFF' as 'FULL' }), /synchronous must be NORMAL or FULL/);
   });
 
   it('keeps its data across close and reopen', () => {

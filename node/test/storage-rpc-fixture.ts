@@ -1,23 +1,22 @@
 /**
  * Two real storage nodes in this process for the storage RPC tests (storage-rpc*.test.ts):
  * each with its own SQLite database under a temp dir and its own HTTP server, in one swarm,
- * with a test clock both share. Node A forwards client writes to B over HTTP exactly as a
- * member does (node-signed, FORWARDED_HEADER); accounts in `foreign` belong to another swarm.
+ * with a test clock both share. Node A forwards client writes to B with the real forwarder
+ * (replicate.ts: node-signed, FORWARDED_HEADER); accounts in `foreign` belong to another swarm.
  * The SwarmView is a trivial one written here (the real one is swarm-view.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Hex } from 'viem';
 import { createJsonServer, type JsonServer } from '../../core/http/server.ts';
-import { signRequest } from '../../core/http/node-auth.ts';
 import { generateEd25519Identity, type Ed25519Identity } from '../../core/keys/ed25519.ts';
 import { sessionKeysFromSeed, type SessionKeys } from '../../sdk/src/storage/account.ts';
 import { toBase64 } from '../../sdk/src/storage/encoding.ts';
 import { requestText, signText } from '../../sdk/src/storage/signatures.ts';
 import { createStorage, type Storage } from '../src/storage/index.ts';
 import { STORAGE_RPC_PATH } from '../src/storage/rpc.ts';
-import { FORWARDED_HEADER, type Forwarder, type ReachableMember, type SwarmView } from '../src/storage/types.ts';
+import { createForwarder } from '../src/storage/replicate.ts';
+import type { Forwarder, ReachableMember, SwarmView } from '../src/storage/types.ts';
 
 export type Answer = { status: number; body: any; text: string };
 
@@ -34,27 +33,17 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: res.status, body: parsed, text: answer };
 }
 
-/** A forwarder that POSTs the request to every other member, node-signed, as replicate.ts does. */
-export function httpForwarder(self: Ed25519Identity, members: () => readonly ReachableMember[]): Forwarder & { calls: number } {
+/** The real forwarder (replicate.ts), counting its calls. */
+export function countingForwarder(forward: Forwarder): Forwarder & { calls: number } {
   const f = async (method: string, params: Record<string, unknown>) => {
     f.calls++;
-    const out = new Map<Hex, { result?: unknown; error?: { status: number; reason: string } }>();
-    await Promise.all(
-      members()
-        .filter((m) => m.ed25519Key !== self.nodeId && m.url)
-        .map(async (m) => {
-          const body = JSON.stringify({ method, params });
-          const answer = await post(m.url!, body, { ...signRequest(self, 'POST', STORAGE_RPC_PATH, body), [FORWARDED_HEADER]: '1' });
-          out.set(m.ed25519Key, answer.status === 200 ? { result: answer.body } : { error: { status: answer.status, reason: answer.text } });
-        }),
-    );
-    return out;
+    return forward(method, params);
   };
   f.calls = 0;
   return f;
 }
 
-export type TestNode = { identity: Ed25519Identity; storage: Storage; server: JsonServer; url: string; forwarder?: ReturnType<typeof httpForwarder> };
+export type TestNode = { identity: Ed25519Identity; storage: Storage; server: JsonServer; url: string; forwarder?: ReturnType<typeof countingForwarder> };
 
 export type Fixture = {
   a: TestNode;
@@ -83,11 +72,12 @@ export async function startFixture(options: { maxBytes?: number; maxAccountBytes
   });
   const registered = new Set([ia.nodeId, ib.nodeId, outsider.nodeId, far.nodeId].map((k) => k.toLowerCase()));
   const start = async (identity: Ed25519Identity, name: string, forward: boolean): Promise<TestNode> => {
-    const forwarder = forward ? httpForwarder(identity, () => members) : undefined;
+    const view = swarmView(identity);
+    const forwarder = forward ? countingForwarder(createForwarder({ swarmView: view, identity, timeoutMs: 2_000 })) : undefined;
     const storage = createStorage({
       dataDir: join(dir, name),
       identity,
-      swarmView: swarmView(identity),
+      swarmView: view,
       ...(forwarder ? { forward: forwarder } : {}),
       limits: { maxBytes: options.maxBytes ?? 50 * 1024 * 1024, maxAccountBytes: options.maxAccountBytes ?? 10 * 1024 * 1024 },
       log: () => {},

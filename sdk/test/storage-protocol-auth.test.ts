@@ -1,6 +1,7 @@
 /** Signatures and authorization: each method's signed text, the round trip, and every refusal code. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { ed25519AccountFromSeed, sessionKeysFromSeed } from '../src/storage/account.ts';
 import { parseRequest, type StorageRequest } from '../src/storage/methods.ts';
 import { buildParams } from '../src/storage/request-builder.ts';
@@ -145,5 +146,33 @@ describe('storage authorization round trip', () => {
   it('refuses delete_before in the future and expire in the past (401, as the anchor does)', () => {
     refused(() => authorize(parse('delete_before', buildParams.delete_before(alice, { before: NOW + 61_000 }))), 401, /delete_before timestamp too far in the future/);
     refused(() => authorize(parse('expire', buildParams.expire(alice, { messages: [HASH], expiry: NOW - 61_000 }))), 401, /expire: timestamp should be >= current time/);
+  });
+
+  it('property: any signed request verifies, and changing any signed value breaks it', () => {
+    const hashArb = fc.stringMatching(/^[A-Za-z0-9+/]{43}$/);
+    const nsArb = fc.integer({ min: -32768, max: 32767 });
+    const scopeArb = fc.oneof(nsArb, fc.constant('all' as const));
+    const offArb = fc.integer({ min: -59_000, max: 59_000 });
+    const caseArb = fc.oneof(
+      fc.record({ m: fc.constant('retrieve'), ns: nsArb, off: offArb }).map((c) => ({ method: 'retrieve', params: buildParams.retrieve(alice, { timestamp: NOW + c.off, namespace: c.ns }), tamper: { namespace: c.ns === 7 ? 8 : 7 } })),
+      fc.record({ scope: scopeArb, off: offArb }).map((c) => ({ method: 'delete_all', params: buildParams.delete_all(alice, { timestamp: NOW + c.off, namespace: c.scope }), tamper: { timestamp: NOW + c.off + 1 } })),
+      fc.record({ scope: scopeArb, off: offArb }).map((c) => ({ method: 'delete_before', params: buildParams.delete_before(alice, { before: NOW + c.off, namespace: c.scope }), tamper: { namespace: c.scope === 'all' ? 0 : 'all' } })),
+      fc.record({ scope: scopeArb, off: fc.nat(1e9) }).map((c) => ({ method: 'expire_all', params: buildParams.expire_all(alice, { expiry: NOW + c.off, namespace: c.scope }), tamper: { expiry: NOW + c.off + 1 } })),
+      fc.record({ hs: fc.array(hashArb, { minLength: 1, maxLength: 5 }) }).map((c) => ({ method: 'delete', params: buildParams.delete(alice, { messages: c.hs }), tamper: { messages: [...c.hs, HASH] } })),
+      fc.record({ hs: fc.array(hashArb, { minLength: 1, maxLength: 5 }), mode: fc.constantFrom(undefined, 'shorten' as const, 'extend' as const), off: fc.nat(1e9) }).map((c) => ({
+        method: 'expire', params: buildParams.expire(alice, { messages: c.hs, expiry: NOW + c.off, mode: c.mode }), tamper: c.mode ? { [c.mode]: false } : { shorten: true },
+      })),
+      fc.record({ hs: fc.array(hashArb, { minLength: 1, maxLength: 5 }), off: offArb }).map((c) => ({ method: 'get_expiries', params: buildParams.get_expiries(alice, { messages: c.hs, timestamp: NOW + c.off }), tamper: { messages: c.hs.slice(0, -1).concat(HASH2) } })),
+      fc.record({ ns: nsArb.filter((n) => n % 10 !== 0), off: offArb }).map((c) => ({
+        method: 'store', params: buildParams.store({ to: alice.sessionId, data: new Uint8Array([1, 2]), timestamp: NOW, sigTimestamp: NOW + c.off, ttl: 60_000, namespace: c.ns, signer: alice }), tamper: { sig_timestamp: NOW + c.off + 1 },
+      })),
+    );
+    fc.assert(
+      fc.property(caseArb, ({ method, params, tamper }) => {
+        authorize(parse(method, params));
+        refused(() => authorize(parse(method, { ...params, ...tamper })), 401, /signature verification failed/);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -78,10 +78,15 @@ CREATE TRIGGER IF NOT EXISTS messages_uncounted AFTER DELETE ON messages BEGIN
 END;
 `;
 
+/** One page of a namespace (exported so a test can check its query plan uses the owner index). */
+export const PAGE_SQL = 'SELECT namespace, hash, timestamp, expiry, data, id FROM messages WHERE owner = ? AND namespace = ? AND id > ? AND expiry > ? ORDER BY id LIMIT ?';
+
 type Affected = { namespace: number; hash: string };
 type Row = { account: string; namespace: number; hash: string; timestamp: number; expiry: number; data: Buffer; id: number };
 
 const toMessage = (r: Row): StoredMessage => ({ account: r.account, namespace: r.namespace, hash: r.hash, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), timestamp: r.timestamp, expiry: r.expiry });
+/** The anchor's public outbox namespaces: negative, with -n % 20 == 1. */
+export const isPublicOutbox = (namespace: number) => namespace < 0 && -namespace % 20 === 1;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 /** SQLite's default limit on host parameters is 32766; hash lists are chunked well below it. */
 const CHUNK = 500;
@@ -93,13 +98,17 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
+  const synchronous = options.synchronous ?? 'NORMAL';
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error(`synchronous must be NORMAL or FULL, got ${String(synchronous)}`);
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   const now = options.now ?? Date.now;
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 15000');
+  // 32 MB of page cache (default 2 MB): the index pages of a million messages stay in it.
+  db.pragma('cache_size = -32768');
   db.exec(SCHEMA);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   // A hard stop below the disk: counted bytes plus generous room for SQLite's own pages.
@@ -113,9 +122,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     extend: db.prepare<[number, number]>('UPDATE messages SET expiry = ? WHERE id = ?'),
     insert: db.prepare<[number, number, string, number, number, Buffer]>('INSERT INTO messages (owner, namespace, hash, timestamp, expiry, data) VALUES (?, ?, ?, ?, ?, ?)'),
     idInNamespace: db.prepare<[number, number, string], { id: number }>('SELECT id FROM messages WHERE owner = ? AND namespace = ? AND hash = ?'),
-    page: db.prepare<[number, number, number, number, number], Omit<Row, 'account'>>(
-      'SELECT namespace, hash, timestamp, expiry, data, id FROM messages WHERE owner = ? AND namespace = ? AND id > ? AND expiry > ? ORDER BY id LIMIT ?',
-    ),
+    page: db.prepare<[number, number, number, number, number], Omit<Row, 'account'>>(PAGE_SQL),
     deleteNs: db.prepare<[string, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? RETURNING namespace, hash'),
     deleteAllNs: db.prepare<[string], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) RETURNING namespace, hash'),
     deleteBeforeNs: db.prepare<[string, number, number], Affected>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND timestamp <= ? RETURNING namespace, hash'),
@@ -129,7 +136,8 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     messagesOf: db.prepare<[string, number], Row>(
       'SELECT o.account, m.namespace, m.hash, m.timestamp, m.expiry, m.data, m.id FROM messages m JOIN owners o ON o.id = m.owner WHERE o.account = ? AND m.expiry > ? ORDER BY m.id',
     ),
-    sweep: db.prepare<[number]>('DELETE FROM messages WHERE expiry <= ?'),
+    sweep: db.prepare<[number, number]>('DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE expiry <= ? LIMIT ?)'),
+    clearOutbox: db.prepare<[string, number, string]>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND hash != ?'),
     stats: db.prepare<[], { messages: number; bytes: number; accounts: number }>('SELECT messages, bytes, (SELECT COUNT(*) FROM owners) AS accounts FROM totals WHERE id = 1'),
     pages: db.prepare<[], { n: number }>('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS n'),
   };
@@ -162,6 +170,8 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
   };
 
   const store = db.transaction((m: StoredMessage): { stored: boolean } => {
+    // A public outbox (-21, -41, …: anyone reads it) holds only the owner's latest message, as at the anchor.
+    if (isPublicOutbox(m.namespace)) st.clearOutbox.run(m.account, m.namespace, m.hash);
     const existing = st.byHash.get(m.hash);
     if (existing) {
       if (existing.expiry < m.expiry) st.extend.run(m.expiry, existing.id);
@@ -253,7 +263,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     },
     accounts: (o = {}) => st.accounts.all(o.after ?? '', now(), Math.max(1, o.limit ?? 1000)).map((r) => r.account),
     messagesOf: (account) => st.messagesOf.all(account, now()).map(toMessage),
-    sweepExpired: (nowMs) => st.sweep.run(nowMs).changes,
+    sweepExpired: (nowMs, limit = Number.MAX_SAFE_INTEGER) => st.sweep.run(nowMs, limit).changes,
     stats: () => {
       const s = st.stats.get()!;
       return { messages: s.messages, accounts: s.accounts, bytes: s.bytes };

@@ -20,10 +20,6 @@ export type StorageLimits = {
   maxAccountBytes: number;
 };
 
-/** Defaults of --storage-max-mb and --storage-account-max-mb: the anchor's 3.5 GB, and 100 MB per account. */
-export const DEFAULT_STORAGE_MAX_MB = 3584;
-export const DEFAULT_STORAGE_ACCOUNT_MAX_MB = 100;
-
 /**
  * The storage route's body limit: a full batch of the largest stores (base64 data plus the
  * fields around each) with room to spare. Other routes keep the server's smaller limit.
@@ -46,15 +42,17 @@ export function createStorage(options: {
   swarmView: SwarmView;
   forward?: Forwarder;
   limits: StorageLimits;
+  /** SQLite synchronous mode (db.ts explains the choice; default NORMAL). */
+  synchronous?: 'NORMAL' | 'FULL';
   log: (line: string) => void;
   now?: () => number;
   sweepIntervalMs?: number;
 }): Storage {
   const now = options.now ?? Date.now;
-  const db = openMessageDb({ path: join(options.dataDir, 'storage', 'storage.db'), maxBytes: options.limits.maxBytes, maxAccountBytes: options.limits.maxAccountBytes, now });
+  const db = openMessageDb({ path: join(options.dataDir, 'storage', 'storage.db'), maxBytes: options.limits.maxBytes, maxAccountBytes: options.limits.maxAccountBytes, now, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   const context: StorageContext = { db, swarmView: options.swarmView, identity: options.identity, now, log: options.log, ...(options.forward ? { forward: options.forward } : {}) };
   const sweep = startExpirySweep(db, { now, log: options.log, ...(options.sweepIntervalMs ? { intervalMs: options.sweepIntervalMs } : {}) });
-  sweep.sweepNow();
+  void sweep.sweepNow();
   return {
     routes: storageRpcRoutes(context, { bodyLimit: STORAGE_BODY_LIMIT }),
     db,

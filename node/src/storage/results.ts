@@ -5,7 +5,7 @@
  *     (get_swarm, and the body of a 421 to a node outside the account's swarm);
  *   - a recursive request's answer `{ swarm: { <ed25519 hex>: result }, t, hf }`, where a member
  *     without a result reads `{ failed: true, code?, reason?, timeout? }`, and the whole answer
- *     is 200 when at least one member succeeded, else 500;
+ *     is 200 when at least one member succeeded, else 500 (or the status every member gave, e.g. 507);
  *   - `t` (this node's clock, ms) and `hf` on every top-level answer.
  * A refusal is the anchor's status with a plain-text reason (RpcAnswer with a string body).
  */
@@ -116,6 +116,10 @@ export function peerEntry(outcome: { result?: unknown; error?: { status: number;
 export function swarmAnswer(own: Hex, mine: Record<string, unknown>, peers: Map<Hex, { result?: unknown; error?: { status: number; reason: string } }>, top: Record<string, unknown>, nowMs: number): RpcAnswer {
   const swarm: Record<string, unknown> = { [plain(own)]: mine };
   for (const [key, outcome] of peers) if (plain(key) !== plain(own)) swarm[plain(key)] = peerEntry(outcome);
-  const ok = Object.values(swarm).some((entry) => !(entry && typeof entry === 'object' && 'failed' in entry));
-  return { status: ok ? 200 : 500, body: { ...top, swarm, ...misc(nowMs) } };
+  const entries = Object.values(swarm) as { failed?: boolean; code?: number }[];
+  const ok = entries.some((entry) => !(entry && typeof entry === 'object' && 'failed' in entry));
+  // Every member failed: 500 as the anchor, or the one refusal they all gave (e.g. 507 full), which says more.
+  const codes = new Set(entries.map((e) => e.code));
+  const status = ok ? 200 : codes.size === 1 && [...codes][0] !== undefined ? [...codes][0]! : 500;
+  return { status, body: { ...top, swarm, ...misc(nowMs) } };
 }

@@ -60,7 +60,20 @@ function forwardedRefusal(ctx: StorageContext, request: JsonRequest): RpcAnswer 
 const send = (answer: RpcAnswer) =>
   typeof answer.body === 'string' ? textReply(answer.status, answer.body, 'text/plain; charset=utf-8') : reply(answer.status, answer.body);
 
-export function storageRpcRoutes(ctx: StorageContext, options: { bodyLimit: number }): Route[] {
+/**
+ * The storage route's own buckets (core/http/server.ts): message traffic is many small
+ * requests, far beyond the rest of the API's, and every client write reaches each member once
+ * more as a forwarded request; its own buckets keep it from starving the node's rounds and
+ * the rest of the API from starving it.
+ */
+export const STORAGE_RATE_LIMITS = {
+  // Above what one node can execute (a few thousand stores/s): the buckets bound a flood, not a busy client.
+  perIp: { capacity: 8_000, refillPerSecond: 4_000 },
+  total: { capacity: 8_000, refillPerSecond: 4_000 },
+  perPeer: { capacity: 8_000, refillPerSecond: 4_000 },
+};
+
+export function storageRpcRoutes(ctx: StorageContext, options: { bodyLimit: number; rateLimit?: typeof STORAGE_RATE_LIMITS }): Route[] {
   return [
     route(
       'POST',
@@ -73,7 +86,8 @@ export function storageRpcRoutes(ctx: StorageContext, options: { bodyLimit: numb
         }
         return send(await runRpc(ctx, request.body, forwarded));
       },
-      { bodyLimit: options.bodyLimit },
+      // The anchor reads the body as JSON whatever the content-type; clients and tools rely on it.
+      { bodyLimit: options.bodyLimit, rateLimit: options.rateLimit ?? STORAGE_RATE_LIMITS, anyContentType: true },
     ),
   ];
 }

@@ -72,8 +72,8 @@ export type MessageDb = {
   accounts: (options?: { after?: string; limit?: number }) => string[];
   /** Every live message of an account, any namespace (handoff and fill). */
   messagesOf: (account: string) => StoredMessage[];
-  /** Drops messages whose expiry has passed; returns how many. */
-  sweepExpired: (nowMs: number) => number;
+  /** Drops messages whose expiry has passed (at most `limit`, default all); returns how many. */
+  sweepExpired: (nowMs: number, limit?: number) => number;
   stats: () => { messages: number; accounts: number; bytes: number };
   close: () => void;
 };

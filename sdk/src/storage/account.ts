@@ -52,14 +52,24 @@ export const account = (id: string): Account => parseAccount(id);
  */
 export function ed25519ToX25519(publicKey: Uint8Array): Uint8Array | undefined {
   if (publicKey.length !== 32) return undefined;
+  const id = toHex(publicKey);
+  if (conversions.has(id)) return conversions.get(id);
+  let x: Uint8Array | undefined;
   try {
     const point = ed25519.Point.fromBytes(publicKey);
-    if (point.isSmallOrder()) return undefined;
-    return ed25519.utils.toMontgomery(publicKey);
+    x = point.isSmallOrder() ? undefined : ed25519.utils.toMontgomery(publicKey);
   } catch {
-    return undefined;
+    x = undefined;
   }
+  if (conversions.size >= CONVERSION_CACHE_LIMIT) conversions.clear();
+  conversions.set(id, x);
+  return x;
 }
+
+// The conversion decompresses a point in JavaScript (about 1 ms); a node sees the same few
+// keys again and again (every signed request of an account), so results are kept.
+const CONVERSION_CACHE_LIMIT = 10_000;
+const conversions = new Map<string, Uint8Array | undefined>();
 
 /**
  * The Ed25519 key whose signatures speak for `account`, or undefined when none can:

@@ -40,10 +40,14 @@ export type ExpireMemberResult = { updated: string[]; unchanged?: Record<string,
 export type GetExpiriesResult = { expiries: Record<string, number> };
 
 /**
- * A swarm member as get_swarm (and a 421) lists it. The anchor's fields are kept; `url` is ours
- * (nodes announce a URL rather than an IP), and ip/port/port_https are derived from it.
+ * A member as get_swarm (and a 421) lists it: the anchor's fields (address, pubkey_legacy,
+ * pubkey_x25519, pubkey_ed25519, ip, port as a string, port_https), plus `url`, ours: nodes
+ * announce a URL rather than an IP, and ip/port are derived from it (null until it is known).
  */
-export type SwarmNode = { pubkey_ed25519: string; pubkey_x25519?: string; url: string; ip: string; port: string; port_https: number };
+export type SwarmNode = {
+  pubkey_ed25519: string; pubkey_x25519?: string; pubkey_legacy?: string; address?: string;
+  url: string | null; ip: string; port: string; port_https: number;
+};
 /** get_swarm, and the body of a 421 (wrong swarm): the swarm id in hex and its members. */
 export type SwarmResult = { snodes: SwarmNode[]; swarm: string; t: number; hf: [number, number] };
 
@@ -52,18 +56,3 @@ export type InfoResult = { version: [number, number, number]; timestamp: number;
 
 /** batch / sequence: one `{ code, body }` per sub-request, in order (sequence stops after the first non-2xx). */
 export type BatchResult = { results: { code: number; body: unknown }[] };
-
-/** The anchor's "invalid swarm" id, for a node that is in no swarm. */
-export const INVALID_SWARM_HEX = 'ffffffffffffffff';
-
-/** A member as get_swarm lists it, from its ed25519 key (0x hex or bare) and announced URL. */
-export function swarmNode(ed25519Key: string, url: string, x25519Key?: string): SwarmNode {
-  const u = new URL(url);
-  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
-  const node: SwarmNode = { pubkey_ed25519: ed25519Key.toLowerCase().replace(/^0x/, ''), url, ip: u.hostname, port: String(port), port_https: port };
-  if (x25519Key) node.pubkey_x25519 = x25519Key.toLowerCase().replace(/^0x/, '');
-  return node;
-}
-
-/** A swarm id as the anchor writes it: lower-case hex, no padding. */
-export const swarmIdHex = (id: bigint): string => id.toString(16);
