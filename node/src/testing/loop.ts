@@ -58,6 +58,7 @@ export function createTestingLoop(o: {
   const timeoutMs = o.timeoutMs ?? Math.min(3_000, Math.max(1_500, (o.rules.testPeriodSec * 1000) / 2));
   const last = new Map<string, LastResult>();
   const sent: number[] = [];
+  let reserved = 0; // requests of the targets under test now, not yet in `sent`
   const c = { periods: 0, tests: 0, requests: 0, skippedForBudget: 0, gossiped: 0 };
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -91,18 +92,29 @@ export function createTestingLoop(o: {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           const node = o.network.view().state.nodes.get(id);
           if (!node) continue;
-          // Two requests at most per target; a target we can not afford is left untested.
-          if (recentRequests() + 2 > budget) {
+          // Two requests per target, reserved before it starts (tests run a few at a time, so
+          // requests in flight count too); a target we can not afford is left untested. The
+          // storage test grows the reservation as it goes (afford), or is not run.
+          if (recentRequests() + reserved + 2 > budget) {
             c.skippedForBudget++;
             continue;
           }
+          let mine = 2;
+          reserved += mine;
+          const afford = (n: number) => {
+            if (n <= mine) return true;
+            if (recentRequests() + reserved + (n - mine) > budget) return false;
+            reserved += n - mine;
+            mine = n;
+            return true;
+          };
           const outcome: CheckOutcome = await testTarget(
             { nodeId: id, ed25519Key: node.ed25519Key, missedCheckpoints: missedCheckpointsOf(node), decommissioned: (node.decommissionedAt ?? null) !== null, url: o.urlOf(node.ed25519Key) },
             {
               chainId: o.chainId, commonBlock, ourRootAt: (b) => o.network.checkpointAt(b).root, missedCheckpointsToFail: o.rules.missedCheckpointsToFail, timeoutMs,
-              ...(o.storage ? { storage: { check: o.storage, afford: (n: number) => recentRequests() + n <= budget } } : {}),
+              ...(o.storage ? { storage: { check: o.storage, afford } } : {}),
             },
-          );
+          ).finally(() => (reserved -= mine));
           const t = now();
           for (let i = 0; i < outcome.requests; i++) sent.push(t);
           c.requests += outcome.requests;
