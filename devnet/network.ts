@@ -73,7 +73,7 @@ export function withMembership(deployments: Deployments, nodes: readonly Pick<Pr
   return { ...deployments, seedNodes: nodes.slice(0, DEVNET_SEED_COUNT).map((n) => n.url), membership: { ...rules }, storage: { ...storage } };
 }
 
-export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean }): Supervised {
+export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean; env?: Record<string, string> }): Supervised {
   const extra = args.extra ?? [];
   const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`));
   return superviseScript(`node-${node.index}`, 'node/src/main.ts', [
@@ -82,7 +82,7 @@ export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>
     '--http-port', String(node.port),
     ...(given('--public-host') ? [] : ['--public-host', '127.0.0.1']),
     ...extra,
-  ], { logFile: args.logFile, echo: args.echo });
+  ], { logFile: args.logFile, echo: args.echo, env: args.env });
 }
 
 /** A fresh account for the gateway's transactions (so it never races a demo account's nonce). */

@@ -18,8 +18,8 @@ export type Supervised = {
   kill9: () => Promise<void>;
 };
 
-export function superviseScript(name: string, script: string, args: readonly string[], options: { logFile?: string; timeoutMs?: number; echo?: boolean } = {}): Supervised {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function superviseScript(name: string, script: string, args: readonly string[], options: { logFile?: string; timeoutMs?: number; echo?: boolean; env?: Record<string, string> } = {}): Supervised {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ? { ...process.env, ...options.env } : process.env });
   let log: NodeJS.WritableStream | undefined;
   if (options.logFile) {
     mkdirSync(dirname(options.logFile), { recursive: true });

@@ -4,16 +4,14 @@
  * 421 naming the right swarm, and the CLI follows it; the message lives only on that swarm.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startStaking } from '../../contracts/deploy/steps/staking.ts';
-import { prepareNodes, seedPreparedNodes, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import { spawnNode, type PreparedNode } from '../../devnet/network.ts';
+import { prepareLocalNetwork } from '../../devnet/local-network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { until } from '../../devnet/test-http.ts';
-import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { writeDeployments } from '../../sdk/src/deployments.ts';
+import type { LocalSystem } from '../../devnet/testkit.ts';
 import { createStorageClient } from '../../sdk/src/storage/client.ts';
 import type { SwarmResult } from '../../sdk/src/storage/results.ts';
 import { requestText, signText } from '../../sdk/src/storage/signatures.ts';
@@ -37,15 +35,7 @@ describe('sesh messages across two swarms', { timeout: 180_000 }, () => {
   const probe = () => createStorageClient({ seedUrls: nodes.map((n) => n.url) });
 
   before(async () => {
-    sys = await startLocalSystem({ startStaking: false });
-    dir = mkdtempSync(join(tmpdir(), 'sesh-messages-swarms-'));
-    deploymentsFile = join(dir, 'deployments.json');
-    const admin = await sys.as(0);
-    nodes = await prepareNodes({ dir, count: 4, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, undefined, { idealSwarmSize: 2, minSwarmSize: 2 }));
-    await seedPreparedNodes(admin, sys.deployments, nodes);
-    const c = sys.deployments.contracts;
-    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    ({ sys, dir, deploymentsFile, nodes } = await prepareLocalNetwork({ count: 4, tmpPrefix: 'sesh-messages-swarms-', storage: { idealSwarmSize: 2, minSwarmSize: 2 } }));
     for (const n of nodes) procs.push(spawnNode(n, { deploymentsFile }));
     await Promise.all(procs.map((p) => p.ready));
     await until('every node sees two swarms of two with their URLs', async () => {

@@ -4,16 +4,14 @@
  * send through one member, receive from another, page with last_hash, delete by hash and all.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startStaking } from '../../contracts/deploy/steps/staking.ts';
-import { prepareNodes, seedPreparedNodes, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import { spawnNode, type PreparedNode } from '../../devnet/network.ts';
+import { prepareLocalNetwork } from '../../devnet/local-network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { until } from '../../devnet/test-http.ts';
-import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { writeDeployments } from '../../sdk/src/deployments.ts';
+import type { LocalSystem } from '../../devnet/testkit.ts';
 import { sessionKeysFromSeed } from '../../sdk/src/storage/account.ts';
 import { createStorageClient } from '../../sdk/src/storage/client.ts';
 import { StorageRpcError } from '../../sdk/src/storage/types.ts';
@@ -34,15 +32,7 @@ describe('sesh messages against session-node processes', { timeout: 180_000 }, (
   const procs: Supervised[] = [];
 
   before(async () => {
-    sys = await startLocalSystem({ startStaking: false });
-    dir = mkdtempSync(join(tmpdir(), 'sesh-messages-net-'));
-    deploymentsFile = join(dir, 'deployments.json');
-    const admin = await sys.as(0);
-    nodes = await prepareNodes({ dir, count: 3, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
-    await seedPreparedNodes(admin, sys.deployments, nodes);
-    const c = sys.deployments.contracts;
-    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    ({ sys, dir, deploymentsFile, nodes } = await prepareLocalNetwork({ count: 3, tmpPrefix: 'sesh-messages-net-' }));
     for (const n of nodes) procs.push(spawnNode(n, { deploymentsFile }));
     await Promise.all(procs.map((p) => p.ready));
     const probe = createStorageClient({ seedUrls: nodes.map((n) => n.url) });

@@ -36,10 +36,7 @@ describe('decommission ladder, real processes', { timeout: 300_000 }, () => {
   let deploymentsFile: string;
 
   const startNode = (i: number, env: Record<string, string> = {}) => {
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env); // the child inherits it; only for this spawn
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile });
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, env });
     return procs[i]!.ready;
   };
   const isDecommissioned = async (nodeId: bigint) =>

@@ -6,16 +6,14 @@
  * The honest nodes are never failed for their storage.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeFunctionData, type Abi, type Hex } from 'viem';
 import { SessionStaking } from '../../sdk/src/generated/contracts.ts';
-import { writeDeployments } from '../../sdk/src/deployments.ts';
-import { startStaking } from '../../contracts/deploy/steps/staking.ts';
-import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { gatewaySubmitter, prepareNodes, seedPreparedNodes, spawnGateway, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import type { LocalSystem } from '../../devnet/testkit.ts';
+import { gatewaySubmitter, spawnGateway, spawnNode, type PreparedNode } from '../../devnet/network.ts';
+import { prepareLocalNetwork } from '../../devnet/local-network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
 import { freePort } from '../../devnet/anvil.ts';
@@ -38,25 +36,14 @@ describe('storage tests decommission a node that serves wrong data, real process
   let deploymentsFile: string;
 
   const startNode = (i: number, env: Record<string, string> = {}) => {
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile });
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, env });
     return procs[i]!.ready;
   };
   const isDecommissioned = async (nodeId: bigint) =>
     BigInt(await sys.rpc<Hex>('eth_call', [{ to: sys.deployments.contracts.SessionStaking!, data: encodeFunctionData({ abi: SessionStaking.abi as Abi, functionName: 'isDecommissioned', args: [nodeId] }) }, 'latest'])) === 1n;
 
   before(async () => {
-    sys = await startLocalSystem({ startStaking: false });
-    dir = mkdtempSync(join(tmpdir(), 'sesh-storage-decommission-'));
-    deploymentsFile = join(dir, 'deployments.json');
-    const admin = await sys.as(0);
-    nodes = await prepareNodes({ dir, count: 5, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, RULES));
-    await seedPreparedNodes(admin, sys.deployments, nodes);
-    const c = sys.deployments.contracts;
-    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    ({ sys, dir, deploymentsFile, nodes } = await prepareLocalNetwork({ count: 5, tmpPrefix: 'sesh-storage-decommission-', rules: RULES }));
     await sys.increaseTime(25 * 3600);
     stopTicker = startTicker(sys.rpc, 1);
     const keyFile = join(dir, 'submitter.key');

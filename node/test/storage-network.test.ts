@@ -12,14 +12,12 @@
  * a minute: some go untested in a period, shuffled, which the storage check tolerates).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeDeployments } from '../../sdk/src/deployments.ts';
-import { startStaking } from '../../contracts/deploy/steps/staking.ts';
-import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { prepareNodes, seedPreparedNodes, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import type { LocalSystem } from '../../devnet/testkit.ts';
+import { spawnNode, type PreparedNode } from '../../devnet/network.ts';
+import { prepareLocalNetwork } from '../../devnet/local-network.ts';
 import { registerSoloNode } from '../../devnet/add-node.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { startTicker } from '../../devnet/ticker.ts';
@@ -47,10 +45,7 @@ describe('message storage, real processes', { timeout: 600_000 }, () => {
   const acked = new Map<string, Set<string>>();
 
   const startNode = (i: number, env: Record<string, string> = {}) => {
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
-    procs[i] = spawnNode(nodes[i]!, { deploymentsFile });
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    procs[i] = spawnNode(nodes[i]!, { deploymentsFile, env });
     return procs[i]!.ready;
   };
   const status = async (i: number) => (await getJson(`${nodes[i]!.url}/storage/status`)).body as Status;
@@ -93,15 +88,7 @@ describe('message storage, real processes', { timeout: 600_000 }, () => {
   };
 
   before(async () => {
-    sys = await startLocalSystem({ startStaking: false });
-    dir = mkdtempSync(join(tmpdir(), 'sesh-storage-net-'));
-    deploymentsFile = join(dir, 'deployments.json');
-    const admin = await sys.as(0);
-    nodes = await prepareNodes({ dir, count: GENESIS + 2, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes, RULES, STORAGE));
-    await seedPreparedNodes(admin, sys.deployments, nodes.slice(0, GENESIS));
-    const c = sys.deployments.contracts;
-    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    ({ sys, dir, deploymentsFile, nodes } = await prepareLocalNetwork({ count: GENESIS + 2, seeded: GENESIS, tmpPrefix: 'sesh-storage-net-', rules: RULES, storage: STORAGE }));
     stopTicker = startTicker(sys.rpc, 1);
     await Promise.all(nodes.slice(0, GENESIS).map((_, i) => startNode(i)));
   });

@@ -5,14 +5,12 @@
  * when reopened. (Replication under failures and swarm changes: storage-network*.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeDeployments } from '../../sdk/src/deployments.ts';
-import { startStaking } from '../../contracts/deploy/steps/staking.ts';
-import { startLocalSystem, type LocalSystem } from '../../devnet/testkit.ts';
-import { prepareNodes, seedPreparedNodes, spawnNode, withMembership, type PreparedNode } from '../../devnet/network.ts';
+import type { LocalSystem } from '../../devnet/testkit.ts';
+import { spawnNode, type PreparedNode } from '../../devnet/network.ts';
+import { prepareLocalNetwork } from '../../devnet/local-network.ts';
 import type { Supervised } from '../../devnet/processes.ts';
 import { until } from '../../devnet/test-http.ts';
 import { sessionKeysFromSeed } from '../../sdk/src/storage/account.ts';
@@ -29,15 +27,9 @@ describe('storage rpc in session-node processes', { timeout: 180_000 }, () => {
   const user = sessionKeysFromSeed(new Uint8Array(32).fill(11));
 
   before(async () => {
-    sys = await startLocalSystem({ startStaking: false });
-    dir = mkdtempSync(join(tmpdir(), 'sesh-storage-rpc-'));
-    const deploymentsFile = join(dir, 'deployments.json');
-    const admin = await sys.as(0);
-    nodes = await prepareNodes({ dir, count: 3, deployments: sys.deployments, operator: admin.account.address });
-    writeDeployments(deploymentsFile, withMembership(sys.deployments, nodes));
-    await seedPreparedNodes(admin, sys.deployments, nodes);
-    const c = sys.deployments.contracts;
-    await startStaking(admin, { SessionStaking: c.SessionStaking!, StakingRewards: c.StakingRewards!, RewardRatePool: c.RewardRatePool! });
+    const net = await prepareLocalNetwork({ count: 3, tmpPrefix: 'sesh-storage-rpc-' });
+    ({ sys, dir, nodes } = net);
+    const deploymentsFile = net.deploymentsFile;
     for (const n of nodes) procs.push(spawnNode(n, { deploymentsFile }));
     await Promise.all(procs.map((p) => p.ready));
   });

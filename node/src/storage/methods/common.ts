@@ -67,3 +67,13 @@ export function byNamespace(rows: readonly { namespace: number; hash: string }[]
 }
 
 export const sortedHashes = (hashes: readonly string[]): string[] => [...hashes].sort();
+
+/**
+ * This node's own result of a write over a namespace scope (delete_all, delete_before,
+ * expire_all): the hashes it touched (grouped by namespace for "all", as the anchor answers)
+ * under `field`, and its signature over the sorted hashes.
+ */
+export function scopedResult(call: Call, field: 'deleted' | 'updated', scope: number | 'all', rows: readonly { namespace: number; hash: string }[], text: (hashes: string[]) => string) {
+  const hashes = sortedHashes(rows.map((r) => r.hash));
+  return { [field]: scope === 'all' ? byNamespace(rows) : hashes, signature: signResult(call, text(hashes)) };
+}

@@ -5,7 +5,7 @@
  */
 import type { DeleteAllRequest, DeleteBeforeRequest, DeleteRequest } from '../../../../sdk/src/storage/methods.ts';
 import { authorizeRequest, resultText } from '../../../../sdk/src/storage/signatures.ts';
-import { byNamespace, fanOut, requireOwnSwarm, signResult, sortedHashes, type MethodHandler } from './common.ts';
+import { fanOut, requireOwnSwarm, scopedResult, signResult, sortedHashes, type MethodHandler } from './common.ts';
 
 export const deleteMessages: MethodHandler<DeleteRequest> = async (req, params, call) => {
   requireOwnSwarm(call, req.account.id);
@@ -26,8 +26,7 @@ export const deleteAll: MethodHandler<DeleteAllRequest> = (req, params, call) =>
   requireOwnSwarm(call, req.account.id);
   authorizeRequest(req, call.nowMs, { forwarded: call.forwarded });
   const rows = call.ctx.db.deleteAllIn(req.account.id, req.namespace);
-  const hashes = sortedHashes(rows.map((r) => r.hash));
-  const mine = { deleted: req.namespace === 'all' ? byNamespace(rows) : hashes, signature: signResult(call, resultText.delete_all(req.account.id, req.timestamp, hashes)) };
+  const mine = scopedResult(call, 'deleted', req.namespace, rows, (hashes) => resultText.delete_all(req.account.id, req.timestamp, hashes));
   return fanOut(call, 'delete_all', params, mine);
 };
 
@@ -35,7 +34,6 @@ export const deleteBefore: MethodHandler<DeleteBeforeRequest> = (req, params, ca
   requireOwnSwarm(call, req.account.id);
   authorizeRequest(req, call.nowMs, { forwarded: call.forwarded });
   const rows = call.ctx.db.deleteBeforeIn(req.account.id, req.namespace, req.before);
-  const hashes = sortedHashes(rows.map((r) => r.hash));
-  const mine = { deleted: req.namespace === 'all' ? byNamespace(rows) : hashes, signature: signResult(call, resultText.delete_before(req.account.id, req.before, hashes)) };
+  const mine = scopedResult(call, 'deleted', req.namespace, rows, (hashes) => resultText.delete_before(req.account.id, req.before, hashes));
   return fanOut(call, 'delete_before', params, mine);
 };

@@ -6,7 +6,7 @@
  */
 import type { ExpireAllRequest, ExpireRequest, GetExpiriesRequest } from '../../../../sdk/src/storage/methods.ts';
 import { appliedExpiries, authorizeRequest, resultText } from '../../../../sdk/src/storage/signatures.ts';
-import { byNamespace, fanOut, requireOwnSwarm, signResult, sortedHashes, type MethodHandler } from './common.ts';
+import { fanOut, requireOwnSwarm, scopedResult, signResult, sortedHashes, type MethodHandler } from './common.ts';
 
 export const expire: MethodHandler<ExpireRequest> = (req, params, call) => {
   requireOwnSwarm(call, req.account.id);
@@ -42,8 +42,7 @@ export const expireAll: MethodHandler<ExpireAllRequest> = (req, params, call) =>
   requireOwnSwarm(call, req.account.id);
   authorizeRequest(req, call.nowMs, { forwarded: call.forwarded });
   const rows = call.ctx.db.expireAllIn(req.account.id, req.namespace, req.expiry);
-  const hashes = sortedHashes(rows.map((r) => r.hash));
-  const mine = { updated: req.namespace === 'all' ? byNamespace(rows) : hashes, signature: signResult(call, resultText.expire_all(req.account.id, req.expiry, hashes)) };
+  const mine = scopedResult(call, 'updated', req.namespace, rows, (hashes) => resultText.expire_all(req.account.id, req.expiry, hashes));
   return fanOut(call, 'expire_all', params, mine);
 };
 
