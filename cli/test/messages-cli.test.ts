@@ -5,14 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sessionKeysFromSeed } from '../../sdk/src/storage/account.ts';
-import { main } from '../sesh.ts';
+import { runSesh } from './run-sesh.ts';
 
-const run = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+const run = runSesh;
 
 describe('sesh messages (offline)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sesh-messages-'));

@@ -15,14 +15,9 @@ import type { LocalSystem } from '../../devnet/testkit.ts';
 import { sessionKeysFromSeed } from '../../sdk/src/storage/account.ts';
 import { createStorageClient } from '../../sdk/src/storage/client.ts';
 import { StorageRpcError } from '../../sdk/src/storage/types.ts';
-import { main } from '../sesh.ts';
+import { runSesh } from './run-sesh.ts';
 
-const run = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+const run = runSesh;
 
 describe('sesh messages against session-node processes', { timeout: 180_000 }, () => {
   let sys: LocalSystem;

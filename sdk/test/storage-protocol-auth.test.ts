@@ -1,5 +1,6 @@
 /** Signatures and authorization: each method's signed text, the round trip, and every refusal code. */
 import assert from 'node:assert/strict';
+import { refused } from './storage-refused.ts';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ed25519AccountFromSeed, sessionKeysFromSeed } from '../src/storage/account.ts';
@@ -7,7 +8,6 @@ import { parseRequest, type StorageRequest } from '../src/storage/methods.ts';
 import { buildParams } from '../src/storage/request-builder.ts';
 import { allScopeHashes, authorizeRequest, requestText, resultText, signText, verifyText } from '../src/storage/signatures.ts';
 import { ed25519PublicKey } from '../src/crypto/ed25519.ts';
-import { StorageRpcError } from '../src/storage/types.ts';
 
 const NOW = 1_767_000_000_000;
 const alice = sessionKeysFromSeed(new Uint8Array(32).fill(11));
@@ -18,14 +18,6 @@ const HASH2 = 'B'.repeat(42) + 'c';
 
 const parse = (method: string, params: Record<string, unknown>) => parseRequest(method, params);
 const authorize = (req: StorageRequest, now = NOW, forwarded = false) => authorizeRequest(req, now, { forwarded });
-function refused(f: () => unknown, status: number, reason: RegExp) {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof StorageRpcError, `expected StorageRpcError, got ${String(e)}`);
-    assert.equal(e.status, status, e.reason);
-    assert.match(e.reason, reason);
-    return true;
-  });
-}
 
 describe('storage request texts (the anchor strings)', () => {
   it('concatenates method, namespace ("" for 0, "all") and the values without separators', () => {

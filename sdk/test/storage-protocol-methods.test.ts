@@ -1,5 +1,6 @@
 /** Parsing every storage method: typed values out, the anchor's 400 for everything malformed, hostile JSON never crashes. */
 import assert from 'node:assert/strict';
+import { refused } from './storage-refused.ts';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { sessionKeysFromSeed } from '../src/storage/account.ts';
@@ -15,14 +16,6 @@ const PK = alice.sessionId;
 const HASH = 'h'.repeat(43);
 const SIG = toBase64(new Uint8Array(64));
 
-function refused(f: () => unknown, status: number, reason: RegExp) {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof StorageRpcError, `expected StorageRpcError, got ${String(e)}`);
-    assert.equal(e.status, status, e.reason);
-    assert.match(e.reason, reason);
-    return true;
-  });
-}
 const store = (extra: Record<string, unknown> = {}) => ({ pubkey: PK, timestamp: NOW, ttl: 60_000, data: 'AAEC', ...extra });
 
 describe('storage method parsing', () => {
