@@ -2,10 +2,10 @@
  * The portal: loads the network from /config.json, keeps chain data fresh (a new block
  * triggers a reload), and lays out the sections.
  */
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { connectChain, readAccount, readNodes, readOverview, type AccountState, type Env, type NodeView, type Overview } from './chain.ts';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { connectChain, type Env } from './chain.ts';
 import { loadConfig } from './config.ts';
-import { fetchNetwork, fetchRewards, type AccountRewards, type NetworkInfo } from './gateway.ts';
+import { useNetworkData } from './data/use-network-data.ts';
 import { useTransactions } from './tx.ts';
 import type { Wallet } from './wallet.ts';
 import { ConnectPanel } from './views/Connect.tsx';
@@ -17,81 +17,17 @@ import { TxList } from './views/TxList.tsx';
 // Names and Pro load as their own chunk (the staking pages do not need their code).
 const NamesAndPro = lazy(() => import('./views/Names.tsx').then((m) => ({ default: m.NamesAndPro })));
 
-export type Data = {
-  overview: Overview;
-  nodes: NodeView[];
-  account?: AccountState;
-  /** Gateway-backed: a value, or the reason it is unavailable. */
-  rewards?: AccountRewards | { unavailable: string };
-  network?: NetworkInfo | { unavailable: string };
-};
-
-const unavailable = (error: unknown) => ({ unavailable: (error as Error).message });
-
 export function App() {
   const [env, setEnv] = useState<Env>();
   const [fatal, setFatal] = useState<string>();
   const [wallet, setWallet] = useState<Wallet>();
-  const [data, setData] = useState<Data>();
-  const [loadError, setLoadError] = useState<string>();
-  const generation = useRef(0);
+  const { data, loadError, refresh } = useNetworkData(env, wallet);
 
   useEffect(() => {
     loadConfig()
       .then((config) => setEnv(connectChain(config)))
       .catch((error: Error) => setFatal(error.message));
   }, []);
-
-  const refresh = useCallback(async () => {
-    if (!env) return;
-    const mine = ++generation.current;
-    try {
-      // Every read starts now (one RPC batch); only the totals wait for the node list.
-      const nodesLoading = readNodes(env);
-      const [nodes, overview, account, rewards, network] = await Promise.all([
-        nodesLoading,
-        readOverview(env, nodesLoading),
-        wallet ? readAccount(env, wallet.address, nodesLoading) : undefined,
-        wallet ? fetchRewards(env.config.gatewayUrl, wallet.address).catch(unavailable) : undefined,
-        fetchNetwork(env.config.gatewayUrl).catch(unavailable),
-      ]);
-      if (mine !== generation.current) return; // a newer refresh started meanwhile
-      setData({ overview, nodes, account, rewards, network });
-      setLoadError(undefined);
-      if (!document.body.dataset.ready) {
-        performance.mark('portal-ready');
-        document.body.dataset.ready = 'true';
-      }
-    } catch (error) {
-      if (mine === generation.current) setLoadError(`Could not read the chain at ${env.config.rpcUrl}: ${(error as Error).message}`);
-    }
-  }, [env, wallet]);
-
-  useEffect(() => {
-    if (!env) return;
-    void refresh();
-    // Reload whenever a block is mined (and at least every 15 s for countdowns). On a real chain
-    // blocks come several times a second: reload at most every 4 s there.
-    const minInterval = /127\.0\.0\.1|localhost/.test(env.config.rpcUrl) ? 0 : 4_000;
-    let last = -1n;
-    let lastAt = 0;
-    const unwatch = env.client.watchBlockNumber({
-      emitOnBegin: false,
-      onBlockNumber: (n) => {
-        if (n !== last && Date.now() - lastAt >= minInterval) {
-          last = n;
-          lastAt = Date.now();
-          void refresh();
-        }
-      },
-      onError: () => {},
-    });
-    const timer = setInterval(() => void refresh(), 15_000);
-    return () => {
-      unwatch();
-      clearInterval(timer);
-    };
-  }, [env, refresh]);
 
   const tx = useTransactions(env, wallet, refresh);
 

@@ -1,5 +1,5 @@
 /** The network at a glance: active nodes, stake, the reward pool and an APR estimate. */
-import type { Data } from '../App.tsx';
+import type { Data } from '../data/use-network-data.ts';
 import { percent, sesh, seshRounded } from '../format.ts';
 
 export function OverviewPanel({ data }: { data?: Data }) {

@@ -2,7 +2,7 @@
 import type { Address } from 'viem';
 import { approveStakeCall } from '../../../sdk/src/staking/calls.ts';
 import { InvalidAmountError, parseSesh } from '../../../sdk/src/units.ts';
-import type { Data } from '../App.tsx';
+import type { Data } from '../data/use-network-data.ts';
 import type { Env } from '../chain.ts';
 import type { ContractCall, Run, Step } from '../tx.ts';
 import type { Wallet } from '../wallet.ts';
