@@ -99,6 +99,7 @@ export async function startNodeSim(options: { index: number; identity: Ed25519Id
     fanout: rules.gossipFanout,
     antiEntropySec: rules.antiEntropySec,
     random,
+    digest: { path: '/network/announcements/digest', local: directory.digest },
   });
   const chainRoot = () => network.checkpointAt(network.view().height).root;
   endpoint = await startEndpoint({

@@ -2,22 +2,26 @@
  * The observer: one more node's view of the network, in the parent process. It follows the
  * bench chain, receives every failure report the testers sign (as a node's report store is
  * fed by gossip, which carries failures), keeps them in the real report store (signature,
- * chain, registered tester key and assigned tester all checked), and after each period runs
- * the real judgment for every node that has failure reports. It records when each node is
- * first judged FAILING — the moment a commission proposal may list it.
+ * chain, registered tester key and assigned tester all checked), and every 2 s asks the
+ * node's own decommission ladder (node/src/testing/ladder.ts: the judgment a commission
+ * proposal is made of) about every node that has failure reports. It records when each node
+ * is first judged FAILING — the moment a node's proposal would list it. Judging often, not
+ * once per period, is what makes the measured time the protocol's: a node is FAILING as soon
+ * as the last period of its window has ended with its reports in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deployments } from '../../sdk/src/deployments.ts';
-import { votesToFailFor, type MembershipRules } from '../../sdk/src/network/rules.ts';
+import type { MembershipRules } from '../../sdk/src/network/rules.ts';
 import type { TestReport } from '../../sdk/src/network/test-report.ts';
 import { createRpcPool } from '../../core/chain/rpc.ts';
 import { followNetwork, stakingContracts } from '../../core/state/follow.ts';
 import { assignmentOf, periodOf } from '../../node/src/testing/assignment.ts';
-import { judge, windowOf } from '../../node/src/testing/judgment.ts';
+import { windowOf } from '../../node/src/testing/judgment.ts';
+import { createLadder } from '../../node/src/testing/ladder.ts';
 import { createAssignmentBook, createReportStore } from '../../node/src/testing/reports.ts';
-import { commissioned } from '../../node/src/testing/standing.ts';
+import { downtimeCredit } from '../../core/state/credit.ts';
 
 export type Observer = {
   offer: (reports: readonly TestReport[]) => void;
@@ -29,7 +33,7 @@ export type Observer = {
   stop: () => Promise<void>;
 };
 
-export async function startObserver(options: { deployments: Deployments; rpcUrl: string; rules: MembershipRules; t0: number }): Promise<Observer> {
+export async function startObserver(options: { deployments: Deployments; rpcUrl: string; rules: MembershipRules }): Promise<Observer> {
   const { deployments, rules } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'sesh-bench-observer-'));
   const { tracker, network } = await followNetwork({ deployments, rpc: createRpcPool({ urls: [options.rpcUrl] }), dataDir, confirmations: 0 });
@@ -45,28 +49,29 @@ export async function startObserver(options: { deployments: Deployments; rpcUrl:
   const failing = new Map<bigint, number>();
   const suspects = new Set<bigint>();
   const stats = { offered: 0, accepted: 0, refused: 0, refusals: new Map<string, number>(), reasons: new Map<string, number>() };
-  // Periods before the first whole one after t0 were not tested: the verdict waits for them.
-  const firstPeriod = periodOf(options.t0 / 1000, rules.testPeriodSec) + 1;
-  let judged = currentPeriod();
+  // Periods before the testing start have no reports: a missing report never makes a verdict
+  // (judgment.ts), so nobody is judged on them.
+  const ladder = createLadder({ network, rules, store, book, currentPeriod, creditLeft: (node, chainNow) => downtimeCredit(node, chainNow, rules) });
+  let period = currentPeriod();
 
   const timer = setInterval(() => {
     const now = currentPeriod();
-    // Judge a period's window once its reports are in: half-way into the next period.
-    const into = (Date.now() / 1000 - now * rules.testPeriodSec) / rules.testPeriodSec;
-    if (now === judged || into < 0.5) return;
-    judged = now;
-    keyCache = keys();
-    store.prune();
-    const n = [...network.view().state.nodes.values()].filter(commissioned).length;
-    const votesNeeded = votesToFailFor(rules, n);
+    if (now !== period) {
+      period = now;
+      keyCache = keys();
+      store.prune();
+    }
     for (const id of suspects) {
       if (failing.has(id)) continue;
-      const j = judge({ votes: (p) => store.votes(id, p), currentPeriod: now, rules, votesNeeded, firstPeriod });
-      if (j.failing) failing.set(id, Date.now());
+      if (ladder.judgmentOf(id).failing) {
+        failing.set(id, Date.now());
+        continue;
+      }
+      // No failure in the window nor in the current period: nothing left to decide.
       const w = windowOf(now, rules.decommissionAfterSec, rules.testPeriodSec);
-      if (!j.failing && store.votes(id, w.to).fails === 0) suspects.delete(id);
+      if (Array.from({ length: w.to - w.from + 2 }, (_, i) => store.votes(id, w.from + i).fails).every((f) => f === 0)) suspects.delete(id);
     }
-  }, 500);
+  }, 2_000);
 
   return {
     offer(reports) {

@@ -158,7 +158,7 @@ export async function runStage(o: StageOptions): Promise<StageObservations> {
     // A period boundary: the dead die when a period starts (see bench/membership.ts).
     const periodMs = o.rules.testPeriodSec * 1000;
     const t0 = Math.ceil((Date.now() + 1000) / periodMs) * periodMs;
-    observer = await startObserver({ deployments: chain.deployments, rpcUrl: chain.sys.anvil.rpcUrl, rules: o.rules, t0 });
+    observer = await startObserver({ deployments: chain.deployments, rpcUrl: chain.sys.anvil.rpcUrl, rules: o.rules });
     for (const m of pendingReports.splice(0)) if (m.type === 'reports') observer.offer(m.reports);
     toAll({ type: 'start', t0 });
     started = true;

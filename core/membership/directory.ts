@@ -20,11 +20,18 @@ import type { MembershipRules } from '../../sdk/src/network/rules.ts';
 import type { NetworkConsumer } from '../state/consumer.ts';
 import { isLive, type NodeState } from '../state/network-state.ts';
 import { writeFileAtomic } from '../atomic-file.ts';
+import { bucketOf, digestOf, DIGEST_BUCKETS } from './digest.ts';
 
 /** Clock skew tolerated on timestamps from the future. */
 export const MAX_FUTURE_SEC = 60;
 
 export type OfferResult = { accepted: true; fresh: boolean } | { accepted: false; reason: string };
+
+/** What makes one announcement of a key newer than another (the digest's version). */
+const versionOf = (a: Announcement) => `${a.timestamp}.${a.signature.slice(2, 18)}`;
+
+const sameAnnouncement = (x: Announcement, y: Announcement) =>
+  x.signature === y.signature && x.timestamp === y.timestamp && x.host === y.host && x.httpPort === y.httpPort && x.software === y.software && x.chainId === y.chainId && x.contract.toLowerCase() === y.contract.toLowerCase() && x.version === y.version;
 
 export type Directory = {
   /** Verifies and, if newer, keeps an announcement (untrusted input is fine). */
@@ -37,6 +44,10 @@ export type Directory = {
   urls: () => Map<string, string>;
   /** Re-offers the persisted entries (call once the chain view is synced); returns how many were kept. */
   load: () => { kept: number; refused: number };
+  /** Per-bucket hashes of the valid entries (digest.ts), recomputed only after a change. */
+  digest: () => string[];
+  /** The valid entries whose keys fall in these buckets (a digest pull's answer). */
+  inBuckets: (buckets: ReadonlySet<number>) => Announcement[];
   /** Writes a pending change now (on shutdown). */
   flush: () => void;
 };
@@ -58,6 +69,9 @@ export function createDirectory(options: {
   const entries = new Map<Hex, Announcement>();
   const contract = options.contract.toLowerCase();
   let timer: NodeJS.Timeout | undefined;
+  // Bumped on every change of `entries`: the digest is cached against it.
+  let changes = 0;
+  let digest: { changes: number; hashes: string[] } | undefined;
 
   /** The live node holding this key with an accepted identity, or why there is none. */
   // Nodes by ed25519 key, rebuilt only when the node set grows or the state is replaced (a
@@ -93,6 +107,7 @@ export function createDirectory(options: {
     for (const [key, a] of entries) {
       if (!stillValid(a, at)) {
         entries.delete(key);
+        changes++;
         changed = true;
       }
     }
@@ -125,11 +140,14 @@ export function createDirectory(options: {
     if (a.timestamp < at - options.rules.announcementMaxAgeSec) return { accepted: false, reason: `announcement expired: timestamp ${a.timestamp} is ${at - a.timestamp} s old (announcements live ${options.rules.announcementMaxAgeSec} s)` };
     const holder = holderOf(a.ed25519PublicKey);
     if ('problem' in holder) return { accepted: false, reason: holder.problem };
-    if (!verifyAnnouncementSignature(a)) return { accepted: false, reason: `the signature is not ${a.ed25519PublicKey}'s over this announcement` };
     const current = entries.get(a.ed25519PublicKey);
+    // The very announcement we hold (verified when it came): a duplicate, no second ed25519 check.
+    if (current && sameAnnouncement(current, a)) return { accepted: true, fresh: false };
+    if (!verifyAnnouncementSignature(a)) return { accepted: false, reason: `the signature is not ${a.ed25519PublicKey}'s over this announcement` };
     // Older, or the same: valid but nothing new (not an error: gossip delivers duplicates).
     if (current && (current.timestamp > a.timestamp || (current.timestamp === a.timestamp && current.signature >= a.signature))) return { accepted: true, fresh: false };
     entries.set(a.ed25519PublicKey, a);
+    changes++;
     schedulePersist();
     return { accepted: true, fresh: true };
   };
@@ -146,6 +164,15 @@ export function createDirectory(options: {
       return [...entries.values()].sort((x, y) => (x.ed25519PublicKey < y.ed25519PublicKey ? -1 : 1));
     },
     of,
+    digest: () => {
+      prune();
+      if (digest?.changes !== changes) digest = { changes, hashes: digestOf(entries.values(), (a) => a.ed25519PublicKey, versionOf, DIGEST_BUCKETS) };
+      return digest.hashes;
+    },
+    inBuckets: (buckets) => {
+      prune();
+      return [...entries.values()].filter((a) => buckets.has(bucketOf(a.ed25519PublicKey)));
+    },
     urlOf: (ed25519) => {
       const a = of(ed25519);
       return a ? announcementUrl(a) : undefined;

@@ -7,11 +7,17 @@
  *         `fanout` random peers, never back to the peer it came from (senders name
  *         themselves in the `x-gossip-from` header), through a bounded queue: when it is
  *         full, new sends are dropped and counted (anti-entropy repairs what is lost).
- *         Each call has a short timeout, so a dead or slow peer costs one slot for 2 s.
+ *         Each call has a short timeout, so a dead or slow peer costs one slot for 2 s. A
+ *         push that fails (dropped, timed out, refused) is sent once more, to another random
+ *         peer, so dead, paused and lossy peers do not thin out the fanout. A queued push to a
+ *         peer that meanwhile pushed us the very same item is cancelled (it has it).
  *   pull: at start from every seed (and a few known peers), then from one random peer
- *         after 1, 2, 4 … s and from then on every `antiEntropySec`: GET `path` → `{ [field]: T[] }`, each item offered. Items
- *         learnt by pull are not pushed on (every node pulls; pushing them would multiply
- *         traffic at every start).
+ *         after 1, 2, 4 … s and from then on every `antiEntropySec`. With `digest` (digest.ts):
+ *         GET `digest.path`, compare with ours, GET `path?buckets=…` for the buckets that
+ *         differ (nothing when none does; the whole list when most do, or when the peer
+ *         serves no digest). Without: GET `path` → `{ [field]: T[] }`. Each item is offered.
+ *         Items learnt by pull are not pushed on (every node pulls; pushing them would
+ *         multiply traffic at every start).
  * The receiver-side `offer` decides everything (validity, freshness); gossip only moves bytes.
  *
  *   const g = createGossip({ path: '/network/announcements', pushPath: '/network/announce',
@@ -19,6 +25,7 @@
  *   route POST pushPath → g.receive(body, request.headers['x-gossip-from'])
  */
 import { joinUrl } from '../rounds/http-call.ts';
+import { differingBuckets } from './digest.ts';
 
 export type OfferOutcome = { accepted: true; fresh: boolean } | { accepted: false; reason: string };
 
@@ -36,6 +43,12 @@ export type GossipCounters = {
   /** Pushes or pulls that failed (timeout, connection, non-2xx). */
   failed: number;
   pulls: number;
+  /** Pulls that fetched no item: the peer's digest equals ours. */
+  pullsInSync: number;
+  /** Items fetched by pulls (whole lists or differing buckets). */
+  pulledItems: number;
+  /** Failed pushes sent again to another peer. */
+  replaced: number;
 };
 
 export type Gossip<T> = {
@@ -78,6 +91,8 @@ export type GossipOptions<T> = {
   concurrency?: number;
   /** Largest pull answer read (default 4 MiB). */
   maxPullBytes?: number;
+  /** Pull by digest: the GET path of the peer's digest and our own digest (digest.ts). */
+  digest?: { path: string; local: () => readonly string[] };
   log?: (line: string) => void;
   random?: () => number;
 };
@@ -93,8 +108,10 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
   const pushPath = options.pushPath ?? options.path;
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
-  const counters: GossipCounters = { sent: 0, received: 0, fresh: 0, refused: 0, dropped: 0, failed: 0, pulls: 0 };
-  const queue: { url: string; key: string; body: string }[] = [];
+  const counters: GossipCounters = { sent: 0, received: 0, fresh: 0, refused: 0, dropped: 0, failed: 0, pulls: 0, pullsInSync: 0, pulledItems: 0, replaced: 0 };
+  /** `tried`: every peer this forward has pushed to (shared by its jobs); `spare`: may be replaced once. */
+  type Job = { url: string; key: string; body: string; tried: Set<string>; spare: boolean };
+  const queue: Job[] = [];
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -130,9 +147,9 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
         .then(async (response) => {
           await response.arrayBuffer().catch(() => undefined);
           if (response.ok) counters.sent++;
-          else counters.failed++;
+          else fail(job);
         })
-        .catch(() => counters.failed++)
+        .catch(() => fail(job))
         .finally(() => {
           inFlight--;
           pump();
@@ -140,24 +157,47 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
     }
   };
 
+  const enqueue = (job: Job) => {
+    // A newer item of the same key replaces the queued one: only the newest matters.
+    const queued = queue.find((j) => j.url === job.url && j.key === job.key);
+    if (queued) {
+      queued.body = job.body;
+      return;
+    }
+    if (queue.length + inFlight >= queueLimit) {
+      counters.dropped++;
+      return;
+    }
+    queue.push(job);
+  };
+
+  /** A failed push goes once to a peer this forward has not tried (stopped: nothing more). */
+  function fail(job: Job) {
+    counters.failed++;
+    if (stopped || !job.spare) return;
+    const [url] = pick(others(options.peers()).filter((u) => !job.tried.has(u)), 1);
+    if (!url) return;
+    counters.replaced++;
+    job.tried.add(url);
+    enqueue({ ...job, url, spare: false });
+  }
+
   const forward = (item: T, except?: string, withSeeds = false) => {
     const body = JSON.stringify(item);
     const key = options.keyOf(item);
     const candidates = withSeeds ? [...options.peers(), ...(options.seeds ?? [])] : options.peers();
-    for (const url of pick(others(candidates, except), options.fanout)) {
-      // A newer item of the same key replaces the queued one: only the newest matters.
-      const queued = queue.find((j) => j.url === url && j.key === key);
-      if (queued) {
-        queued.body = body;
-        continue;
-      }
-      if (queue.length + inFlight >= queueLimit) {
-        counters.dropped++;
-        continue;
-      }
-      queue.push({ url, key, body });
-    }
+    const targets = pick(others(candidates, except), options.fanout);
+    const tried = new Set([...targets, ...(except ? [trimSlash(except)] : [])]);
+    for (const url of targets) enqueue({ url, key, body, tried, spare: true });
     pump();
+  };
+
+  /** `from` pushed us this very item: a push of it still queued for `from` is not needed. */
+  const cancelFor = (from: string, item: unknown) => {
+    const url = trimSlash(from);
+    if (!queue.some((j) => j.url === url)) return;
+    const body = JSON.stringify(item);
+    for (let k = queue.length - 1; k >= 0; k--) if (queue[k]!.url === url && queue[k]!.body === body) queue.splice(k, 1);
   };
 
   const take = (item: unknown): OfferOutcome => {
@@ -173,21 +213,52 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
     return outcome;
   };
 
+  class Missing extends Error {}
+  const getJson = async (path: string, url: string): Promise<unknown> => {
+    const response = await fetch(joinUrl(path, url), { headers: headers(), signal: AbortSignal.timeout(timeoutMs) });
+    const text = await response.text();
+    if (response.status === 404) throw new Missing(`HTTP 404 for ${path}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    if (text.length > maxPullBytes) throw new Error(`answer of ${text.length} bytes exceeds ${maxPullBytes}`);
+    return JSON.parse(text);
+  };
+
+  /** The path to pull from `url`: null when its digest equals ours, the whole list when most buckets differ. */
+  const pullPath = async (url: string): Promise<string | null> => {
+    if (!options.digest) return options.path;
+    let answer: unknown;
+    try {
+      answer = await getJson(options.digest.path, url);
+    } catch (error) {
+      // A peer without digests (older software) still serves the whole list.
+      if (error instanceof Missing) return options.path;
+      throw error;
+    }
+    const ours = options.digest.local();
+    const diff = differingBuckets(ours, answer);
+    if ('problem' in diff) return options.path;
+    if (diff.buckets.length === 0) return null;
+    if (diff.buckets.length > ours.length / 2) return options.path;
+    return `${options.path}?buckets=${diff.buckets.join(',')}`;
+  };
+
   const pullFrom = async (url: string): Promise<number> => {
     counters.pulls++;
     let list: unknown;
     try {
-      const response = await fetch(joinUrl(options.path, url), { headers: headers(), signal: AbortSignal.timeout(timeoutMs) });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      if (text.length > maxPullBytes) throw new Error(`answer of ${text.length} bytes exceeds ${maxPullBytes}`);
-      list = (JSON.parse(text) as Record<string, unknown>)[field];
+      const path = await pullPath(url);
+      if (path === null) {
+        counters.pullsInSync++;
+        return 0;
+      }
+      list = (await getJson(path, url) as Record<string, unknown> | null)?.[field];
       if (!Array.isArray(list)) throw new Error(`answer lacks { ${field}: [...] }`);
     } catch (error) {
       counters.failed++;
       log(`gossip: pull ${options.path} from ${url} failed: ${(error as Error).message}`);
       return 0;
     }
+    counters.pulledItems += list.length;
     let fresh = 0;
     for (const item of list) {
       const outcome = take(item);
@@ -207,6 +278,7 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
     receive(item, from) {
       const outcome = take(item);
       if (outcome.accepted && outcome.fresh) forward(item as T, from);
+      else if (outcome.accepted && from) cancelFor(from, item);
       return outcome;
     },
     publish(item, force = false) {

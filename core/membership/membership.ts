@@ -68,6 +68,7 @@ export function startMembership(options: {
     fanout: rules.gossipFanout,
     antiEntropySec: rules.antiEntropySec,
     log: options.log,
+    digest: { path: '/network/announcements/digest', local: directory.digest },
   });
 
   return {
@@ -84,6 +85,8 @@ export function startMembership(options: {
       metrics.gauge('membership_gossip_refused', 'Announcements refused (since start)', () => c().refused);
       metrics.gauge('membership_gossip_dropped', 'Announcement pushes dropped: queue full (since start)', () => c().dropped);
       metrics.gauge('membership_gossip_failed', 'Announcement pushes and pulls that failed (since start)', () => c().failed);
+      metrics.gauge('membership_gossip_pulls_in_sync', 'Anti-entropy pulls whose peer digest equalled ours: nothing fetched (since start)', () => c().pullsInSync);
+      metrics.gauge('membership_gossip_pulled_items', 'Announcements fetched by anti-entropy pulls (since start)', () => c().pulledItems);
     },
     async start(startOptions = {}) {
       const loaded = directory.load();

@@ -1,6 +1,10 @@
 /**
  * The membership routes, served by nodes and gateways alike:
  *   GET  /network/announcements → { announcements: Announcement[] } (every valid entry)
+ *   GET  /network/announcements?buckets=3,17 → only the entries in those digest buckets
+ *        (400 bad_buckets with a reason for anything but distinct bucket numbers)
+ *   GET  /network/announcements/digest → { buckets, digest } (digest.ts: anti-entropy pulls
+ *        compare it with their own and fetch only the buckets that differ)
  *   POST /network/announce      (one Announcement as the body)
  *        → 200 { accepted: true, fresh: true }  new or newer: kept and gossiped on
  *        → 200 { accepted: true, fresh: false } valid but not newer than ours (gossip
@@ -14,10 +18,16 @@ import { route, type Route } from '../http/server.ts';
 import type { Announcement } from '../../sdk/src/network/announcement.ts';
 import type { Directory } from './directory.ts';
 import type { Gossip } from './gossip.ts';
+import { DIGEST_BUCKETS, parseBucketQuery } from './digest.ts';
 
-export function membershipRoutes(options: { directory: Pick<Directory, 'list'>; gossip: Pick<Gossip<Announcement>, 'receive'> }): Route[] {
+export function membershipRoutes(options: { directory: Pick<Directory, 'list' | 'digest' | 'inBuckets'>; gossip: Pick<Gossip<Announcement>, 'receive'> }): Route[] {
   return [
-    route('GET', '/network/announcements', () => ({ announcements: options.directory.list() })),
+    route('GET', '/network/announcements', ({ query }) => {
+      const parsed = parseBucketQuery(query.get('buckets'));
+      if (!parsed.ok) throw new HttpError(400, 'bad_buckets', parsed.reason);
+      return { announcements: parsed.buckets ? options.directory.inBuckets(parsed.buckets) : options.directory.list() };
+    }),
+    route('GET', '/network/announcements/digest', () => ({ buckets: DIGEST_BUCKETS, digest: options.directory.digest() })),
     route('POST', '/network/announce', (request) => {
       if (request.body === undefined) throw new HttpError(400, 'announcement_refused', 'send one announcement as the JSON body');
       const from = request.headers['x-gossip-from'];

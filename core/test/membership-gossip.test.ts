@@ -9,15 +9,19 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createJsonServer, route, type JsonServer } from '../http/server.ts';
 import { createGossip, type Gossip, type OfferOutcome } from '../membership/gossip.ts';
+import { bucketOf, DIGEST_BUCKETS, digestOf, parseBucketQuery } from '../membership/digest.ts';
 import { until } from '../../devnet/test-http.ts';
 
 type Item = { key: string; version: number };
 
-type Peer = { url: string; store: Map<string, number>; gossip: Gossip<Item>; server: JsonServer; from: (string | undefined)[] };
+type Peer = { url: string; store: Map<string, number>; gossip: Gossip<Item>; server: JsonServer; from: (string | undefined)[]; gets: string[] };
 
-async function startPeer(peers: () => string[], options: { fanout?: number; queueLimit?: number; timeoutMs?: number; seeds?: string[] } = {}): Promise<Peer> {
+async function startPeer(peers: () => string[], options: { fanout?: number; queueLimit?: number; timeoutMs?: number; seeds?: string[]; digest?: boolean; serveDigest?: boolean } = {}): Promise<Peer> {
   const store = new Map<string, number>();
   const from: (string | undefined)[] = [];
+  const gets: string[] = [];
+  const items = () => [...store].map(([key, version]) => ({ key, version }));
+  const digest = () => digestOf(items(), (i) => i.key, (i) => String(i.version));
   let url = '';
   const offer = (value: unknown): OfferOutcome => {
     const item = value as Item;
@@ -29,11 +33,18 @@ async function startPeer(peers: () => string[], options: { fanout?: number; queu
   const gossip = createGossip<Item>({
     path: '/items', pushPath: '/item', keyOf: (i) => i.key, offer, peers: () => peers().filter((u) => u !== url), seeds: options.seeds,
     self: () => url, fanout: options.fanout ?? 2, antiEntropySec: 3_600, timeoutMs: options.timeoutMs ?? 2_000, queueLimit: options.queueLimit,
+    ...(options.digest ? { digest: { path: '/items/digest', local: digest } } : {}),
   });
   const server = createJsonServer({
     rateLimit: false,
     routes: [
-      route('GET', '/items', () => ({ items: [...store].map(([key, version]) => ({ key, version })) })),
+      route('GET', '/items', ({ query }) => {
+        gets.push(`/items${query.size ? `?${query}` : ''}`);
+        const b = parseBucketQuery(query.get('buckets'));
+        if (!b.ok) throw new Error(b.reason);
+        return { items: items().filter((i) => !b.buckets || b.buckets.has(bucketOf(i.key))) };
+      }),
+      ...(options.serveDigest === false ? [] : [route('GET', '/items/digest', () => ({ buckets: DIGEST_BUCKETS, digest: digest() }))]),
       route('POST', '/item', (r) => {
         const sender = r.headers['x-gossip-from'] as string | undefined;
         from.push(sender);
@@ -43,7 +54,7 @@ async function startPeer(peers: () => string[], options: { fanout?: number; queu
     ],
   });
   url = (await server.listen(0)).url;
-  return { url, store, gossip, server, from };
+  return { url, store, gossip, server, from, gets };
 }
 
 describe('gossip (generic push + anti-entropy pull)', () => {
@@ -82,6 +93,63 @@ describe('gossip (generic push + anti-entropy pull)', () => {
     peers.push(late);
     assert.equal(await late.gossip.bootstrap(), 2);
     assert.deepEqual([...late.store].sort(), [['a', 1], ['b', 7]]);
+  });
+
+  it('pulls by digest: nothing when in sync, only the differing bucket otherwise, the whole list from a peer without digests', async () => {
+    const a = await startPeer(() => [], { digest: true });
+    const b = await startPeer(() => [], { digest: true });
+    const old = await startPeer(() => [], { serveDigest: false });
+    peers.push(a, b, old);
+    for (let i = 0; i < 40; i++) for (const p of [a, b, old]) p.gossip.receive({ key: `k${i}`, version: 1 });
+    assert.equal(await a.gossip.pullFrom(b.url), 0);
+    assert.deepEqual(b.gets, [], 'in sync: no list fetched at all');
+    assert.equal(a.gossip.counters().pullsInSync, 1);
+    b.gossip.receive({ key: 'k7', version: 2 });
+    assert.equal(await a.gossip.pullFrom(b.url), 1);
+    assert.equal(a.store.get('k7'), 2);
+    assert.deepEqual(b.gets, [`/items?buckets=${bucketOf('k7')}`], 'only the bucket that differs');
+    const inBucket = [...b.store.keys()].filter((k) => bucketOf(k) === bucketOf('k7')).length;
+    assert.equal(a.gossip.counters().pulledItems, inBucket, 'only the items of that one bucket travelled');
+    old.gossip.receive({ key: 'k9', version: 5 });
+    assert.equal(await a.gossip.pullFrom(old.url), 1, 'no digest route (404): the whole list');
+    assert.deepEqual(old.gets, ['/items']);
+    assert.equal(a.store.get('k9'), 5);
+    // A new peer differs in every non-empty bucket: it takes them all in one call.
+    const fresh = await startPeer(() => [], { digest: true });
+    peers.push(fresh);
+    assert.equal(await fresh.gossip.pullFrom(a.url), 40);
+    assert.equal(a.gets.length, 1);
+  });
+
+  it('a failed push is sent once more, to a peer not yet tried', async () => {
+    const hang = createServer(() => {});
+    servers.push(hang);
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
+    const hangUrl = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+    const good = await startPeer(() => []);
+    peers.push(good);
+    // Fanout 1 over [hanging, good]: whichever is picked first, `good` ends up with the item.
+    for (let i = 0; i < 4; i++) {
+      const g = createGossip<Item>({ path: '/items', pushPath: '/item', keyOf: (x) => x.key, offer: () => ({ accepted: true, fresh: true }), peers: () => [hangUrl, good.url], fanout: 1, antiEntropySec: 3_600, timeoutMs: 300 });
+      g.publish({ key: `r${i}`, version: 1 });
+      await until(`r${i} at the good peer`, async () => good.store.get(`r${i}`) === 1, 5_000, 20);
+      await until('the pushes to settle', async () => g.pending() === 0, 5_000, 20);
+      const c = g.counters();
+      assert.equal(c.sent, 1);
+      assert.equal(c.replaced, c.failed, 'each failure replaced once (only one other peer)');
+      assert.ok(c.failed <= 1);
+      g.stop();
+    }
+  });
+
+  it('bucket queries from strangers are checked', () => {
+    assert.deepEqual(parseBucketQuery(null), { ok: true, buckets: null });
+    assert.deepEqual(parseBucketQuery('3,3,17'), { ok: true, buckets: new Set([3, 17]) });
+    for (const bad of ['', '-1', `${DIGEST_BUCKETS}`, '1,,2', 'x', '1.5', '9'.repeat(5), '1,'.repeat(DIGEST_BUCKETS * 2)]) {
+      const r = parseBucketQuery(bad);
+      assert.equal(r.ok, false, bad);
+      assert.match((r as { reason: string }).reason, /^buckets: /);
+    }
   });
 
   it('is bounded: a hanging peer costs one timeout per call, and a full queue drops (counted)', async () => {
