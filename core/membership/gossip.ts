@@ -56,7 +56,7 @@ export type Gossip<T> = {
   receive: (item: unknown, from?: string) => OfferOutcome;
   /** Our own new item (e.g. our announcement): offered, and forwarded if fresh or if `force`. */
   publish: (item: T, force?: boolean) => OfferOutcome;
-  /** Pulls the full list from one peer; returns how many items were fresh. */
+  /** Pulls from one peer (by digest when configured); returns how many items were fresh. */
   pullFrom: (url: string) => Promise<number>;
   /** Bootstrap pull (seeds + a few known peers); resolves when those calls are done. */
   bootstrap: () => Promise<number>;

@@ -21,6 +21,7 @@ import type { Supervised } from '../../devnet/processes.ts';
 import { freePort } from '../../devnet/anvil.ts';
 import { generateEd25519Identity, loadOrCreateEd25519Key, type Ed25519Identity } from '../../core/keys/ed25519.ts';
 import { getJson, postJson, until } from '../../devnet/test-http.ts';
+import { bucketOf, DIGEST_BUCKETS } from '../../core/membership/digest.ts';
 
 const NODES = 4;
 // No votes, no checkpoints: this test is about who knows where everyone is.
@@ -86,6 +87,16 @@ describe('announcements between real session-node processes', { timeout: 180_000
     console.log(`all ${NODES} nodes and the gateway knew every announcement ${Date.now() - started} ms after the last process was ready`);
     // Each one's own announcement verifies as signed by the node it names (the directory checked it; so do we).
     for (const a of await listOf(nodes[3]!.url)) assert.equal(a.chainId, sys.deployments.chainId);
+    // Same entries, same digest everywhere (anti-entropy between them then fetches nothing),
+    // and a digest bucket's query answers exactly that bucket's entries.
+    const digests = await Promise.all(everyone().map(async (url) => (await getJson(`${url}/network/announcements/digest`)).body as { buckets: number; digest: string[] }));
+    for (const d of digests) assert.deepEqual(d, digests[0]);
+    assert.equal(digests[0]!.digest.length, DIGEST_BUCKETS);
+    assert.ok(digests[0]!.digest.filter(Boolean).length >= 1 && digests[0]!.digest.filter(Boolean).length <= NODES, 'one non-empty bucket per node at most');
+    const full = await listOf(nodes[0]!.url);
+    const some = [...new Set(full.slice(0, 2).map((a) => bucketOf(a.ed25519PublicKey)))];
+    const inSome = (await getJson(`${nodes[0]!.url}/network/announcements?buckets=${some.join(',')}`)).body.announcements as Announcement[];
+    assert.deepEqual(inSome, full.filter((a) => some.includes(bucketOf(a.ed25519PublicKey))));
   });
 
   it('refuses forged announcements at every node with a reason, and changes nothing', async () => {
@@ -139,6 +150,13 @@ describe('announcements between real session-node processes', { timeout: 180_000
     assert.equal(((await empty.json()) as { error: string }).error, 'announcement_refused');
     assert.equal((await fetch(`${url}/network/announcements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 405);
     assert.equal((await getJson(`${url}/network/announce`)).status, 405);
+    for (const q of ['', 'x', '-1', `${DIGEST_BUCKETS}`, '1,,2', '1'.repeat(9)]) {
+      const r = await getJson(`${url}/network/announcements?buckets=${q}`);
+      assert.equal(r.status, 400, `buckets=${q}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error, 'bad_buckets');
+      assert.match(r.body.reason, /^buckets: /);
+    }
+    assert.equal((await fetch(`${url}/network/announcements/digest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 405);
   });
 
   it('a node restarted on a new port is found there by every node and the gateway, without waiting for expiry', async () => {
