@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createJsonServer, route, type JsonServer } from '../http/server.ts';
 import { createGossip, type Gossip, type OfferOutcome } from '../membership/gossip.ts';
-import { bucketOf, DIGEST_BUCKETS, digestOf, parseBucketQuery } from '../membership/digest.ts';
+import { bucketOf, createBucketDigest, DIGEST_BUCKETS, digestOf, parseBucketQuery } from '../membership/digest.ts';
 import { until } from '../../devnet/test-http.ts';
 
 type Item = { key: string; version: number };
@@ -140,6 +140,27 @@ describe('gossip (generic push + anti-entropy pull)', () => {
       assert.ok(c.failed <= 1);
       g.stop();
     }
+  });
+
+  it('a digest kept item by item equals one computed from scratch, and any change shows', () => {
+    const live = createBucketDigest();
+    const items = new Map<string, string>();
+    for (let i = 0; i < 300; i++) {
+      const key = `0x${(i * 7919).toString(16).padStart(8, '0')}`;
+      live.set(key, '1');
+      items.set(key, '1');
+      if (i % 3 === 0) live.digest(); // hashed in between: later changes must still show
+    }
+    const scratch = () => digestOf(items, ([k]) => k, ([, v]) => v);
+    assert.deepEqual(live.digest(), scratch());
+    const before = live.digest();
+    live.set('0x00000000', '2');
+    items.set('0x00000000', '2');
+    live.delete(`0x${(7919 * 5).toString(16).padStart(8, '0')}`);
+    items.delete(`0x${(7919 * 5).toString(16).padStart(8, '0')}`);
+    assert.deepEqual(live.digest(), scratch());
+    const changed = live.digest().flatMap((h, b) => (h !== before[b] ? [b] : []));
+    assert.deepEqual(changed.sort((x, y) => x - y), [...new Set([bucketOf('0x00000000'), bucketOf(`0x${(7919 * 5).toString(16).padStart(8, '0')}`)])].sort((x, y) => x - y));
   });
 
   it('bucket queries from strangers are checked', () => {
