@@ -30,6 +30,8 @@ export type OfferResult = { accepted: true; fresh: boolean } | { accepted: false
 /** What makes one announcement of a key newer than another (the digest's version). */
 const versionOf = (a: Announcement) => `${a.timestamp}.${a.signature.slice(2, 18)}`;
 
+const byKey = (x: Announcement, y: Announcement) => (x.ed25519PublicKey < y.ed25519PublicKey ? -1 : 1);
+
 const sameAnnouncement = (x: Announcement, y: Announcement) =>
   x.signature === y.signature && x.timestamp === y.timestamp && x.host === y.host && x.httpPort === y.httpPort && x.software === y.software && x.chainId === y.chainId && x.contract.toLowerCase() === y.contract.toLowerCase() && x.version === y.version;
 
@@ -160,7 +162,7 @@ export function createDirectory(options: {
     offer,
     list: () => {
       prune();
-      return [...entries.values()].sort((x, y) => (x.ed25519PublicKey < y.ed25519PublicKey ? -1 : 1));
+      return [...entries.values()].sort(byKey);
     },
     of,
     digest: () => {
@@ -169,7 +171,7 @@ export function createDirectory(options: {
     },
     inBuckets: (buckets) => {
       prune();
-      return [...entries.values()].filter((a) => buckets.has(bucketOf(a.ed25519PublicKey)));
+      return [...entries.values()].filter((a) => buckets.has(bucketOf(a.ed25519PublicKey))).sort(byKey);
     },
     urlOf: (ed25519) => {
       const a = of(ed25519);
