@@ -78,6 +78,18 @@ export function differingBuckets(ours: readonly string[], answer: unknown): { bu
 }
 
 /**
+ * What to fetch after reading a peer's digest: nothing (null) when it equals ours; the buckets
+ * that differ; the whole list when most do (one call either way) or the answer is unusable.
+ */
+export function pathAfterDigest(path: string, ours: readonly string[], answer: unknown): string | null {
+  const diff = differingBuckets(ours, answer);
+  if ('problem' in diff) return path;
+  if (diff.buckets.length === 0) return null;
+  if (diff.buckets.length > ours.length / 2) return path;
+  return `${path}?buckets=${diff.buckets.join(',')}`;
+}
+
+/**
  * `?buckets=3,17,90` from a stranger: distinct integers in [0, buckets), at most `buckets` of
  * them. Absent → null (the whole list).
  */

@@ -25,7 +25,7 @@
  *   route POST pushPath → g.receive(body, request.headers['x-gossip-from'])
  */
 import { joinUrl } from '../rounds/http-call.ts';
-import { differingBuckets } from './digest.ts';
+import { pathAfterDigest } from './digest.ts';
 
 export type OfferOutcome = { accepted: true; fresh: boolean } | { accepted: false; reason: string };
 
@@ -234,12 +234,7 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
       if (error instanceof Missing) return options.path;
       throw error;
     }
-    const ours = options.digest.local();
-    const diff = differingBuckets(ours, answer);
-    if ('problem' in diff) return options.path;
-    if (diff.buckets.length === 0) return null;
-    if (diff.buckets.length > ours.length / 2) return options.path;
-    return `${options.path}?buckets=${diff.buckets.join(',')}`;
+    return pathAfterDigest(options.path, options.digest.local(), answer);
   };
 
   const pullFrom = async (url: string): Promise<number> => {
