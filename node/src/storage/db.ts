@@ -20,6 +20,7 @@
  *   file carries SQLite's own overhead on top (see `fileBytes`), capped by max_page_count.
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StorageRpcError } from '../../../sdk/src/storage/types.ts';
@@ -138,6 +139,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     ),
     sweep: db.prepare<[number, number]>('DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE expiry <= ? LIMIT ?)'),
     clearOutbox: db.prepare<[string, number, string]>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND hash != ?'),
+    digestRows: db.prepare<[string, number], { hash: string; expiry: number }>('SELECT hash, expiry FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND expiry > ?'),
     stats: db.prepare<[], { messages: number; bytes: number; accounts: number }>('SELECT messages, bytes, (SELECT COUNT(*) FROM owners) AS accounts FROM totals WHERE id = 1'),
     pages: db.prepare<[], { n: number }>('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS n'),
   };
@@ -189,6 +191,8 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     st.insert.run(ownerId, m.namespace, m.hash, m.timestamp, m.expiry, Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
     return { stored: true };
   });
+
+  const groupTx = db.transaction((fn: () => unknown) => fn());
 
   const hashesOf = (rows: { hash: string }[]) => rows.map((r) => r.hash);
   const expireTx = db.transaction((account: string, hashes: readonly string[], expiryMs: number, mode: 'shorten' | 'extend' | 'any', nowMs: number) => {
@@ -267,6 +271,18 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     stats: () => {
       const s = st.stats.get()!;
       return { messages: s.messages, accounts: s.accounts, bytes: s.bytes };
+    },
+    group: <T>(fn: () => T): T => {
+      try {
+        return groupTx.immediate(fn) as T;
+      } catch (error) {
+        return sqliteFull(error);
+      }
+    },
+    digestOf: (account) => {
+      // Sorted, so two members that received the same messages in another order agree.
+      const items = st.digestRows.all(account, now()).map((r) => `${r.hash}:${r.expiry}`).sort();
+      return { messages: items.length, digest: createHash('sha256').update(items.join('\n')).digest('base64') };
     },
     fileBytes: () => st.pages.get()!.n * pageSize,
     close: () => {

@@ -75,6 +75,13 @@ export type MessageDb = {
   /** Drops messages whose expiry has passed (at most `limit`, default all); returns how many. */
   sweepExpired: (nowMs: number, limit?: number) => number;
   stats: () => { messages: number; accounts: number; bytes: number };
+  /**
+   * Runs `fn` in one transaction (one commit for every write it makes; a write that throws
+   * undoes only itself). Writes inside are durable when `group` returns.
+   */
+  group: <T>(fn: () => T) => T;
+  /** A digest of an account's live messages (hashes and expiries, any order of arrival): equal digests, same messages. */
+  digestOf: (account: string) => { messages: number; digest: string };
   close: () => void;
 };
 

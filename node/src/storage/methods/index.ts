@@ -31,7 +31,9 @@ const HANDLERS: { [M in SubRequest['method']]: MethodHandler<Extract<SubRequest,
 /** Runs one parsed request; a refusal (StorageRpcError) becomes its status and reason. */
 export async function execute(request: StorageRequest, params: Record<string, unknown>, call: Call): Promise<RpcAnswer> {
   try {
-    if (call.forwarded && !RECURSIVE_METHODS.has(request.method)) {
+    // A member may forward a `batch` of recursive requests (replicate.ts memberQueue); each
+    // sub-request is held to this rule on its own.
+    if (call.forwarded && !RECURSIVE_METHODS.has(request.method) && request.method !== 'batch') {
       return refusal(400, `invalid request: received invalid forwarded non-forwardable request (${request.method} is answered by the node a client asks, never forwarded)`);
     }
     if (request.method === 'batch' || request.method === 'sequence') return await runBatch(request, params, call);
@@ -53,7 +55,11 @@ async function runBatch(request: BatchRequest, params: Record<string, unknown>, 
   };
   const results: { code: number; body: unknown }[] = [];
   if (request.method === 'batch') {
-    results.push(...(await Promise.all(request.requests.map((_, i) => one(i)))));
+    // A member's forwarded batch runs its writes in one transaction (one commit for all): each
+    // handler does its database work before its first await, so all of it happens inside
+    // `group`, and the answer is sent only after the commit.
+    const started = call.forwarded ? call.ctx.db.group(() => request.requests.map((_, i) => one(i))) : request.requests.map((_, i) => one(i));
+    results.push(...(await Promise.all(started)));
   } else {
     for (let i = 0; i < request.requests.length; i++) {
       const r = await one(i);
