@@ -42,7 +42,7 @@ export type ForwarderOptions = {
   identity: Ed25519Identity;
   /** Per member request (default 3,000 ms). */
   timeoutMs?: number;
-  /** Requests (single or batched) in flight to one member at once (default 2); more wait and are batched. */
+  /** Requests (single or batched) in flight to one member at once (default 1); more wait and are batched. */
   inFlightPerMember?: number;
   /** A member that did not execute a write (unreachable, timed out, refused with 5xx). */
   onMissed?: (member: Hex, method: string, params: Record<string, unknown>) => void;
@@ -132,7 +132,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
     let q = queues.get(key);
     if (!q || q.url !== member.url) {
       if (queues.size > 1_000) queues.clear();
-      q = { url: member.url ?? '', enqueue: memberQueue((body) => forwardTo(member, body, { identity: o.identity, timeoutMs }), o.inFlightPerMember ?? 2) };
+      q = { url: member.url ?? '', enqueue: memberQueue((body) => forwardTo(member, body, { identity: o.identity, timeoutMs }), o.inFlightPerMember ?? 1) };
       queues.set(key, q);
     }
     return q.enqueue;
