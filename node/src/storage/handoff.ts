@@ -12,117 +12,17 @@
  *    each member for per-account digests (POST /storage/digests) and pulls only the accounts
  *    whose digest differs from its own, so a restart of a full swarm moves digests, not data;
  *  - a member that missed a forwarded write (replicate.ts onMissed) is pushed that account.
- * Three node-to-node routes, for registered active peers only (node-signed requests, their
- * own rate-limit bucket): POST /storage/push (the receiver re-checks every message,
- * transfer.ts), POST /storage/pull (a page of the accounts whose swarm holds the caller, or
- * the accounts it names) and POST /storage/digests (a page of those accounts' digests).
+ * The node-to-node routes it calls are in handoff-wire.ts.
  */
 import type { Hex } from 'viem';
 import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
-import { forbidden } from '../../../core/http/errors.ts';
-import { array, integer, object, optional, parseBody, string } from '../../../core/http/validate.ts';
-import { route, type Route } from '../../../core/http/server.ts';
-import { peerPost } from './peer-post.ts';
-import { acceptWire, batches, toWire, wireSize, type TransferLimits, type WireMessage } from './transfer.ts';
-import type { MessageDb, ReachableMember, StoredMessage, SwarmView } from './types.ts';
+import type { Route } from '../../../core/http/server.ts';
+import { DIGESTS_PATH, handoffRoutes, PULL_MAX_ACCOUNTS, PULL_PATH, PUSH_MAX_BYTES, PUSH_MAX_MESSAGES, PUSH_PATH, signedPost, type Deps } from './handoff-wire.ts';
+import { acceptWire, batches, toWire } from './transfer.ts';
+import type { ReachableMember, StoredMessage } from './types.ts';
 
-export const PUSH_PATH = '/storage/push';
-export const PULL_PATH = '/storage/pull';
-export const DIGESTS_PATH = '/storage/digests';
-/** Messages in one push (its body also stays under the server's body limit, PUSH_MAX_BYTES). */
-export const PUSH_MAX_MESSAGES = 500;
-export const PUSH_MAX_BYTES = 384 * 1024;
-/** One pull page: whole accounts are added until it reaches this many messages or bytes (one account may overshoot, bounded by the per-account limit); at most this many accounts scanned. */
-export const PULL_MAX_MESSAGES = 2_000;
-export const PULL_MAX_BYTES = 4 * 1024 * 1024;
-const PULL_SCAN_ACCOUNTS = 5_000;
-/** Accounts named in one pull, and accounts in one digest page (each digest reads the account's rows). */
-export const PULL_MAX_ACCOUNTS = 500;
-export const DIGEST_PAGE_ACCOUNTS = 500;
-/** A pull answer larger than this is refused by the puller (a hostile peer can not exhaust memory). */
-const PULL_MAX_ANSWER_BYTES = 2 * PULL_MAX_BYTES;
+export { DIGESTS_PATH, PULL_PATH, PUSH_PATH } from './handoff-wire.ts';
 
-type Deps = TransferLimits & { db: MessageDb; swarmView: SwarmView; now?: () => number };
-
-const ACCOUNT = string({ pattern: /^[0-9a-f]{66}$/, what: '66 lower-case hex characters' });
-
-/** POST /storage/push and POST /storage/pull. */
-export function handoffRoutes(o: Deps): Route[] {
-  const now = o.now ?? Date.now;
-  const peerOnly = (peer: string | undefined, path: string) => {
-    if (!peer) throw forbidden(`${path} is for registered active nodes only: sign the request as a node (x-sesh-node, x-sesh-timestamp, x-sesh-signature)`);
-    return peer;
-  };
-  const pushBody = object({ messages: array((v) => v, { min: 1, max: PUSH_MAX_MESSAGES }) });
-  const pullBody = object({ after: optional(ACCOUNT), limit: optional(integer({ min: 1, max: PULL_MAX_MESSAGES })), accounts: optional(array(ACCOUNT, { min: 1, max: PULL_MAX_ACCOUNTS })) });
-  const digestBody = object({ after: optional(ACCOUNT) });
-  const callerHolds = (peer: string, account: string) => o.swarmView.swarmOf(account).members.some((m) => m.ed25519Key.toLowerCase() === peer);
-  return [
-    route('POST', PUSH_PATH, (request) => {
-      peerOnly(request.peer, PUSH_PATH);
-      const { messages } = parseBody(pushBody, request.body);
-      const nowMs = now();
-      // Every message is checked before any is stored: the answer says exactly which were refused.
-      const checked = messages.map((m) => acceptWire(m, { ...o, nowMs }));
-      let stored = 0;
-      let duplicates = 0;
-      const refused: { hash: string; reason: string }[] = [];
-      // One commit for the whole push, made before the answer says "stored".
-      o.db.group(() => {
-        for (const c of checked) {
-          if (!c.ok) refused.push({ hash: c.hash, reason: c.reason });
-          else if (o.db.store(c.message).stored) stored++;
-          else duplicates++;
-        }
-      });
-      return { stored, duplicates, refused };
-    }),
-    route('POST', PULL_PATH, (request) => {
-      const peer = peerOnly(request.peer, PULL_PATH).toLowerCase();
-      const { after, limit, accounts: named } = parseBody(pullBody, request.body ?? {});
-      if (named) {
-        // The accounts a digest comparison found different: all their messages, in one answer.
-        const out = named.filter((account) => callerHolds(peer, account)).flatMap((account) => o.db.messagesOf(account).map(toWire));
-        return { messages: out, next: null };
-      }
-      const maxMessages = limit ?? PULL_MAX_MESSAGES;
-      const accounts = o.db.accounts({ after, limit: PULL_SCAN_ACCOUNTS });
-      const out: WireMessage[] = [];
-      let bytes = 0;
-      let last: string | undefined;
-      for (const account of accounts) {
-        if (out.length >= maxMessages || bytes >= PULL_MAX_BYTES) break;
-        last = account;
-        if (!callerHolds(peer, account)) continue;
-        for (const m of o.db.messagesOf(account)) {
-          out.push(toWire(m));
-          bytes += wireSize(m);
-        }
-      }
-      const done = last === undefined || (last === accounts[accounts.length - 1] && accounts.length < PULL_SCAN_ACCOUNTS);
-      return { messages: out, next: done ? null : last };
-    }),
-    route('POST', DIGESTS_PATH, (request) => {
-      const peer = peerOnly(request.peer, DIGESTS_PATH).toLowerCase();
-      const { after } = parseBody(digestBody, request.body ?? {});
-      const accounts = o.db.accounts({ after, limit: DIGEST_PAGE_ACCOUNTS });
-      const digests = accounts.filter((account) => callerHolds(peer, account)).map((account) => ({ account, ...o.db.digestOf(account) }));
-      return { accounts: digests, next: accounts.length < DIGEST_PAGE_ACCOUNTS ? null : accounts[accounts.length - 1] };
-    }),
-  ];
-}
-
-async function signedPost(identity: Ed25519Identity, member: ReachableMember, path: string, payload: unknown, timeoutMs: number): Promise<{ ok: true; body: any } | { ok: false; reason: string }> {
-  if (!member.url) return { ok: false, reason: 'announces no URL' };
-  const answer = await peerPost(member.url, path, JSON.stringify(payload), { identity, timeoutMs, maxBytes: PULL_MAX_ANSWER_BYTES });
-  if (answer.text === undefined) return { ok: false, reason: answer.reason };
-  if (answer.status < 200 || answer.status > 299) return { ok: false, reason: `HTTP ${answer.status}: ${answer.text.slice(0, 200)}` };
-  try {
-    return { ok: true, body: JSON.parse(answer.text) };
-  } catch {
-    return { ok: false, reason: 'the answer is not JSON' };
-  }
-}
 
 export type HandoffOptions = Deps & {
   identity: Ed25519Identity;
@@ -222,15 +122,17 @@ export function createHandoff(o: HandoffOptions): Handoff {
         c.digestsCompared++;
         if (o.db.digestOf(d.account).digest !== d.digest) differing.push(d.account);
       }
-      for (let i = 0; i < differing.length; i += PULL_MAX_ACCOUNTS) {
+      for (let i = 0; i < differing.length;) {
         const accounts = differing.slice(i, i + PULL_MAX_ACCOUNTS);
         const pulled = await signedPost(o.identity, member, PULL_PATH, { accounts }, timeoutMs);
-        if (!pulled.ok || !Array.isArray(pulled.body?.messages)) {
+        const served = pulled.ok ? pulled.body?.served : undefined;
+        if (!pulled.ok || !Array.isArray(pulled.body?.messages) || !Number.isSafeInteger(served) || served < 1 || served > accounts.length) {
           o.log?.(`storage: pull of ${accounts.length} accounts from ${member.ed25519Key}: ${pulled.ok ? 'malformed answer' : pulled.reason}`);
           return false;
         }
         storeAll(pulled.body.messages as unknown[]);
-        c.accountsPulled += accounts.length;
+        c.accountsPulled += served;
+        i += served;
       }
       const next = answer.body.next;
       if (next === null || typeof next !== 'string' || (after !== undefined && next <= after)) return true;
