@@ -66,6 +66,30 @@ describe('forward queue of one member', () => {
   });
 });
 
+describe('group commit (db storeCommitted)', () => {
+  it('stores of one moment share a commit; a refused one is refused alone; each settles after the commit', async () => {
+    const db = openMessageDb({ path: ':memory:', maxBytes: 100_000_000, maxAccountBytes: 400 });
+    const now = Date.now();
+    const message = (account: string, text: string): StoredMessage => {
+      const m = { account, namespace: 0, hash: '', data: new TextEncoder().encode(text), timestamp: now, expiry: now + 3_600_000 };
+      return { ...m, hash: PROTOCOL_LIMITS.hashOf(m) };
+    };
+    const [alice, bob] = [1, 2].map((i) => sessionKeysFromSeed(new Uint8Array(32).fill(i)).sessionId) as [string, string];
+    const first = message(alice, 'one');
+    const pending = [db.storeCommitted(first), db.storeCommitted(message(bob, 'x'.repeat(500))), db.storeCommitted(message(alice, 'two')), db.storeCommitted(first)];
+    assert.equal(db.stats().messages, 0, 'nothing is written before the turn ends');
+    const settled = await Promise.allSettled(pending);
+    assert.deepEqual(settled[0], { status: 'fulfilled', value: { stored: true } });
+    assert.equal(settled[1]!.status, 'rejected');
+    assert.equal((settled[1] as PromiseRejectedResult).reason.status, 507, 'over the per-account limit: refused alone');
+    assert.deepEqual(settled[2], { status: 'fulfilled', value: { stored: true } });
+    assert.deepEqual(settled[3], { status: 'fulfilled', value: { stored: false } }, 'the duplicate in the same commit');
+    assert.equal(db.stats().messages, 2);
+    assert.equal(db.retrieve(bob, 0).messages.length, 0, 'the refusal changed nothing');
+    db.close();
+  });
+});
+
 describe('forwarded batches at a real member', () => {
   it('concurrent stores at A reach B through the queue, every one acknowledged by both', async () => {
     const f = await startFixture();

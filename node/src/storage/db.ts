@@ -194,6 +194,41 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
 
   const groupTx = db.transaction((fn: () => unknown) => fn());
 
+  // Group commit (storeCommitted): stores that arrive in the same turn of the event loop are
+  // written in one transaction, each in its own savepoint (a refusal undoes only itself), and
+  // each promise settles only after that one COMMIT returned, so nothing is acknowledged early.
+  type Waiting = { m: StoredMessage; resolve: (r: { stored: boolean }) => void; reject: (e: unknown) => void };
+  let waiting: Waiting[] = [];
+  const asRefusal = (error: unknown): unknown => {
+    try {
+      return sqliteFull(error);
+    } catch (e) {
+      return e;
+    }
+  };
+  const commitWaiting = () => {
+    const batch = waiting;
+    waiting = [];
+    let outcomes: ({ ok: { stored: boolean } } | { error: unknown })[];
+    try {
+      outcomes = groupTx.immediate(() => batch.map((w) => {
+        try {
+          return { ok: store(w.m) };
+        } catch (error) {
+          return { error };
+        }
+      })) as typeof outcomes;
+    } catch (error) {
+      for (const w of batch) w.reject(asRefusal(error));
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if ('ok' in o) w.resolve(o.ok);
+      else w.reject(asRefusal(o.error));
+    });
+  };
+
   const hashesOf = (rows: { hash: string }[]) => rows.map((r) => r.hash);
   const expireTx = db.transaction((account: string, hashes: readonly string[], expiryMs: number, mode: 'shorten' | 'extend' | 'any', nowMs: number) => {
     const out = new Map<string, number>();
@@ -221,6 +256,11 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
         return sqliteFull(error);
       }
     },
+    storeCommitted: (m) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ m, resolve, reject });
+        if (waiting.length === 1) setImmediate(commitWaiting);
+      }),
     retrieve: (account, namespace, o = {}) => {
       const nowMs = o.nowMs ?? now();
       const owner = st.owner.get(account);

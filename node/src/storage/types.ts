@@ -53,6 +53,11 @@ export type NamespaceScope = number | 'all';
 export type MessageDb = {
   /** Stores a message; `stored: false` when the hash was already there (its expiry is then extended, never shortened). */
   store: (m: StoredMessage) => { stored: boolean };
+  /**
+   * store, group-committed: stores made in the same turn of the event loop share one
+   * transaction; the promise settles after its COMMIT (the RPC's path: one commit for many stores).
+   */
+  storeCommitted: (m: StoredMessage) => Promise<{ stored: boolean }>;
   /** Messages of one namespace in storage order, after `lastHash` (exclusive) when given. */
   retrieve: (account: string, namespace: number, options?: { lastHash?: string; limit?: number; maxBytes?: number; nowMs?: number }) => { messages: StoredMessage[]; more: boolean };
   /** Deletes these hashes; returns the ones that were there. */

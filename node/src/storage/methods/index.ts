@@ -55,11 +55,9 @@ async function runBatch(request: BatchRequest, params: Record<string, unknown>, 
   };
   const results: { code: number; body: unknown }[] = [];
   if (request.method === 'batch') {
-    // A member's forwarded batch runs its writes in one transaction (one commit for all): each
-    // handler does its database work before its first await, so all of it happens inside
-    // `group`, and the answer is sent only after the commit.
-    const started = call.forwarded ? call.ctx.db.group(() => request.requests.map((_, i) => one(i))) : request.requests.map((_, i) => one(i));
-    results.push(...(await Promise.all(started)));
+    // The stores of a batch (a member's forwarded one too) are group-committed together (db.ts
+    // storeCommitted): one commit, and the answer only after it.
+    results.push(...(await Promise.all(request.requests.map((_, i) => one(i)))));
   } else {
     for (let i = 0; i < request.requests.length; i++) {
       const r = await one(i);
