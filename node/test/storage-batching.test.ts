@@ -181,3 +181,36 @@ describe('digest-compared fill', () => {
     for (const account of accounts) assert.equal(dbB.digestOf(account).digest, dbA.digestOf(account).digest);
   });
 });
+
+describe('peer POST over kept-alive connections', () => {
+  it('a reused connection the peer drops is retried once on a fresh one; a peer that is down is a 503 with the reason', async () => {
+    const { createServer } = await import('node:http');
+    const { peerPost } = await import('../src/storage/peer-post.ts');
+    const seen = new WeakMap<object, number>();
+    let requests = 0;
+    // The second request on any connection is dropped unanswered (a peer closing an idle socket as it is reused).
+    const server = createServer((req, res) => {
+      requests++;
+      const n = (seen.get(req.socket) ?? 0) + 1;
+      seen.set(req.socket, n);
+      if (n > 1) return req.socket.destroy();
+      req.resume();
+      req.on('end', () => res.end(JSON.stringify({ n: requests })));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const identity = generateEd25519Identity();
+    try {
+      const a = await peerPost(url, '/x', '{}', { identity, timeoutMs: 2_000 });
+      assert.deepEqual(a, { status: 200, text: '{"n":1}' });
+      const b = await peerPost(url, '/x', '{}', { identity, timeoutMs: 2_000 });
+      assert.deepEqual(b, { status: 200, text: '{"n":3}' }, 'the dropped attempt (2) was sent again on a new connection (3)');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    const down = await peerPost('http://127.0.0.1:9', '/x', '{}', { identity, timeoutMs: 2_000 });
+    assert.equal(down.status, 503);
+    assert.match((down as { reason: string }).reason, /ECONNREFUSED/);
+  });
+});

@@ -21,7 +21,19 @@ export type PeerAnswer = { status: number; text: string } | { status: 503 | 504;
  * POSTs `body` to `base` + `path`, signed as this node (core/http/node-auth.ts), with extra
  * headers; answers the peer's status and body text (at most `maxBytes`, else a 503 saying so).
  */
-export function peerPost(base: string, path: string, body: string, o: { identity: Ed25519Identity; timeoutMs: number; headers?: Record<string, string>; maxBytes?: number }): Promise<PeerAnswer> {
+export async function peerPost(base: string, path: string, body: string, o: { identity: Ed25519Identity; timeoutMs: number; headers?: Record<string, string>; maxBytes?: number }): Promise<PeerAnswer> {
+  const first = await postOnce(base, path, body, o);
+  // A kept-alive socket the peer closed just as we reused it (its idle timeout): sent once more
+  // on a fresh connection. Safe to repeat: a forwarded store seen twice answers `already`, a
+  // delete or expire twice changes nothing more, a push or pull stores duplicates as no-ops.
+  if (!('stale' in first)) return first;
+  const second = await postOnce(base, path, body, o);
+  return 'stale' in second ? { status: 503, reason: 'the connection was reset twice' } : second;
+}
+
+type Attempt = PeerAnswer | { stale: true };
+
+function postOnce(base: string, path: string, body: string, o: { identity: Ed25519Identity; timeoutMs: number; headers?: Record<string, string>; maxBytes?: number }): Promise<Attempt> {
   let url: URL;
   try {
     url = joinUrl(path, base);
@@ -31,9 +43,10 @@ export function peerPost(base: string, path: string, body: string, o: { identity
   const https = url.protocol === 'https:';
   const payload = Buffer.from(body, 'utf8');
   const maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
-  return new Promise((resolve) => {
+  return new Promise<Attempt>((resolve) => {
     let settled = false;
-    const done = (answer: PeerAnswer) => {
+    let answered = false;
+    const done = (answer: Attempt) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -44,6 +57,7 @@ export function peerPost(base: string, path: string, body: string, o: { identity
       agent: https ? httpsAgent : httpAgent,
       headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...signRequest(o.identity, 'POST', path, body), ...o.headers },
     }, (res: IncomingMessage) => {
+      answered = true;
       const declared = Number(res.headers['content-length'] ?? 0);
       if (declared > maxBytes) {
         res.destroy();
@@ -65,7 +79,10 @@ export function peerPost(base: string, path: string, body: string, o: { identity
       done({ status: 504, reason: `no answer within ${o.timeoutMs} ms` });
       req.destroy();
     }, o.timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => done({ status: 503, reason: e.code ? `${e.code}: ${e.message}` : e.message }));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return done({ stale: true });
+      done({ status: 503, reason: e.code ? `${e.code}: ${e.message}` : e.message });
+    });
     req.end(payload);
   });
 }
