@@ -11,9 +11,9 @@
  * (peer-post.ts), each with a timeout; a member that does not answer gets an error entry
  * saying why, never a hang. While a member has requests in flight, further ones queue and
  * leave together as one `batch` request (memberQueue): under load one HTTP request, one node
- * signature and one commit at the receiver serve up to 20 stores. A member that misses a store this way is reported to `onMissed`, so the handoff can
- * push it the account's messages later (handoff.ts); a member that was down pulls what it
- * missed when it comes back.
+ * signature and one commit at the receiver serve up to 20 stores. A member that misses a
+ * store this way is reported to `onMissed`, so the handoff can push it the account's messages
+ * later (handoff.ts); a member that was down pulls what it missed when it comes back.
  */
 import type { Hex } from 'viem';
 import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
