@@ -8,17 +8,22 @@
  *   rssMBPerNode           resident memory per node process at that size (the largest)
  *   diskBytesPerMessage    a member's database file + WAL over its messages
  *   joinFillSeconds        a node registered mid-run until it holds its swarm's messages
- *   startupFillSeconds     (extra) from start until every node says it pulled its peers' messages
- * The dataset is written straight into each node's database file before the nodes start (see
- * bench/storage/dataset.ts); everything after that goes through the nodes' HTTP RPC.
+ *   startupFillSeconds     (extra) from start until every node says it is level with its peers
+ *                          (each compares per-account digests with every peer; nothing differs here)
+ *   nodeCpuMsPerStore      (extra) CPU the node processes spent per replicated store (all members,
+ *                          background work included): the figure that does not depend on how busy
+ *                          the machine is with other work, where storesPerSecond does
+ * The dataset is bulk-loaded straight into each node's database file, through the node's own
+ * schema and indexes, before the nodes start (`loadMethod` in the JSON; bench/storage/dataset.ts);
+ * everything after that goes through the nodes' HTTP RPC.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bareSqliteInserts } from './storage/sqlite.ts';
 import { buildDataset, installDataset, nodeDbPath } from './storage/dataset.ts';
-import { dbDiskBytes, rssMB, startStorageCluster, storageServed, type StorageCluster } from './storage/cluster.ts';
+import { cpuMs, dbDiskBytes, rssMB, startStorageCluster, storageServed, type StorageCluster } from './storage/cluster.ts';
 import { retrieveLatency, storedMessages, storeLoad } from './storage/load.ts';
 import { createStorageClient } from '../sdk/src/storage/client.ts';
 import { until } from '../devnet/test-http.ts';
@@ -87,10 +92,11 @@ const log = (line: string) => console.error(`bench: ${line}`);
 const round = (x: number | undefined, digits = 1) => (x === undefined ? null : Number(x.toFixed(digits)));
 
 /** Whether a node says it holds its swarm's messages (a completed pull since it started). */
-async function filledOf(url: string): Promise<boolean> {
+async function statusOf(url: string): Promise<{ filled?: unknown; handoff?: { digestsCompared?: number; accountsPulled?: number; pulled?: number } }> {
   const response = await fetch(`${url}/storage/status`, { signal: AbortSignal.timeout(10_000) });
-  return response.ok && ((await response.json()) as { filled?: unknown }).filled === true;
+  return response.ok ? ((await response.json()) as { filled?: unknown }) : {};
 }
+const filledOf = async (url: string) => (await statusOf(url)).filled === true;
 
 const dir = mkdtempSync(join(tmpdir(), 'sesh-bench-storage-'));
 const missing: string[] = [];
@@ -133,7 +139,13 @@ try {
   try {
     await until('every node filled', async () => (await Promise.all(urls.map((u) => filledOf(u)))).every(Boolean), settleLimitMs, 2_000);
     result.startupFillSeconds = round((Date.now() - settleStarted) / 1000);
-    log(`settled in ${result.startupFillSeconds} s`);
+    const handoffs = (await Promise.all(urls.map((u) => statusOf(u)))).map((s) => s.handoff ?? {});
+    result.startupFill = {
+      digestsCompared: handoffs.reduce((n, h) => n + (h.digestsCompared ?? 0), 0),
+      accountsPulled: handoffs.reduce((n, h) => n + (h.accountsPulled ?? 0), 0),
+      messagesPulled: handoffs.reduce((n, h) => n + (h.pulled ?? 0), 0),
+    };
+    log(`settled in ${result.startupFillSeconds} s (${JSON.stringify(result.startupFill)})`);
   } catch {
     missing.push(`the nodes had not all filled from their peers ${settleLimitMs / 1000} s after start (startup pull of ${config.messages} messages from ${config.nodes - 1} peers each); the figures below were measured during that pull`);
   }
@@ -143,9 +155,13 @@ try {
   if (retrieve.emptyAnswers > 0) missing.push(`${retrieve.emptyAnswers} of ${retrieve.retrieves} retrieves returned no messages (every account holds ${config.messages / config.accounts})`);
 
   log(`store load: ${config.storeSeconds} s, ${config.concurrency} in flight…`);
+  const cpuBefore = cluster.procs.map((p) => cpuMs(p.child.pid) ?? 0);
   const stores = await storeLoad({ urls, swarmSize: config.nodes, to: dataset.accounts.slice(0, 200), seconds: config.storeSeconds, concurrency: config.concurrency, dataBytes: config.dataBytes, ttlMs: TTL_MS, log });
   if (stores.failures.length > 0) log(`store failures (first ${stores.failures.length}): ${stores.failures.join(' | ')}`);
 
+  const storeCpuMs = cluster.procs.reduce((sum, p, i) => sum + (cpuMs(p.child.pid) ?? 0) - cpuBefore[i]!, 0);
+  const nodeCpuMsPerStore = stores.fullyReplicated > 0 ? storeCpuMs / stores.fullyReplicated : undefined;
+  log(`stores: ${Math.round(stores.storesPerSecond)}/s fully replicated; the nodes used ${round(nodeCpuMsPerStore, 2)} CPU-ms per store`);
   const rss = cluster.procs.map((p) => rssMB(p.child.pid));
   const counts = cluster.nodes.map((n) => storedMessages(nodeDbPath(n.dataDir)));
   const disk = dbDiskBytes(cluster.nodes[0]!.dataDir);
@@ -187,6 +203,9 @@ try {
     rssMBPerNode: round(Math.max(...rss.filter((x): x is number => x !== undefined))),
     diskBytesPerMessage: round(disk / counts[0]!),
     joinFillSeconds: round(joinFillSeconds),
+    nodeCpuMsPerStore: round(nodeCpuMsPerStore, 2),
+    loadMethod: `${config.messages} messages bulk-loaded into one database file through the node's own schema and indexes (openMessageDb), copied to every member before start; stores, retrieves, the startup fill and the join go through the nodes' HTTP routes`,
+    loadAverage: loadavg().map((x) => round(x, 2)),
     detail: { config, sqlite, dataset: { accounts: config.accounts, messages: config.messages, dataBytes: config.dataBytes, buildSeconds: round(dataset.seconds), loadedDirectly: true }, stores, retrieve, rssMB: rss.map((x) => round(x)), messagesPerNode: counts },
   });
 } catch (error) {

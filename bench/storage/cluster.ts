@@ -93,6 +93,18 @@ export function rssMB(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU time (user + system, ms) a process has used so far (Linux /proc), or undefined if it is gone. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is 3rd, utime 14th and stime 15th of the whole line.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
+}
+
 /** Bytes a node's database occupies on disk: the file, its WAL and shared-memory index. */
 export function dbDiskBytes(dataDir: string): number {
   const base = nodeDbPath(dataDir);

@@ -20,6 +20,7 @@
  *   file carries SQLite's own overhead on top (see `fileBytes`), capped by max_page_count.
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StorageRpcError } from '../../../sdk/src/storage/types.ts';
@@ -138,6 +139,7 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     ),
     sweep: db.prepare<[number, number]>('DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE expiry <= ? LIMIT ?)'),
     clearOutbox: db.prepare<[string, number, string]>('DELETE FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND namespace = ? AND hash != ?'),
+    digestRows: db.prepare<[string, number], { hash: string; expiry: number }>('SELECT hash, expiry FROM messages WHERE owner = (SELECT id FROM owners WHERE account = ?) AND expiry > ?'),
     stats: db.prepare<[], { messages: number; bytes: number; accounts: number }>('SELECT messages, bytes, (SELECT COUNT(*) FROM owners) AS accounts FROM totals WHERE id = 1'),
     pages: db.prepare<[], { n: number }>('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS n'),
   };
@@ -190,6 +192,43 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     return { stored: true };
   });
 
+  const groupTx = db.transaction((fn: () => unknown) => fn());
+
+  // Group commit (storeCommitted): stores that arrive in the same turn of the event loop are
+  // written in one transaction, each in its own savepoint (a refusal undoes only itself), and
+  // each promise settles only after that one COMMIT returned, so nothing is acknowledged early.
+  type Waiting = { m: StoredMessage; resolve: (r: { stored: boolean }) => void; reject: (e: unknown) => void };
+  let waiting: Waiting[] = [];
+  const asRefusal = (error: unknown): unknown => {
+    try {
+      return sqliteFull(error);
+    } catch (e) {
+      return e;
+    }
+  };
+  const commitWaiting = () => {
+    const batch = waiting;
+    waiting = [];
+    let outcomes: ({ ok: { stored: boolean } } | { error: unknown })[];
+    try {
+      outcomes = groupTx.immediate(() => batch.map((w) => {
+        try {
+          return { ok: store(w.m) };
+        } catch (error) {
+          return { error };
+        }
+      })) as typeof outcomes;
+    } catch (error) {
+      for (const w of batch) w.reject(asRefusal(error));
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if ('ok' in o) w.resolve(o.ok);
+      else w.reject(asRefusal(o.error));
+    });
+  };
+
   const hashesOf = (rows: { hash: string }[]) => rows.map((r) => r.hash);
   const expireTx = db.transaction((account: string, hashes: readonly string[], expiryMs: number, mode: 'shorten' | 'extend' | 'any', nowMs: number) => {
     const out = new Map<string, number>();
@@ -217,6 +256,11 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
         return sqliteFull(error);
       }
     },
+    storeCommitted: (m) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ m, resolve, reject });
+        if (waiting.length === 1) setImmediate(commitWaiting);
+      }),
     retrieve: (account, namespace, o = {}) => {
       const nowMs = o.nowMs ?? now();
       const owner = st.owner.get(account);
@@ -267,6 +311,18 @@ export function openMessageDb(options: MessageDbOptions): OpenedMessageDb {
     stats: () => {
       const s = st.stats.get()!;
       return { messages: s.messages, accounts: s.accounts, bytes: s.bytes };
+    },
+    group: <T>(fn: () => T): T => {
+      try {
+        return groupTx.immediate(fn) as T;
+      } catch (error) {
+        return sqliteFull(error);
+      }
+    },
+    digestOf: (account) => {
+      // Sorted, so two members that received the same messages in another order agree.
+      const items = st.digestRows.all(account, now()).map((r) => `${r.hash}:${r.expiry}`).sort();
+      return { messages: items.length, digest: createHash('sha256').update(items.join('\n')).digest('base64') };
     },
     fileBytes: () => st.pages.get()!.n * pageSize,
     close: () => {

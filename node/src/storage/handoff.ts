@@ -6,111 +6,23 @@
  *  - accounts that no longer map to this node's swarm are pushed to the swarm they now map
  *    to, and dropped here `dropDelayMs` later, only once some member of that swarm holds
  *    every one of their messages (so no acknowledged message is dropped into a void);
- *  - a node that joins a swarm, or starts (it may be back from downtime), pulls its swarm's
- *    messages from every member it can reach before it counts as filled (storage tests wait
- *    for that, storage-check.ts);
+ *  - a node that joins a swarm, or starts (it may be back from downtime), brings itself up to
+ *    date from every member it can reach before it counts as filled (storage tests wait for
+ *    that, storage-check.ts): an empty node pulls everything; one that holds messages asks
+ *    each member for per-account digests (POST /storage/digests) and pulls only the accounts
+ *    whose digest differs from its own, so a restart of a full swarm moves digests, not data;
  *  - a member that missed a forwarded write (replicate.ts onMissed) is pushed that account.
- * Two node-to-node routes, for registered active peers only (node-signed requests, their
- * own rate-limit bucket): POST /storage/push (the receiver re-checks every message,
- * transfer.ts) and POST /storage/pull (a page of the accounts whose swarm holds the caller).
+ * The node-to-node routes it calls are in handoff-wire.ts.
  */
 import type { Hex } from 'viem';
 import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
-import { signRequest } from '../../../core/http/node-auth.ts';
-import { forbidden } from '../../../core/http/errors.ts';
-import { array, integer, object, optional, parseBody, string } from '../../../core/http/validate.ts';
-import { route, type Route } from '../../../core/http/server.ts';
-import { joinUrl } from '../peers/http.ts';
-import { acceptWire, batches, toWire, wireSize, type TransferLimits, type WireMessage } from './transfer.ts';
-import type { MessageDb, ReachableMember, StoredMessage, SwarmView } from './types.ts';
+import type { Route } from '../../../core/http/server.ts';
+import { DIGESTS_PATH, handoffRoutes, PULL_MAX_ACCOUNTS, PULL_PATH, PUSH_MAX_BYTES, PUSH_MAX_MESSAGES, PUSH_PATH, signedPost, type Deps } from './handoff-wire.ts';
+import { acceptWire, batches, toWire } from './transfer.ts';
+import type { ReachableMember, StoredMessage } from './types.ts';
 
-export const PUSH_PATH = '/storage/push';
-export const PULL_PATH = '/storage/pull';
-/** Messages in one push (its body also stays under the server's body limit, PUSH_MAX_BYTES). */
-export const PUSH_MAX_MESSAGES = 500;
-export const PUSH_MAX_BYTES = 384 * 1024;
-/** One pull page: whole accounts are added until it reaches this many messages or bytes (one account may overshoot, bounded by the per-account limit); at most this many accounts scanned. */
-export const PULL_MAX_MESSAGES = 2_000;
-export const PULL_MAX_BYTES = 4 * 1024 * 1024;
-const PULL_SCAN_ACCOUNTS = 5_000;
-/** A pull answer larger than this is refused by the puller (a hostile peer can not exhaust memory). */
-const PULL_MAX_ANSWER_BYTES = 2 * PULL_MAX_BYTES;
+export { DIGESTS_PATH, PULL_PATH, PUSH_PATH } from './handoff-wire.ts';
 
-type Deps = TransferLimits & { db: MessageDb; swarmView: SwarmView; now?: () => number };
-
-const ACCOUNT = string({ pattern: /^[0-9a-f]{66}$/, what: '66 lower-case hex characters' });
-
-/** POST /storage/push and POST /storage/pull. */
-export function handoffRoutes(o: Deps): Route[] {
-  const now = o.now ?? Date.now;
-  const peerOnly = (peer: string | undefined, path: string) => {
-    if (!peer) throw forbidden(`${path} is for registered active nodes only: sign the request as a node (x-sesh-node, x-sesh-timestamp, x-sesh-signature)`);
-    return peer;
-  };
-  const pushBody = object({ messages: array((v) => v, { min: 1, max: PUSH_MAX_MESSAGES }) });
-  const pullBody = object({ after: optional(ACCOUNT), limit: optional(integer({ min: 1, max: PULL_MAX_MESSAGES })) });
-  return [
-    route('POST', PUSH_PATH, (request) => {
-      peerOnly(request.peer, PUSH_PATH);
-      const { messages } = parseBody(pushBody, request.body);
-      const nowMs = now();
-      // Every message is checked before any is stored: the answer says exactly which were refused.
-      const checked = messages.map((m) => acceptWire(m, { ...o, nowMs }));
-      let stored = 0;
-      let duplicates = 0;
-      const refused: { hash: string; reason: string }[] = [];
-      for (const c of checked) {
-        if (!c.ok) refused.push({ hash: c.hash, reason: c.reason });
-        else if (o.db.store(c.message).stored) stored++;
-        else duplicates++;
-      }
-      return { stored, duplicates, refused };
-    }),
-    route('POST', PULL_PATH, (request) => {
-      const peer = peerOnly(request.peer, PULL_PATH).toLowerCase();
-      const { after, limit } = parseBody(pullBody, request.body ?? {});
-      const maxMessages = limit ?? PULL_MAX_MESSAGES;
-      const accounts = o.db.accounts({ after, limit: PULL_SCAN_ACCOUNTS });
-      const out: WireMessage[] = [];
-      let bytes = 0;
-      let last: string | undefined;
-      for (const account of accounts) {
-        if (out.length >= maxMessages || bytes >= PULL_MAX_BYTES) break;
-        last = account;
-        if (!o.swarmView.swarmOf(account).members.some((m) => m.ed25519Key.toLowerCase() === peer)) continue;
-        for (const m of o.db.messagesOf(account)) {
-          out.push(toWire(m));
-          bytes += wireSize(m);
-        }
-      }
-      const done = last === undefined || (last === accounts[accounts.length - 1] && accounts.length < PULL_SCAN_ACCOUNTS);
-      return { messages: out, next: done ? null : last };
-    }),
-  ];
-}
-
-async function signedPost(identity: Ed25519Identity, member: ReachableMember, path: string, payload: unknown, timeoutMs: number): Promise<{ ok: true; body: any } | { ok: false; reason: string }> {
-  if (!member.url) return { ok: false, reason: 'announces no URL' };
-  const body = JSON.stringify(payload);
-  try {
-    const response = await fetch(joinUrl(path, member.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signRequest(identity, 'POST', path, body) },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (Number(response.headers.get('content-length') ?? 0) > PULL_MAX_ANSWER_BYTES) {
-      await response.body?.cancel();
-      return { ok: false, reason: `answer larger than ${PULL_MAX_ANSWER_BYTES} bytes` };
-    }
-    const text = await response.text();
-    if (!response.ok) return { ok: false, reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
-    return { ok: true, body: JSON.parse(text) };
-  } catch (error) {
-    const e = error as Error;
-    return { ok: false, reason: e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((e.cause as Error)?.message ?? e.message) };
-  }
-}
 
 export type HandoffOptions = Deps & {
   identity: Ed25519Identity;
@@ -134,7 +46,7 @@ export type Handoff = {
   tick: () => Promise<void>;
   start: () => void;
   stop: () => void;
-  counters: () => { pushed: number; pulled: number; dropped: number; fills: number; lastFillMs: number | null };
+  counters: () => { pushed: number; pulled: number; dropped: number; fills: number; lastFillMs: number | null; digestsCompared: number; accountsPulled: number };
 };
 
 export function createHandoff(o: HandoffOptions): Handoff {
@@ -142,7 +54,7 @@ export function createHandoff(o: HandoffOptions): Handoff {
   const timeoutMs = o.timeoutMs ?? 5_000;
   const dropDelayMs = o.dropDelayMs ?? 60_000;
   const self = o.identity.nodeId.toLowerCase();
-  const c = { pushed: 0, pulled: 0, dropped: 0, fills: 0, lastFillMs: null as number | null };
+  const c = { pushed: 0, pulled: 0, dropped: 0, fills: 0, lastFillMs: null as number | null, digestsCompared: 0, accountsPulled: 0 };
   let seen: { assignment: unknown; id: bigint | null; members: Set<string> } | undefined;
   let filledFor: bigint | null = null; // the swarm id this node is filled for
   let needFill = true;
@@ -180,6 +92,54 @@ export function createHandoff(o: HandoffOptions): Handoff {
     return true;
   };
 
+  /** Checks and stores pulled messages, in one commit. */
+  const storeAll = (messages: readonly unknown[]) => {
+    const nowMs = now();
+    o.db.group(() => {
+      for (const m of messages) {
+        const checked = acceptWire(m, { ...o, nowMs });
+        if (checked.ok && o.db.store(checked.message).stored) c.pulled++;
+      }
+    });
+  };
+
+  /**
+   * Brings this node level with one member that it already shares messages with: pages
+   * through the member's per-account digests and pulls only the accounts whose digest differs
+   * from this node's own (a message missing here, or a different expiry). False if it failed.
+   */
+  const syncFrom = async (member: ReachableMember): Promise<boolean> => {
+    let after: string | undefined;
+    for (;;) {
+      const answer = await signedPost(o.identity, member, DIGESTS_PATH, after ? { after } : {}, timeoutMs);
+      if (!answer.ok || !Array.isArray(answer.body?.accounts)) {
+        o.log?.(`storage: digests from ${member.ed25519Key}: ${answer.ok ? 'malformed answer' : answer.reason}`);
+        return false;
+      }
+      const differing: string[] = [];
+      for (const d of answer.body.accounts as { account?: unknown; digest?: unknown }[]) {
+        if (typeof d?.account !== 'string' || !/^[0-9a-f]{66}$/.test(d.account) || !o.swarmView.holds(d.account)) continue;
+        c.digestsCompared++;
+        if (o.db.digestOf(d.account).digest !== d.digest) differing.push(d.account);
+      }
+      for (let i = 0; i < differing.length;) {
+        const accounts = differing.slice(i, i + PULL_MAX_ACCOUNTS);
+        const pulled = await signedPost(o.identity, member, PULL_PATH, { accounts }, timeoutMs);
+        const served = pulled.ok ? pulled.body?.served : undefined;
+        if (!pulled.ok || !Array.isArray(pulled.body?.messages) || !Number.isSafeInteger(served) || served < 1 || served > accounts.length) {
+          o.log?.(`storage: pull of ${accounts.length} accounts from ${member.ed25519Key}: ${pulled.ok ? 'malformed answer' : pulled.reason}`);
+          return false;
+        }
+        storeAll(pulled.body.messages as unknown[]);
+        c.accountsPulled += served;
+        i += served;
+      }
+      const next = answer.body.next;
+      if (next === null || typeof next !== 'string' || (after !== undefined && next <= after)) return true;
+      after = next;
+    }
+  };
+
   /** Pulls every page of this node's swarm's accounts from one member; false if it failed midway. */
   const pullFrom = async (member: ReachableMember): Promise<boolean> => {
     let after: string | undefined;
@@ -189,11 +149,7 @@ export function createHandoff(o: HandoffOptions): Handoff {
         o.log?.(`storage: pull from ${member.ed25519Key}: ${answer.ok ? 'malformed answer' : answer.reason}`);
         return false;
       }
-      const nowMs = now();
-      for (const m of answer.body.messages as unknown[]) {
-        const checked = acceptWire(m, { ...o, nowMs });
-        if (checked.ok && o.db.store(checked.message).stored) c.pulled++;
-      }
+      storeAll(answer.body.messages as unknown[]);
       const next = answer.body.next;
       if (next === null || typeof next !== 'string' || (after !== undefined && next <= after)) return true;
       after = next;
@@ -209,8 +165,9 @@ export function createHandoff(o: HandoffOptions): Handoff {
     }
     const peers = mine.members.filter((m) => m.ed25519Key.toLowerCase() !== self);
     let complete = peers.length === 0;
-    // Every reachable member: one that was itself down may miss what another holds.
-    for (const peer of peers) if (await pullFrom(peer)) complete = true;
+    // Every reachable member: one that was itself down may miss what another holds. Only an
+    // empty node pulls everything; otherwise digests say which accounts differ.
+    for (const peer of peers) if (await (o.db.stats().messages === 0 ? pullFrom(peer) : syncFrom(peer))) complete = true;
     if (complete) {
       filledFor = mine.id;
       needFill = false;

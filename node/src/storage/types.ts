@@ -53,6 +53,11 @@ export type NamespaceScope = number | 'all';
 export type MessageDb = {
   /** Stores a message; `stored: false` when the hash was already there (its expiry is then extended, never shortened). */
   store: (m: StoredMessage) => { stored: boolean };
+  /**
+   * store, group-committed: stores made in the same turn of the event loop share one
+   * transaction; the promise settles after its COMMIT (the RPC's path: one commit for many stores).
+   */
+  storeCommitted: (m: StoredMessage) => Promise<{ stored: boolean }>;
   /** Messages of one namespace in storage order, after `lastHash` (exclusive) when given. */
   retrieve: (account: string, namespace: number, options?: { lastHash?: string; limit?: number; maxBytes?: number; nowMs?: number }) => { messages: StoredMessage[]; more: boolean };
   /** Deletes these hashes; returns the ones that were there. */
@@ -75,6 +80,13 @@ export type MessageDb = {
   /** Drops messages whose expiry has passed (at most `limit`, default all); returns how many. */
   sweepExpired: (nowMs: number, limit?: number) => number;
   stats: () => { messages: number; accounts: number; bytes: number };
+  /**
+   * Runs `fn` in one transaction (one commit for every write it makes; a write that throws
+   * undoes only itself). Writes inside are durable when `group` returns.
+   */
+  group: <T>(fn: () => T) => T;
+  /** A digest of an account's live messages (hashes and expiries, any order of arrival): equal digests, same messages. */
+  digestOf: (account: string) => { messages: number; digest: string };
   close: () => void;
 };
 

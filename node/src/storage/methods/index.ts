@@ -31,7 +31,9 @@ const HANDLERS: { [M in SubRequest['method']]: MethodHandler<Extract<SubRequest,
 /** Runs one parsed request; a refusal (StorageRpcError) becomes its status and reason. */
 export async function execute(request: StorageRequest, params: Record<string, unknown>, call: Call): Promise<RpcAnswer> {
   try {
-    if (call.forwarded && !RECURSIVE_METHODS.has(request.method)) {
+    // A member may forward a `batch` of recursive requests (replicate.ts memberQueue); each
+    // sub-request is held to this rule on its own.
+    if (call.forwarded && !RECURSIVE_METHODS.has(request.method) && request.method !== 'batch') {
       return refusal(400, `invalid request: received invalid forwarded non-forwardable request (${request.method} is answered by the node a client asks, never forwarded)`);
     }
     if (request.method === 'batch' || request.method === 'sequence') return await runBatch(request, params, call);
@@ -53,6 +55,8 @@ async function runBatch(request: BatchRequest, params: Record<string, unknown>, 
   };
   const results: { code: number; body: unknown }[] = [];
   if (request.method === 'batch') {
+    // The stores of a batch (a member's forwarded one too) are group-committed together (db.ts
+    // storeCommitted): one commit, and the answer only after it.
     results.push(...(await Promise.all(request.requests.map((_, i) => one(i)))));
   } else {
     for (let i = 0; i < request.requests.length; i++) {

@@ -1,7 +1,8 @@
 /**
  * store: a message into an account's namespace, as the anchor stores it. The node computes
- * the hash itself (never trusting the client's), commits the message (durable before anything
- * is answered or forwarded), signs the hash, then forwards the same request to the other members.
+ * the hash itself (never trusting the client's), commits the message (group-committed with the
+ * stores of the same moment, durable before anything is answered or forwarded), signs the hash,
+ * then forwards the same request to the other members.
  */
 import { messageHash } from '../../../../sdk/src/storage/message-hash.ts';
 import type { StoreRequest } from '../../../../sdk/src/storage/methods.ts';
@@ -15,7 +16,7 @@ export const store: MethodHandler<StoreRequest> = async (req, params, call) => {
   const hash = messageHash(req.account, req.namespace, req.data);
   let mine: Record<string, unknown>;
   try {
-    const { stored } = call.ctx.db.store({ account: req.account.id, namespace: req.namespace, hash, data: req.data, timestamp: req.timestamp, expiry: req.expiry });
+    const { stored } = await call.ctx.db.storeCommitted({ account: req.account.id, namespace: req.namespace, hash, data: req.data, timestamp: req.timestamp, expiry: req.expiry });
     // A duplicate keeps the later of the two expiries: answer the one now held.
     const expiry = stored ? req.expiry : (call.ctx.db.getExpiries(req.account.id, [hash]).get(hash) ?? req.expiry);
     mine = { hash, signature: signResult(call, resultText.store(hash)), ...(stored ? {} : { already: true }), expiry };
