@@ -8,10 +8,17 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { readAccount, readNodes, readOverview, type AccountState, type Env, type NodeView, type Overview } from '../chain.ts';
 import { fetchNetwork, fetchRewards, type AccountRewards, type NetworkInfo } from '../gateway.ts';
 import type { Wallet } from '../wallet.ts';
+import type { DataSource, OverviewExtras } from './types.ts';
 
 export type Data = {
-  overview: Overview;
+  overview: Overview & Partial<OverviewExtras>;
+  /**
+   * The nodes the pages act on: every open pool plus every node of the connected account (not
+   * every node ever registered: the all-nodes page pages through useNodeList).
+   */
   nodes: NodeView[];
+  /** Where this refresh came from (the gateway's index, or bounded chain reads and why). */
+  source?: DataSource;
   account?: AccountState;
   /** Gateway-backed: a value, or the reason it is unavailable. */
   rewards?: AccountRewards | { unavailable: string };
