@@ -14,14 +14,15 @@ export function sesh(amount: bigint): string {
 }
 
 /**
- * "2,083.33 SESH": rounded to the nearest 0.01 for reading (the exact amount goes in the title).
- * A non-zero amount under 0.005 reads "< 0.01 SESH", never "0".
+ * "2,083.33 SESH": rounded down to 0.01 for reading (the exact amount goes in the title), so a
+ * balance or a claimable amount is never shown as more than it is. A non-zero amount under
+ * 0.01 reads "< 0.01 SESH", never "0".
  */
 export function seshRounded(amount: bigint): string {
   const negative = amount < 0n;
   const abs = negative ? -amount : amount;
-  if (abs > 0n && abs < 5_000_000n) return `${negative ? '> -' : '< '}0.01 SESH`;
-  const cents = (abs + 5_000_000n) / 10_000_000n;
+  if (abs > 0n && abs < 10_000_000n) return `${negative ? '> -' : '< '}0.01 SESH`;
+  const cents = abs / 10_000_000n;
   const whole = group(String(cents / 100n));
   const fraction = String(cents % 100n).padStart(2, '0').replace(/0+$/, '');
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''} SESH`;

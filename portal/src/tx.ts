@@ -32,6 +32,7 @@ export async function sendCall(env: Env, wallet: Wallet, call: ContractCall, onH
 async function estimateGas(env: Env, wallet: Wallet, steps: readonly Step[]): Promise<Gas> {
   let total = 0n;
   let partial = false;
+  let estimated = 0;
   for (const [i, step] of steps.entries()) {
     if (typeof step.call === 'function') {
       partial = true;
@@ -39,6 +40,7 @@ async function estimateGas(env: Env, wallet: Wallet, steps: readonly Step[]): Pr
     }
     try {
       total += await env.client.estimateContractGas({ ...step.call, account: wallet.client.account } as never);
+      estimated += 1;
     } catch (error) {
       if (i === 0) {
         const { plainError } = await import('./errors.ts');
@@ -47,6 +49,7 @@ async function estimateGas(env: Env, wallet: Wallet, steps: readonly Step[]): Pr
       partial = true; // e.g. the stake after its approval: the allowance is not there yet
     }
   }
+  if (estimated === 0) return { state: 'unknown', reason: 'it is estimated when it is sent (it needs the network’s signature first)' };
   const price = await env.client.getGasPrice();
   const eth = Number(formatEther(total * price));
   return { state: 'known', eth: eth === 0 ? '0' : eth < 0.000001 ? '< 0.000001' : eth.toPrecision(2), partial };

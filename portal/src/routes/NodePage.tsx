@@ -41,7 +41,7 @@ export function NodePage() {
           <div><dt>{t('nodes.fee')}</dt><dd>{percent(node.feeBps)}</dd></div>
           <div><dt>{t('nodes.stake')}</dt><dd><Amount value={node.totalStaked} /> / <Amount value={node.stakeRequired} /></dd></div>
           {node.activatedAt > 0n && <div><dt>{t('node.activated')}</dt><dd title={date(node.activatedAt)}>{relative(node.activatedAt, now)}</dd></div>}
-          <div><dt>{t('nodes.health')}</dt><dd>{healthText(healthOf(data, node.id), now)}</dd></div>
+          <div><dt>{t('nodes.health')}</dt><dd>{healthText(healthOf(node), now)}</dd></div>
         </dl>
         <h3>{t('node.contributors', { count: node.contributors.length })}</h3>
         <ul className="contributors" data-testid="node-contributors">

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { NodeView } from '../chain.ts';
+import type { NodeEntry } from '../data/types.ts';
 import { percent, relative, short } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { nodeState } from '../state.ts';
@@ -16,10 +17,11 @@ import { usePortal, viewProps } from './context.ts';
 type Health = { lastSeen?: number; decommissioned?: boolean; signing?: boolean };
 const PAGE = 50;
 
-/** The network's view of a node, when the data source has one (it is optional in `Data`). */
-export function healthOf(data: unknown, id: bigint): Health | undefined {
-  const health = (data as { health?: Map<bigint, Health> } | undefined)?.health;
-  return health instanceof Map ? health.get(id) : undefined;
+/** The network's view of a node, when the data source has one (the gateway's NodeEntry.health). */
+export function healthOf(node: NodeView | NodeEntry | undefined): Health | undefined {
+  const h = (node as NodeEntry | undefined)?.health;
+  if (!h) return undefined;
+  return { lastSeen: h.lastAnnouncedAt ?? undefined, decommissioned: h.decommissioned, signing: h.signedLastRound ?? undefined };
 }
 
 export function NodesPage() {
@@ -61,7 +63,7 @@ export function NodesPage() {
                 </tr>
               </thead>
               <tbody>
-                {listed.slice(0, shown).map((n) => <Row key={String(n.id)} node={n} now={now} health={healthOf(data, n.id)} />)}
+                {listed.slice(0, shown).map((n) => <Row key={String(n.id)} node={n} now={now} health={healthOf(n)} />)}
               </tbody>
             </table>
           </div>

@@ -9,7 +9,8 @@ export function OverviewPanel({ data }: { data?: Data }) {
   const o = data?.overview;
   const network = data?.network && !('unavailable' in data.network) ? data.network : undefined;
   const gatewayApr = network?.estimatedAprBps ?? null;
-  const checkpoint = network?.lastCheckpoint;
+  const lastCheckpointAt = o?.lastCheckpointAt ?? network?.lastCheckpoint?.submittedAt ?? undefined;
+  const nextAt = o?.nextCheckpointAt ?? undefined;
   const perNode = o && data ? nodeDaily(data.nodes, o.ratePerSecond, o.chainTime) : 0n;
   return (
     <section aria-labelledby="network-title" className="card" id="network">
@@ -28,12 +29,17 @@ export function OverviewPanel({ data }: { data?: Data }) {
             <div><dt>{t('overview.requirement')}</dt><dd data-testid="requirement"><Amount value={o.stakingRequirement} /></dd></div>
             <div>
               <dt>{t('overview.lastCheckpoint')}</dt>
-              <dd data-testid="last-checkpoint" title={checkpoint ? date(checkpoint.submittedAt) : undefined}>
-                {checkpoint ? relative(checkpoint.submittedAt, o.chainTime) : t('overview.noCheckpoint')}
+              <dd data-testid="last-checkpoint" title={lastCheckpointAt ? date(lastCheckpointAt) : undefined}>
+                {lastCheckpointAt ? relative(lastCheckpointAt, o.chainTime) : t('overview.noCheckpoint')}
               </dd>
             </div>
+            {nextAt ? (
+              <div><dt>{t('overview.nextCheckpoint')}</dt><dd data-testid="next-checkpoint" title={o.nextCheckpointBasis ?? date(nextAt)}>{relative(nextAt, o.chainTime)}</dd></div>
+            ) : null}
           </dl>
-          <p className="hint" data-testid="apr-basis">{t(gatewayApr === null ? 'overview.aprBasisChain' : 'overview.aprBasisGateway')}</p>
+          <p className="hint" data-testid="apr-basis">{o.aprBasis ? t('overview.aprBasisFrom', { basis: o.aprBasis }) : t(gatewayApr === null ? 'overview.aprBasisChain' : 'overview.aprBasisGateway')}</p>
+          {o.nextCheckpointBasis && <p className="hint">{o.nextCheckpointBasis}</p>}
+          {o.chainRate !== undefined && o.chainRate > 1.5 && <p className="hint" data-testid="chain-rate">{t('overview.chainFast', { rate: Math.round(o.chainRate) })}</p>}
         </>
       )}
     </section>
