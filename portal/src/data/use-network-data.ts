@@ -12,7 +12,7 @@ import type { AccountState, Env, NodeView, Overview } from '../chain.ts';
 import type { AccountRewards, NetworkInfo } from '../gateway.ts';
 import type { Wallet } from '../wallet.ts';
 import { loadNetworkData } from './load.ts';
-import type { DataSource, OverviewExtras } from './types.ts';
+import type { DataSource, NodeEntry, OverviewExtras } from './types.ts';
 
 export type Data = {
   overview: Overview & Partial<OverviewExtras>;
@@ -27,6 +27,8 @@ export type Data = {
   network?: NetworkInfo | { unavailable: string };
   /** Where this refresh came from (the gateway's index, or bounded chain reads and why). */
   source?: DataSource;
+  /** The network's view of each node in `nodes` (gateway only): last announcement, decommissioned, signed the last round. */
+  health?: Map<bigint, { lastSeen?: number; decommissioned?: boolean; signing?: boolean }>;
   /** Open pools in all (data.nodes holds the first OPEN_POOLS_SHOWN); gateway only. */
   openPoolsTotal?: number;
 };
@@ -53,7 +55,13 @@ export function useNetworkData(env: Env | undefined, wallet: Wallet | undefined)
       const prev = lastClock.current;
       const rate = prev && at - prev.at > 1_000 && loaded.overview.chainTime >= prev.chainTime ? Number(loaded.overview.chainTime - prev.chainTime) / ((at - prev.at) / 1000) : 1;
       lastClock.current = { chainTime: loaded.overview.chainTime, at };
-      setData({ ...loaded, overview: { ...loaded.overview, chainTimeReadAt: at, chainRate: rate } });
+      const health = new Map(
+        loaded.nodes.flatMap((n) => {
+          const h = (n as NodeEntry).health;
+          return h ? [[n.id, { lastSeen: h.lastAnnouncedAt ?? undefined, decommissioned: h.decommissioned, signing: h.signedLastRound ?? undefined }] as const] : [];
+        }),
+      );
+      setData({ ...loaded, health: loaded.source.kind === 'gateway' ? health : undefined, overview: { ...loaded.overview, chainTimeReadAt: at, chainRate: rate } });
       setLoadError(undefined);
       if (!document.body.dataset.ready) {
         performance.mark('portal-ready');
