@@ -55,6 +55,8 @@ export type AddressData = {
   reservations: Map<bigint, bigint>;
   history: HistoryEntry[];
   rewards: { earned: bigint; claimed: bigint; claimable: bigint } | { unavailable: string };
+  /** The claim for the rewards claimable now (null: nothing to claim). */
+  claim?: { cumulativeAmount: bigint; proof: `0x${string}`[] } | null;
   /** SESH held (one chain read). */
   balance?: bigint;
 };

@@ -1,0 +1,103 @@
+/**
+ * One refresh of what the pages draw, with a fixed request count whatever the network's size:
+ * one chain batch (latest block; the connected account's balance, allowance, claimed rewards) and
+ * three gateway requests (network overview, the first page of open pools, the connected address).
+ * When the gateway is unreachable: bounded chain reads instead, and the source says why.
+ */
+import type { Address } from 'viem';
+import { readLive, readNewestNodes, readOverview, readReservations, type AccountState, type Env, type NodeView, type Overview } from '../chain.ts';
+import type { AccountRewards, NetworkInfo } from '../gateway.ts';
+import { fetchAddress, fetchOpenPools, fetchOverview } from './gateway-data.ts';
+import type { DataSource, NodeEntry, OverviewExtras } from './types.ts';
+
+/** Open pools drawn on the first page; more are paged through useNodeList. */
+export const OPEN_POOLS_SHOWN = 100;
+/** Node records read from the chain when the gateway is down (one batch). */
+export const FALLBACK_NODES = 50;
+
+export type Loaded = {
+  overview: Overview & Partial<OverviewExtras>;
+  nodes: NodeView[];
+  account?: AccountState;
+  rewards?: AccountRewards | { unavailable: string };
+  network?: NetworkInfo | { unavailable: string };
+  source: DataSource;
+  openPoolsTotal?: number;
+};
+
+const big = (v: string) => BigInt(v);
+
+type Indexed = [Awaited<ReturnType<typeof fetchOverview>>, Awaited<ReturnType<typeof fetchOpenPools>>, Awaited<ReturnType<typeof fetchAddress>> | undefined];
+
+function fromGateway(env: Env, [net, pools, mine]: Indexed, live: Awaited<ReturnType<typeof readLive>>): Loaded {
+  // Open pools first, then the account's other nodes; one entry per node.
+  const byId = new Map<bigint, NodeEntry>();
+  for (const n of [...pools.nodes, ...(mine?.nodes ?? [])]) byId.set(n.id, n);
+  const ratePerYear = big(net.pool.ratePerYear);
+  const totalStaked = big(net.totalStaked);
+  const overview: Loaded['overview'] = {
+    blockNumber: live.blockNumber,
+    chainTime: live.chainTime,
+    activeNodes: BigInt(net.activeNodes),
+    stakingRequirement: big(net.stakingRequirement),
+    totalStaked,
+    poolBalance: big(net.pool.balance),
+    ratePerYear,
+    ratePerSecond: big(net.pool.ratePerSecond),
+    aprBps: BigInt(net.estimatedAprBps),
+    rewardsEpoch: net.lastCheckpoint ? big(net.lastCheckpoint.epoch) : 0n,
+    nodeCounts: net.nodeCounts,
+    lastCheckpointAt: net.lastCheckpoint?.submittedAt ?? null,
+    nextCheckpointAt: net.nextCheckpoint.estimatedAt,
+    nextCheckpointBasis: net.nextCheckpoint.basis,
+    aprBasis: net.aprBasis,
+  };
+  const account: AccountState | undefined =
+    mine && live.account
+      ? {
+          address: mine.address,
+          ...live.account,
+          history: new Set(mine.history.filter((h) => h.kind === 'contributed').map((h) => h.nodeId).concat(mine.stakes.map((st) => st.nodeId), mine.history.map((h) => h.nodeId))),
+          returned: mine.history.filter((h) => h.kind !== 'contributed').reduce((m, h) => m.set(h.nodeId, (m.get(h.nodeId) ?? 0n) + h.amount), new Map<bigint, bigint>()),
+          reservations: mine.reservations,
+        }
+      : undefined;
+  const rewards: AccountRewards | undefined =
+    mine && 'earned' in mine.rewards ? { ...mine.rewards, claim: mine.claim ?? null } : undefined;
+  return {
+    overview,
+    nodes: [...byId.values()],
+    account,
+    rewards,
+    network: { estimatedAprBps: net.estimatedAprBps, lastCheckpoint: net.lastCheckpoint ? { epoch: big(net.lastCheckpoint.epoch), submittedAt: net.lastCheckpoint.submittedAt } : null },
+    source: { kind: 'gateway', url: env.config.gatewayUrl! },
+    openPoolsTotal: pools.total,
+  };
+}
+
+async function fromChain(env: Env, address: Address | undefined, live: Awaited<ReturnType<typeof readLive>>, reason: string): Promise<Loaded> {
+  const { nodes, partial } = await readNewestNodes(env, FALLBACK_NODES);
+  const [overview, reservations] = await Promise.all([readOverview(env, nodes, live), address ? readReservations(env, address, nodes) : undefined]);
+  const unavailable = { unavailable: reason };
+  return {
+    overview,
+    nodes,
+    account: address && live.account ? { address, ...live.account, history: new Set(), returned: new Map(), reservations: reservations ?? new Map() } : undefined,
+    rewards: address ? unavailable : undefined,
+    network: unavailable,
+    source: { kind: 'chain', reason, partial },
+  };
+}
+
+export async function loadNetworkData(env: Env, address: Address | undefined): Promise<Loaded> {
+  // The live chain batch and the gateway's index go out together.
+  const liveLoading = readLive(env, address);
+  const base = env.config.gatewayUrl;
+  const indexed: Promise<Indexed | { failed: Error }> = base
+    ? Promise.all([fetchOverview(base), fetchOpenPools(base, OPEN_POOLS_SHOWN), address ? fetchAddress(base, address) : undefined]).catch((e: Error) => ({ failed: e }))
+    : Promise.resolve({ failed: new Error('no gateway is configured for this network') });
+  const live = await liveLoading;
+  const result = await indexed;
+  if (!('failed' in result)) return fromGateway(env, result, live);
+  return fromChain(env, address, live, `the gateway's index could not be read (${result.failed.message}); showing the ${FALLBACK_NODES} newest nodes read from the chain`);
+}
