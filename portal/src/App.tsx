@@ -19,6 +19,7 @@ import { StakesPage } from './routes/StakesPage.tsx';
 import { useTransactions } from './tx.ts';
 import { useWallet } from './use-wallet.ts';
 import { ConnectPanel } from './views/Connect.tsx';
+import { Freshness } from './views/Freshness.tsx';
 import { TxToasts } from './views/TxList.tsx';
 import { DEVNET_CHAIN_ID } from './wallet.ts';
 // Pages that most visits never open load as their own chunks.
@@ -43,8 +44,8 @@ export function App() {
 
   const links = (env?.config ?? {}) as Links;
   const portal = useMemo<Portal | undefined>(
-    () => env && { env, wallet, setWallet, injected, data, tx, explorerUrl: links.explorerUrl },
-    [env, wallet, setWallet, injected, data, tx, links.explorerUrl],
+    () => env && { env, wallet, setWallet, injected, data, tx, refresh, explorerUrl: links.explorerUrl },
+    [env, wallet, setWallet, injected, data, tx, refresh, links.explorerUrl],
   );
 
   if (fatal) return <main className="shell"><p role="alert" className="error">{t('app.cannotStart', { reason: fatal })}</p></main>;
@@ -70,6 +71,7 @@ export function App() {
         </header>
         <main className="shell" id="main" tabIndex={-1}>
           {loadError && <p role="alert" className="error">{loadError}</p>}
+          <Freshness />
           <ConnectPanel env={env} wallet={wallet} setWallet={setWallet} injected={injected} balance={data?.account?.balance} />
           <Suspense fallback={<p aria-busy="true">{t('app.loading')}</p>}>
             <Routes>

@@ -63,8 +63,9 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     for (let i = 0; i < 80; i++) {
       const claimable = BigInt((await api<AccountApi>(`/api/accounts/${acct(3)}`)).rewards.claimable);
       last = (await page.getAttribute('[data-testid=rewards-claimable] .num', 'data-exact', { timeout: 1_000 }).catch(() => null)) ?? '';
-      if (accept(claimable) && last.includes(sesh(claimable))) return claimable;
+      if (accept(claimable) && last === sesh(claimable)) return claimable;
       await new Promise((r) => setTimeout(r, 500));
+      if (i % 4 === 3) await refresh();
     }
     assert.fail(`the portal's claimable rewards (${last}) never matched the gateway's`);
   };
@@ -119,6 +120,12 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.fail(`Tab never reached ${JSON.stringify(target)}`);
   };
   const myNode = (id: bigint) => page.locator(`#my-stakes [data-node="${id}"]`);
+  /** The page reloads its data every 30 s and after each transaction; after a time jump, ask now. */
+  const refresh = async (on: Page = page) => {
+    const button = on.locator('[data-testid=refresh]');
+    await button.click();
+    await on.locator('[data-testid=refresh]:not([disabled])').waitFor();
+  };
   /** Follows a link of the main navigation (client-side routing, as a person clicks). */
   const nav = async (name: string, on: Page = page) => {
     await on.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
@@ -280,6 +287,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.ok(await withdraw.isDisabled(), 'withdrawing waits 1 day after the last contribution');
     assert.match((await myNode(nodeId).textContent())!, /1 day after your last contribution/);
     await sys.increaseTime(DAY + 1);
+    await refresh();
     await myNode(nodeId).getByRole('button', { name: 'Withdraw', disabled: false }).waitFor();
     await withdraw.click();
     await approve([/Your whole contribution of 10,000 SESH leaves node/]);
@@ -341,7 +349,8 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       const shown = Number(/^([\d,.]+)%/.exec((await page.textContent('[data-testid=apr]')) ?? '')?.[1]?.replace(/,/g, '') ?? NaN) * 100;
       if (Math.abs(shown - expectedBps) <= expectedBps * 0.005) break;
       if (Date.now() > deadline) assert.fail(`APR shown ${shown / 100}%, expected about ${expectedBps / 100}%`);
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1_000));
+      await refresh();
     }
     await noSideScroll();
     await screenshot('node-running');
@@ -409,6 +418,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     await sys.increaseTime(15 * DAY + 1);
     // The gateway signs only what its view of the chain allows: it follows the chain every 500 ms.
     for (let i = 0; i < 40 && !(await api<{ canExitWithSignature: boolean }>(`/api/exits/${nodeId}`)).canExitWithSignature; i++) await new Promise((r) => setTimeout(r, 250));
+    await refresh();
     await myNode(nodeId).and(page.locator('[data-state=exit-requested]')).waitFor();
     await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).click();
     await approve([/Every stake goes back to its 3 contributors/], page, 'unknown');
@@ -419,6 +429,11 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.equal(await balance(2), start.get(2)!);
     assert.equal(await balance(3), start.get(3)! + reward);
     await myNode(nodeId).and(page.locator('[data-state=exited]')).waitFor();
+    // Toasts are dismissible (the history keeps the entry).
+    const toast = page.locator('.txs .tx', { hasText: 'Complete exit' }).first();
+    const toastId = await toast.getAttribute('data-tx-id');
+    await toast.getByRole('button', { name: /^Dismiss/ }).click();
+    await page.locator(`.txs .tx[data-tx-id="${toastId}"]`).waitFor({ state: 'detached' });
     assert.match((await myNode(nodeId).textContent())!, new RegExp(`${sesh(toBase(6_250))} returned to you`));
     await noSideScroll();
     await screenshot('exited');
@@ -474,13 +489,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     await history.waitFor();
     assert.equal(await history.locator('.tx-row', { hasText: 'Open multi-contributor node' }).count(), 0);
     assert.ok((await history.locator('.tx-row', { hasText: 'Withdraw' }).count()) >= 1);
-    // Toasts are dismissible.
-    const toast = page.locator('.txs .tx').first();
-    if (await toast.count()) {
-      const id = await toast.getAttribute('data-tx-id');
-      await toast.getByRole('button', { name: /^Dismiss/ }).click();
-      await page.locator(`.txs .tx[data-tx-id="${id}"]`).waitFor({ state: 'detached' });
-    }
+    assert.equal(await page.locator('.txs .tx').count(), 0, 'after a reload, old transactions are in the history, not in toasts');
   });
 
   it('an injected EIP-1193 wallet on the wrong network is asked to switch (adding the chain), then registers a solo node', async () => {

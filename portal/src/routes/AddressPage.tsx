@@ -3,7 +3,8 @@
  * shared), and — for the connected account — its rewards and its transaction history.
  */
 import { Link, useParams } from 'react-router';
-import { getAddress, isAddress } from 'viem';
+import { getAddress, isAddress, type Address } from 'viem';
+import { useAddress } from '../data/node-hooks.ts';
 import { short } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { explorerAddressUrl } from '../tx-history.ts';
@@ -18,7 +19,9 @@ export function AddressPage() {
   const portal = usePortal();
   const { data, wallet, tx, explorerUrl } = portal;
   const { address: raw } = useParams();
-  if (!raw || !isAddress(raw)) {
+  const valid = !!raw && isAddress(raw);
+  const indexed = useAddress(portal.env, valid && !same(wallet?.address, raw as Address) ? getAddress(raw!) : undefined);
+  if (!raw || !valid) {
     return (
       <section className="card">
         <h1>{t('address.invalid', { address: raw })}</h1>
@@ -30,7 +33,7 @@ export function AddressPage() {
   const own = same(wallet?.address, address);
   const explorer = explorerAddressUrl(explorerUrl, address);
   const now = data?.overview.chainTime ?? 0n;
-  const nodes = data ? nodesOf(data.nodes, address) : [];
+  const nodes = indexed.value?.nodes ?? (data ? nodesOf(data.nodes, address) : []);
   return (
     <>
       <h1>{t('address.title', { address: short(address) })}</h1>
@@ -40,7 +43,9 @@ export function AddressPage() {
       ) : (
         <section className="card" aria-labelledby="address-nodes">
           <h2 id="address-nodes">{t('address.nodes')}</h2>
-          {!data ? (
+          {indexed.error && <p className="warning">{indexed.error}</p>}
+          {indexed.value?.balance !== undefined && <p>{t('wallet.balance')} <Amount value={indexed.value.balance} /></p>}
+          {!data || (indexed.loading && !indexed.value) ? (
             <p aria-busy="true">{t('app.reading')}</p>
           ) : nodes.length === 0 ? (
             <p>{t('address.noNodes')}</p>

@@ -11,6 +11,7 @@ import { Amount } from '../views/Amount.tsx';
 import { MyNode } from '../views/MyStakes.tsx';
 import { OpenNode } from '../views/OpenNodes.tsx';
 import { same } from '../views/shared.ts';
+import { useNode } from '../data/node-hooks.ts';
 import { usePortal, viewProps } from './context.ts';
 import { healthOf, healthText } from './NodesPage.tsx';
 
@@ -19,9 +20,11 @@ export function NodePage() {
   const { data, wallet } = portal;
   const { id } = useParams();
   const nodeId = /^\d+$/.test(id ?? '') ? BigInt(id!) : undefined;
+  // Any node (the page data has only open pools and the account's nodes): from the index, or the chain.
+  const fetched = useNode(portal.env, nodeId);
   if (nodeId === undefined) return <NotANode text={t('node.badId', { id })} />;
-  if (!data) return <p aria-busy="true">{t('app.reading')}</p>;
-  const node = data.nodes.find((n) => n.id === nodeId);
+  const node = data?.nodes.find((n) => n.id === nodeId) ?? fetched.value;
+  if (!data || (!node && fetched.loading) || (!node && !fetched.error)) return <p aria-busy="true">{t('app.reading')}</p>;
   if (!node) return <NotANode text={t('node.unknown', { id: String(nodeId) })} />;
   const now = data.overview.chainTime;
   const state = nodeState(node, now);
@@ -41,7 +44,7 @@ export function NodePage() {
           <div><dt>{t('nodes.fee')}</dt><dd>{percent(node.feeBps)}</dd></div>
           <div><dt>{t('nodes.stake')}</dt><dd><Amount value={node.totalStaked} /> / <Amount value={node.stakeRequired} /></dd></div>
           {node.activatedAt > 0n && <div><dt>{t('node.activated')}</dt><dd title={date(node.activatedAt)}>{relative(node.activatedAt, now)}</dd></div>}
-          <div><dt>{t('nodes.health')}</dt><dd>{healthText(healthOf(node), now)}</dd></div>
+          <div><dt>{t('nodes.health')}</dt><dd>{healthText(healthOf(fetched.value ?? node, data), now)}</dd></div>
         </dl>
         <h3>{t('node.contributors', { count: node.contributors.length })}</h3>
         <ul className="contributors" data-testid="node-contributors">

@@ -12,25 +12,27 @@ import { t } from '../i18n/index.ts';
 import { nodeState } from '../state.ts';
 import { Amount } from '../views/Amount.tsx';
 import { OpenNodes } from '../views/OpenNodes.tsx';
+import { useNodeList } from '../data/node-hooks.ts';
 import { usePortal, viewProps } from './context.ts';
 
 type Health = { lastSeen?: number; decommissioned?: boolean; signing?: boolean };
 const PAGE = 50;
 
-/** The network's view of a node, when the data source has one (the gateway's NodeEntry.health). */
-export function healthOf(node: NodeView | NodeEntry | undefined): Health | undefined {
+/** The network's view of a node, when the data source has one (the gateway's NodeEntry.health, or Data.health). */
+export function healthOf(node: NodeView | NodeEntry | undefined, data?: { health?: Map<bigint, Health> }): Health | undefined {
   const h = (node as NodeEntry | undefined)?.health;
-  if (!h) return undefined;
-  return { lastSeen: h.lastAnnouncedAt ?? undefined, decommissioned: h.decommissioned, signing: h.signedLastRound ?? undefined };
+  if (h) return { lastSeen: h.lastAnnouncedAt ?? undefined, decommissioned: h.decommissioned, signing: h.signedLastRound ?? undefined };
+  return node ? data?.health?.get(node.id) : undefined;
 }
 
 export function NodesPage() {
   const portal = usePortal();
   const { data } = portal;
   const [filter, setFilter] = useState<'running' | 'all'>('running');
-  const [shown, setShown] = useState(PAGE);
+  // Paged from the gateway's index (the chain's newest records without it): never every node at once.
+  const list = useNodeList(portal.env, { status: filter === 'running' ? 'running' : undefined, limit: PAGE });
   const now = data?.overview.chainTime ?? 0n;
-  const listed = (data?.nodes ?? []).filter((n) => n.status !== 'AwaitingContributions').filter((n) => filter === 'all' || n.status === 'Active' || n.status === 'ExitRequested');
+  const listed = list.nodes.filter((n) => n.status !== 'AwaitingContributions' || filter === 'all');
   return (
     <>
       <h1>{t('nodes.title')}</h1>
@@ -44,7 +46,9 @@ export function NodesPage() {
             <option value="all">{t('nodes.showAll')}</option>
           </select>
         </label>
-        {!data ? (
+        {list.error && <p role="alert" className="error">{list.error}</p>}
+        {list.source?.kind === 'chain' && <p className="warning">{t('nodes.fromChain', { reason: list.source.reason })}</p>}
+        {list.loading && listed.length === 0 ? (
           <p aria-busy="true">{t('app.reading')}</p>
         ) : listed.length === 0 ? (
           <p>{t('nodes.noneListed')}</p>
@@ -63,13 +67,14 @@ export function NodesPage() {
                 </tr>
               </thead>
               <tbody>
-                {listed.slice(0, shown).map((n) => <Row key={String(n.id)} node={n} now={now} health={healthOf(n)} />)}
+                {listed.map((n) => <Row key={String(n.id)} node={n} now={now} health={healthOf(n, data)} />)}
               </tbody>
             </table>
           </div>
         )}
-        {listed.length > shown && (
-          <button type="button" className="secondary" onClick={() => setShown((s) => s + PAGE)}>{t('nodes.more', { count: Math.min(PAGE, listed.length - shown) })}</button>
+        {list.total !== undefined && <p className="hint">{t('nodes.shown', { shown: list.nodes.length, count: list.total })}</p>}
+        {list.hasMore && (
+          <button type="button" className="secondary" disabled={list.loading} onClick={() => void list.loadMore()}>{t('nodes.more', { count: PAGE })}</button>
         )}
       </section>
     </>

@@ -12,6 +12,8 @@ export type Portal = {
   injected: InjectedWallet[];
   data?: Data;
   tx: Transactions;
+  /** Reloads the data now (after a transaction it happens by itself). */
+  refresh: () => Promise<void>;
   /** The explorer named in the deployments file, if any. */
   explorerUrl?: string;
 };

@@ -100,7 +100,7 @@ export function RegisterNode({ env, wallet, data, run, busy }: ViewProps) {
   };
   const created = registeredAfter === undefined ? undefined : data?.nodes.find((n) => n.id > registeredAfter && same(n.operator, wallet?.address));
   const link = created ? new URL(`/nodes/${created.id}`, window.location.origin).href : undefined;
-  const seen = created ? healthOf(created)?.lastSeen !== undefined : false;
+  const seen = created ? healthOf(created, data)?.lastSeen !== undefined : false;
 
   return (
     <section aria-labelledby="register-title" className="card" id="register">

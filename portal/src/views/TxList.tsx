@@ -9,6 +9,8 @@ import { short } from '../format.ts';
 
 /** Toasts show at most this many; the rest are in the history. */
 const TOASTS = 2;
+/** Toasts are for this visit: after a reload only what is still pending comes back (the history keeps everything). */
+const VISIT_STARTED = Date.now();
 
 function Entry({ e, explorerUrl }: { e: TxEntry; explorerUrl?: string }) {
   const link = e.hash && explorerTxUrl(explorerUrl, e.hash);
@@ -27,7 +29,7 @@ function Entry({ e, explorerUrl }: { e: TxEntry; explorerUrl?: string }) {
 }
 
 export function TxToasts({ entries, dismiss, explorerUrl, historyPath }: { entries: TxEntry[]; dismiss: (id: number) => void; explorerUrl?: string; historyPath?: string }) {
-  const live = entries.filter((e) => !e.dismissed);
+  const live = entries.filter((e) => !e.dismissed && (e.at >= VISIT_STARTED || e.status === 'pending'));
   const shown = live.slice(0, TOASTS);
   return (
     <aside className="txs" aria-label={t('tx.region')} aria-live="polite">
