@@ -202,8 +202,9 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       await second.waitForSelector('body[data-ready]');
       await second.selectOption('#demo-account', '1');
       await second.getByRole('button', { name: 'Use demo account' }).click();
-      await second.locator('[data-testid=rewards-unavailable]', { hasText: 'Rewards unavailable: gateway not reachable' }).waitFor();
       assert.equal(await second.textContent('[data-testid=active-nodes]'), String(GENESIS_NODES));
+      await nav('My stakes', second);
+      await second.locator('[data-testid=rewards-unavailable]', { hasText: /^Rewards unavailable: .*gateway not reachable/ }).waitFor();
       await second.screenshot({ path: join(ARTIFACTS, '00-no-gateway.png'), fullPage: true });
     } finally {
       await second.close();

@@ -97,7 +97,7 @@ type Action = { label: string; enabled: boolean; why?: string; onClick: () => vo
 export function MyNode({ node, me, env, data, run, busy }: ViewProps & { node: NodeView; me: Address }) {
   const now = data!.overview.chainTime;
   const state = nodeState(node, now, data!.account?.returned.get(node.id));
-  const myStake = node.contributors.find((c) => same(c.contributor, me))?.amount ?? 0n;
+  const myStake = node.contributors.filter((c) => same(c.contributor, me)).reduce((sum, c) => sum + c.amount, 0n);
   const operator = same(node.operator, me);
   const staking = env.contracts.SessionStaking;
   const act = (label: string, call: Step['call'], review: Review) => void run([{ label: `${label} (node ${node.id})`, call }], review);
