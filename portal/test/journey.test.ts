@@ -441,7 +441,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
   });
 
   it('every route: a deep link that survives a reload, no serious axe-core violation, screenshots at 375 and 1280 px', async () => {
-    // Connected as the operator (#1) since step 6: the wallet is remembered across reloads.
+    // Connected as the operator (#1): the wallet is remembered across the reloads below.
     const routes: [string, string][] = [
       ['overview', ''],
       ['nodes', 'nodes'],
@@ -454,6 +454,9 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       ['not-found', 'no/such/page'],
     ];
     const failures: string[] = [];
+    await page.goto(portal.url);
+    await page.waitForSelector('body[data-ready]');
+    await useAccount(1);
     for (const width of [375, 1280]) {
       await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
       for (const [name, path] of routes) {
@@ -557,7 +560,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       await nav('Register', second);
       await second.fill('#payload', JSON.stringify(solo));
       await second.locator('input[name=mode][value=solo]').check();
-      await second.getByRole('button', { name: 'Register solo node' }).click();
+      await second.getByRole('button', { name: 'Register solo node', exact: true }).click();
       await approve([/You stake 25,000 SESH, the whole node/], second);
       const done = second.locator('.tx', { hasText: 'Register solo node' }).and(second.locator('[data-status=confirmed], [data-status=failed]'));
       await done.waitFor({ timeout: 60_000 });
@@ -576,7 +579,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       await second.locator('[data-testid=balance]', { hasText: sesh(funds - REQUIREMENT) }).waitFor();
       await second.fill('#payload', JSON.stringify(solo));
       await second.locator('input[name=mode][value=solo]').check();
-      await second.getByRole('button', { name: 'Register solo node' }).click();
+      await second.getByRole('button', { name: 'Register solo node', exact: true }).click();
       await approve([], second);
       const failed = second.locator('.tx[data-status=failed]', { hasText: 'Register solo node' });
       await failed.waitFor({ timeout: 60_000 });
