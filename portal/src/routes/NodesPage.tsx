@@ -53,7 +53,7 @@ export function NodesPage() {
         ) : listed.length === 0 ? (
           <p>{t('nodes.noneListed')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="running-title">
             <table data-testid="node-table">
               <thead>
                 <tr>
