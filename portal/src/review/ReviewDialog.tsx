@@ -15,7 +15,10 @@ export function ReviewDialog({ pending }: { pending: PendingReview }) {
   const { review, steps, gas } = pending;
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    // showModal focuses the first button (Cancel): move to the intended one (confirm, unless the step is irreversible).
+    dialog.querySelector<HTMLButtonElement>('[data-initial-focus]')?.focus();
   }, []);
 
   return (
@@ -38,8 +41,8 @@ export function ReviewDialog({ pending }: { pending: PendingReview }) {
       <p>{t('review.steps', { count: steps.length })}</p>
       <ol data-testid="review-steps">{steps.map((s) => <li key={s.label}>{s.label}</li>)}</ol>
       <div className="row end">
-        <button type="button" className="secondary" onClick={pending.cancel} autoFocus={!!review.warning}>{t('review.cancel')}</button>
-        <button type="button" className={review.warning ? 'danger' : undefined} onClick={pending.confirm} autoFocus={!review.warning}>{review.confirm}</button>
+        <button type="button" className="secondary" onClick={pending.cancel} data-initial-focus={review.warning ? '' : undefined}>{t('review.cancel')}</button>
+        <button type="button" className={review.warning ? 'danger' : undefined} onClick={pending.confirm} data-initial-focus={review.warning ? undefined : ''}>{review.confirm}</button>
       </div>
     </dialog>
   );
