@@ -15,6 +15,7 @@ import { reviewCancel, reviewRequestExit, reviewContribute } from '../src/review
 import { dailyEstimate, isEligible, nodeDaily, sinceCheckpoint, WARM_UP_SECONDS } from '../src/rewards.ts';
 import { afterReload, explorerTxUrl, loadHistory, saveHistory, type TxEntry } from '../src/tx-history.ts';
 import { contributionLimits } from '../src/views/OpenNodes.tsx';
+import { watchInjectedWallets, type InjectedWallet } from '../src/wallet.ts';
 import type { NodeRecord } from '../../sdk/src/staking/node-record.ts';
 import { sesh as toBase } from '../../sdk/src/units.ts';
 
@@ -117,6 +118,32 @@ describe('portal rules (no browser)', () => {
     assert.equal(dailyEstimate([a], operator, rate, now, [a, b]), fee + ((perNode - fee) * 5_000n) / 25_000n);
     assert.equal(sinceCheckpoint(86_400n, 1_000, 1_000n + 43_200n), 43_200n, 'half a day since the checkpoint');
     assert.equal(sinceCheckpoint(86_400n, undefined, 5n), 0n);
+  });
+
+  it('discovers every injected wallet (EIP-6963), and window.ethereum only when it is not one of them', () => {
+    const provider = (name: string) => ({ name, request: async () => null, on() {}, removeListener() {} });
+    const rabby = provider('rabby');
+    const metamask = provider('metamask');
+    const page = Object.assign(new EventTarget(), { ethereum: metamask as unknown });
+    // Wallets answer the page's request (and may announce again later).
+    page.addEventListener('eip6963:requestProvider', () => {
+      for (const [p, name, rdns] of [[metamask, 'MetaMask', 'io.metamask'], [rabby, 'Rabby', 'io.rabby']] as const) {
+        page.dispatchEvent(new CustomEvent('eip6963:announceProvider', { detail: { info: { uuid: `${rdns}-uuid`, name, rdns, icon: 'data:,' }, provider: p } }));
+      }
+    });
+    const saved = (globalThis as { window?: unknown }).window;
+    (globalThis as { window?: unknown }).window = page;
+    try {
+      let seen: InjectedWallet[] = [];
+      const stop = watchInjectedWallets((list) => (seen = list));
+      assert.deepEqual(seen.map((w) => [w.id, w.name]), [['io.metamask', 'MetaMask'], ['io.rabby', 'Rabby']], 'window.ethereum is MetaMask: listed once');
+      stop();
+      page.ethereum = provider('legacy');
+      watchInjectedWallets((list) => (seen = list))();
+      assert.deepEqual(seen.map((w) => w.id), ['io.metamask', 'io.rabby', 'window.ethereum'], 'an unannounced window.ethereum is offered too');
+    } finally {
+      (globalThis as { window?: unknown }).window = saved;
+    }
   });
 
   it('every catalogue key the portal uses exists in en', () => {
