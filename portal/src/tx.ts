@@ -55,6 +55,9 @@ async function estimateGas(env: Env, wallet: Wallet, steps: readonly Step[]): Pr
   return { state: 'known', eth: eth === 0 ? '0' : eth < 0.000001 ? '< 0.000001' : eth.toPrecision(2), partial };
 }
 
+/** Extra reloads after a transaction (bounded: three reads per transaction, none while idle). */
+const AFTER_TX_REFRESH_MS = [1_500, 5_000];
+
 export function useTransactions(env: Env | undefined, wallet: Wallet | undefined, onDone: () => void) {
   const key = env && wallet ? historyKey(env.chain.id, wallet.address) : undefined;
   const [entries, setEntries] = useState<TxEntry[]>([]);
@@ -135,7 +138,10 @@ export function useTransactions(env: Env | undefined, wallet: Wallet | undefined
       } finally {
         inFlight.current = false;
         setBusy(false);
+        // The network index follows the chain a moment behind: read again shortly after, so the
+        // page shows the transaction's effect without waiting for the periodic refresh.
         onDone();
+        for (const ms of AFTER_TX_REFRESH_MS) setTimeout(onDone, ms);
       }
     },
     [env, wallet, onDone, mutate],
