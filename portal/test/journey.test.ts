@@ -287,6 +287,12 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     await withdraw.waitFor();
     assert.ok(await withdraw.isDisabled(), 'withdrawing waits 1 day after the last contribution');
     assert.match((await myNode(nodeId).textContent())!, /1 day after your last contribution/);
+    // The page's data (the network index) follows the chain a moment behind: the review must
+    // name the whole 10,000, so wait until the page shows it, as a person would.
+    for (let i = 0; i < 30 && !(await myNode(nodeId).locator('[data-testid=my-stake]', { hasText: sesh(toBase(10_000)) }).count()); i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await refresh();
+    }
     await sys.increaseTime(DAY + 1);
     await refresh();
     await myNode(nodeId).getByRole('button', { name: 'Withdraw', disabled: false }).waitFor();
