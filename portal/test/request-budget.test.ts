@@ -34,6 +34,7 @@ describe(`portal request budget (Chromium, devnet with ${GENESIS} + ${SEEDED} re
   let dir: string;
   const seen: Seen[] = [];
   let transferred = 0;
+  let firstLoadChecks = () => {};
   const api = async <T>(path: string) => {
     const r = await fetch(`${sys.gatewayUrl}${path}`);
     return { status: r.status, body: (await r.json()) as T };
@@ -65,9 +66,10 @@ describe(`portal request budget (Chromium, devnet with ${GENESIS} + ${SEEDED} re
       }
       seen.push({ url: r.url(), method: r.method(), rpc, at: Date.now() });
     });
-    page.on('requestfinished', async (r: Request) => {
-      const sizes = await r.sizes().catch(() => undefined);
-      if (sizes) transferred += sizes.responseBodySize + sizes.responseHeadersSize;
+    // What went over the wire: the (compressed) content-length the servers declare, else the body.
+    page.on('response', async (r) => {
+      const declared = Number(r.headers()['content-length']);
+      transferred += Number.isFinite(declared) && declared > 0 ? declared : ((await r.body().catch(() => undefined))?.length ?? 0);
     });
   });
 
@@ -96,8 +98,8 @@ describe(`portal request budget (Chromium, devnet with ${GENESIS} + ${SEEDED} re
     assert.equal(pools.body.pools.length, 50);
     const one = await api<{ nodeId: string; stake: string }>(`/api/nodes/${GENESIS + 1}`);
     assert.equal(one.body.nodeId, String(GENESIS + 1));
-    const account = await api<{ nodes: unknown[]; stakes: unknown[] }>(`/api/addresses/${sys.accounts[1]!.address}`);
-    assert.ok(account.body.stakes.length >= 1, 'demo #1 co-stakes a genesis node');
+    const operator = await api<{ nodes: unknown[]; stakes: unknown[] }>(`/api/addresses/${sys.accounts[0]!.address}`);
+    assert.equal(operator.body.stakes.length, GENESIS, 'the deployer stakes the genesis nodes');
     for (const [path, code] of [
       [`/api/nodes?limit=${MAX_PAGE + 1}`, 'invalid_limit'],
       ['/api/nodes?limit=0', 'invalid_limit'],
@@ -130,9 +132,12 @@ describe(`portal request budget (Chromium, devnet with ${GENESIS} + ${SEEDED} re
     const firstLoad = seen.filter((s) => s.at >= t0);
     const firstBytes = transferred;
     console.log(`first load (${GENESIS + SEEDED} nodes): data drawn in ${Math.round(readyMs)} ms, ${firstLoad.length} requests, ${firstBytes} bytes:\n  ${describeSeen(firstLoad)}`);
-    assert.ok(firstLoad.length <= 20, `first load made ${firstLoad.length} requests`);
-    assert.ok(firstBytes <= 250_000, `first load transferred ${firstBytes} bytes`);
-    assert.ok(readyMs <= 1_000, `first data drawn after ${Math.round(readyMs)} ms`);
+    // Measured first, asserted after the idle minute (so one failure does not hide the other numbers).
+    firstLoadChecks = () => {
+      assert.ok(firstLoad.length <= 20, `first load made ${firstLoad.length} requests`);
+      assert.ok(firstBytes <= 250_000, `first load transferred ${firstBytes} bytes`);
+      assert.ok(readyMs <= 1_000, `first data drawn after ${Math.round(readyMs)} ms`);
+    };
     assert.ok(!rpcCalls(firstLoad).includes('eth_getLogs'), 'no getLogs');
     assert.ok(rpcCalls(firstLoad).filter((m) => m === 'eth_call').length <= 10, `a bounded number of chain reads: ${rpcCalls(firstLoad).length}`);
     // Open pools are on the page although none was read per node from the chain.
@@ -144,5 +149,6 @@ describe(`portal request budget (Chromium, devnet with ${GENESIS} + ${SEEDED} re
     console.log(`idle ${IDLE_MS / 1000} s, connected: ${idle.length} requests (${rpcCalls(idle).length} JSON-RPC calls inside them):\n  ${describeSeen(idle)}`);
     assert.ok(idle.length <= 10, `an idle minute made ${idle.length} requests`);
     assert.ok(!rpcCalls(idle).includes('eth_getLogs'), 'no getLogs while idle');
+    firstLoadChecks();
   });
 });

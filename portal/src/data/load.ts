@@ -1,7 +1,8 @@
 /**
  * One refresh of what the pages draw, with a fixed request count whatever the network's size:
  * one chain batch (latest block; the connected account's balance, allowance, claimed rewards) and
- * three gateway requests (network overview, the first page of open pools, the connected address).
+ * three gateway requests (network overview, the first page of open pools, the connected address;
+ * the first two shared between refreshes less than 5 s apart).
  * When the gateway is unreachable: bounded chain reads instead, and the source says why.
  */
 import type { Address } from 'viem';
@@ -11,7 +12,7 @@ import { fetchAddress, fetchOpenPools, fetchOverview } from './gateway-data.ts';
 import type { DataSource, NodeEntry, OverviewExtras } from './types.ts';
 
 /** Open pools drawn on the first page; more are paged through useNodeList. */
-export const OPEN_POOLS_SHOWN = 100;
+export const OPEN_POOLS_SHOWN = 24;
 /** Node records read from the chain when the gateway is down (one batch). */
 export const FALLBACK_NODES = 50;
 
@@ -89,12 +90,27 @@ async function fromChain(env: Env, address: Address | undefined, live: Awaited<R
   };
 }
 
+/** The account-independent reads (overview, open pools) are shared for a few seconds: connecting a wallet right after the page loads does not fetch them again. */
+const SHARED_FOR_MS = 5_000;
+let shared: { base: string; at: number; value: Promise<[Indexed[0], Indexed[1]]> } | undefined;
+
+function sharedReads(base: string): Promise<[Indexed[0], Indexed[1]]> {
+  if (!shared || shared.base !== base || Date.now() - shared.at > SHARED_FOR_MS) {
+    const value = Promise.all([fetchOverview(base), fetchOpenPools(base, OPEN_POOLS_SHOWN)]);
+    shared = { base, at: Date.now(), value };
+    value.catch(() => (shared = undefined)); // a failure is not kept
+  }
+  return shared.value;
+}
+
 export async function loadNetworkData(env: Env, address: Address | undefined): Promise<Loaded> {
   // The live chain batch and the gateway's index go out together.
   const liveLoading = readLive(env, address);
   const base = env.config.gatewayUrl;
   const indexed: Promise<Indexed | { failed: Error }> = base
-    ? Promise.all([fetchOverview(base), fetchOpenPools(base, OPEN_POOLS_SHOWN), address ? fetchAddress(base, address) : undefined]).catch((e: Error) => ({ failed: e }))
+    ? Promise.all([sharedReads(base), address ? fetchAddress(base, address) : undefined])
+        .then(([[net, pools], mine]): Indexed => [net, pools, mine])
+        .catch((e: Error) => ({ failed: e }))
     : Promise.resolve({ failed: new Error('no gateway is configured for this network') });
   const live = await liveLoading;
   const result = await indexed;
