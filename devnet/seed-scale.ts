@@ -29,7 +29,8 @@ import { generateEd25519Identity } from '../core/keys/ed25519.ts';
 /** Upper bound of --seed-nodes (the scale is 2,000). */
 export const MAX_SEED_NODES = 5_000;
 const WINDOW = 200;
-const OPEN_POOL_GAS = 700_000n;
+// Generous: a pool opening verifies a BLS proof (pairing) and writes fresh slots; only the gas used is paid.
+const OPEN_POOL_GAS = 3_000_000n;
 
 export type SeedResult = { count: number; operator: Address; firstId: bigint; lastId: bigint; keysMs: number; sendMs: number };
 

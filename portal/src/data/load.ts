@@ -24,6 +24,8 @@ export type Loaded = {
   network?: NetworkInfo | { unavailable: string };
   source: DataSource;
   openPoolsTotal?: number;
+  /** The block the gateway's index has reached (gateway only). */
+  indexedHeight?: number;
 };
 
 const big = (v: string) => BigInt(v);
@@ -73,13 +75,15 @@ function fromGateway(env: Env, [net, pools, mine]: Indexed, live: Awaited<Return
     network: { estimatedAprBps: net.estimatedAprBps, lastCheckpoint: net.lastCheckpoint ? { epoch: big(net.lastCheckpoint.epoch), submittedAt: net.lastCheckpoint.submittedAt } : null },
     source: { kind: 'gateway', url: env.config.gatewayUrl! },
     openPoolsTotal: pools.total,
+    indexedHeight: net.height,
   };
 }
 
-async function fromChain(env: Env, address: Address | undefined, live: Awaited<ReturnType<typeof readLive>>, reason: string): Promise<Loaded> {
+async function fromChain(env: Env, address: Address | undefined, live: Awaited<ReturnType<typeof readLive>>, gatewayError: string, reason: string): Promise<Loaded> {
   const { nodes, partial } = await readNewestNodes(env, FALLBACK_NODES);
   const [overview, reservations] = await Promise.all([readOverview(env, nodes, live), address ? readReservations(env, address, nodes) : undefined]);
-  const unavailable = { unavailable: reason };
+  // What only the gateway knows says the gateway's own words ("gateway not reachable"); the source says the rest.
+  const unavailable = { unavailable: gatewayError };
   return {
     overview,
     nodes,
@@ -103,7 +107,26 @@ function sharedReads(base: string): Promise<[Indexed[0], Indexed[1]]> {
   return shared.value;
 }
 
-export async function loadNetworkData(env: Env, address: Address | undefined): Promise<Loaded> {
+/** After a transaction: how long to wait for the gateway's index to reach its block before drawing what it has. */
+const INDEX_WAIT_MS = 8_000;
+const INDEX_RETRY_MS = 700;
+
+/**
+ * `minBlock`: a transaction's block; the gateway's answers are re-read (a few times, bounded by
+ * INDEX_WAIT_MS) until its index has reached that block, so the page shows the transaction's effect.
+ */
+export async function loadNetworkData(env: Env, address: Address | undefined, minBlock?: bigint): Promise<Loaded> {
+  const started = Date.now();
+  for (;;) {
+    const loaded = await loadOnce(env, address);
+    const height = loaded.indexedHeight;
+    if (minBlock === undefined || loaded.source.kind !== 'gateway' || height === undefined || BigInt(height) >= minBlock || Date.now() - started > INDEX_WAIT_MS) return loaded;
+    shared = undefined; // re-read, not the shared copy
+    await new Promise((resolve) => setTimeout(resolve, INDEX_RETRY_MS));
+  }
+}
+
+async function loadOnce(env: Env, address: Address | undefined): Promise<Loaded> {
   // The live chain batch and the gateway's index go out together.
   const liveLoading = readLive(env, address);
   const base = env.config.gatewayUrl;
@@ -115,5 +138,5 @@ export async function loadNetworkData(env: Env, address: Address | undefined): P
   const live = await liveLoading;
   const result = await indexed;
   if (!('failed' in result)) return fromGateway(env, result, live);
-  return fromChain(env, address, live, `the gateway's index could not be read (${result.failed.message}); showing the ${FALLBACK_NODES} newest nodes read from the chain`);
+  return fromChain(env, address, live, result.failed.message, `the gateway's index could not be read (${result.failed.message}); showing the ${FALLBACK_NODES} newest nodes read from the chain`);
 }
