@@ -1,7 +1,8 @@
 /**
  * One refresh of what the pages draw, with a fixed request count whatever the network's size:
  * one chain batch (latest block; the connected account's balance, allowance, claimed rewards) and
- * three gateway requests (network overview, the first page of open pools, the connected address).
+ * three gateway requests (network overview, the first page of open pools, the connected address;
+ * the first two shared between refreshes less than 5 s apart).
  * When the gateway is unreachable: bounded chain reads instead, and the source says why.
  */
 import type { Address } from 'viem';
@@ -11,7 +12,7 @@ import { fetchAddress, fetchOpenPools, fetchOverview } from './gateway-data.ts';
 import type { DataSource, NodeEntry, OverviewExtras } from './types.ts';
 
 /** Open pools drawn on the first page; more are paged through useNodeList. */
-export const OPEN_POOLS_SHOWN = 100;
+export const OPEN_POOLS_SHOWN = 24;
 /** Node records read from the chain when the gateway is down (one batch). */
 export const FALLBACK_NODES = 50;
 
@@ -23,6 +24,8 @@ export type Loaded = {
   network?: NetworkInfo | { unavailable: string };
   source: DataSource;
   openPoolsTotal?: number;
+  /** The block the gateway's index has reached (gateway only). */
+  indexedHeight?: number;
 };
 
 const big = (v: string) => BigInt(v);
@@ -72,13 +75,15 @@ function fromGateway(env: Env, [net, pools, mine]: Indexed, live: Awaited<Return
     network: { estimatedAprBps: net.estimatedAprBps, lastCheckpoint: net.lastCheckpoint ? { epoch: big(net.lastCheckpoint.epoch), submittedAt: net.lastCheckpoint.submittedAt } : null },
     source: { kind: 'gateway', url: env.config.gatewayUrl! },
     openPoolsTotal: pools.total,
+    indexedHeight: net.height,
   };
 }
 
-async function fromChain(env: Env, address: Address | undefined, live: Awaited<ReturnType<typeof readLive>>, reason: string): Promise<Loaded> {
+async function fromChain(env: Env, address: Address | undefined, live: Awaited<ReturnType<typeof readLive>>, gatewayError: string, reason: string): Promise<Loaded> {
   const { nodes, partial } = await readNewestNodes(env, FALLBACK_NODES);
   const [overview, reservations] = await Promise.all([readOverview(env, nodes, live), address ? readReservations(env, address, nodes) : undefined]);
-  const unavailable = { unavailable: reason };
+  // What only the gateway knows says the gateway's own words ("gateway not reachable"); the source says the rest.
+  const unavailable = { unavailable: gatewayError };
   return {
     overview,
     nodes,
@@ -89,15 +94,49 @@ async function fromChain(env: Env, address: Address | undefined, live: Awaited<R
   };
 }
 
-export async function loadNetworkData(env: Env, address: Address | undefined): Promise<Loaded> {
+/** The account-independent reads (overview, open pools) are shared for a few seconds: connecting a wallet right after the page loads does not fetch them again. */
+const SHARED_FOR_MS = 5_000;
+let shared: { base: string; at: number; value: Promise<[Indexed[0], Indexed[1]]> } | undefined;
+
+function sharedReads(base: string): Promise<[Indexed[0], Indexed[1]]> {
+  if (!shared || shared.base !== base || Date.now() - shared.at > SHARED_FOR_MS) {
+    const value = Promise.all([fetchOverview(base), fetchOpenPools(base, OPEN_POOLS_SHOWN)]);
+    shared = { base, at: Date.now(), value };
+    value.catch(() => (shared = undefined)); // a failure is not kept
+  }
+  return shared.value;
+}
+
+/** After a transaction: how long to wait for the gateway's index to reach its block before drawing what it has. */
+const INDEX_WAIT_MS = 8_000;
+const INDEX_RETRY_MS = 700;
+
+/**
+ * `minBlock`: a transaction's block; the gateway's answers are re-read (a few times, bounded by
+ * INDEX_WAIT_MS) until its index has reached that block, so the page shows the transaction's effect.
+ */
+export async function loadNetworkData(env: Env, address: Address | undefined, minBlock?: bigint): Promise<Loaded> {
+  const started = Date.now();
+  for (;;) {
+    const loaded = await loadOnce(env, address);
+    const height = loaded.indexedHeight;
+    if (minBlock === undefined || loaded.source.kind !== 'gateway' || height === undefined || BigInt(height) >= minBlock || Date.now() - started > INDEX_WAIT_MS) return loaded;
+    shared = undefined; // re-read, not the shared copy
+    await new Promise((resolve) => setTimeout(resolve, INDEX_RETRY_MS));
+  }
+}
+
+async function loadOnce(env: Env, address: Address | undefined): Promise<Loaded> {
   // The live chain batch and the gateway's index go out together.
   const liveLoading = readLive(env, address);
   const base = env.config.gatewayUrl;
   const indexed: Promise<Indexed | { failed: Error }> = base
-    ? Promise.all([fetchOverview(base), fetchOpenPools(base, OPEN_POOLS_SHOWN), address ? fetchAddress(base, address) : undefined]).catch((e: Error) => ({ failed: e }))
+    ? Promise.all([sharedReads(base), address ? fetchAddress(base, address) : undefined])
+        .then(([[net, pools], mine]): Indexed => [net, pools, mine])
+        .catch((e: Error) => ({ failed: e }))
     : Promise.resolve({ failed: new Error('no gateway is configured for this network') });
   const live = await liveLoading;
   const result = await indexed;
   if (!('failed' in result)) return fromGateway(env, result, live);
-  return fromChain(env, address, live, `the gateway's index could not be read (${result.failed.message}); showing the ${FALLBACK_NODES} newest nodes read from the chain`);
+  return fromChain(env, address, live, result.failed.message, `the gateway's index could not be read (${result.failed.message}); showing the ${FALLBACK_NODES} newest nodes read from the chain`);
 }

@@ -33,7 +33,8 @@ export type Data = {
   openPoolsTotal?: number;
 };
 
-export type NetworkData = { data?: Data; loadError?: string; refresh: () => Promise<void> };
+/** `refresh(afterBlock)`: after a transaction mined in `afterBlock`, waits (bounded) until the gateway's index has reached it. */
+export type NetworkData = { data?: Data; loadError?: string; refresh: (afterBlock?: bigint) => Promise<void> };
 
 /** Idle refresh period: 2 refreshes a minute × (1 chain batch + 3 gateway requests) = 8 requests. */
 export const REFRESH_MS = 30_000;
@@ -44,11 +45,11 @@ export function useNetworkData(env: Env | undefined, wallet: Wallet | undefined)
   const generation = useRef(0);
   const lastClock = useRef<{ chainTime: bigint; at: number }>(undefined);
 
-  const refresh = useCallback(async () => {
+  const refresh = useCallback(async (afterBlock?: bigint) => {
     if (!env) return;
     const mine = ++generation.current;
     try {
-      const loaded = await loadNetworkData(env, wallet?.address);
+      const loaded = await loadNetworkData(env, wallet?.address, typeof afterBlock === 'bigint' ? afterBlock : undefined);
       if (mine !== generation.current) return; // a newer refresh started meanwhile
       const at = Date.now();
       // Chain seconds per real second (a devnet clock runs fast): countdowns extrapolate with it.
