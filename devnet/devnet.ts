@@ -13,6 +13,7 @@ import { demoAccounts, type DemoAccount } from './accounts.ts';
 import { gatewaySubmitter, spawnGateway, spawnNode, type PreparedNode } from './network.ts';
 import { DEVNET_DEPLOYMENTS_FILE } from './setup.ts';
 import { MAX_TIME_SCALE, startTicker } from './ticker.ts';
+import { MAX_SEED_NODES, seedScaleNodes } from './seed-scale.ts';
 
 export type DevnetOptions = {
   /** JSON-RPC port of the chain (0 = any free port). */
@@ -41,6 +42,8 @@ export type DevnetOptions = {
    * (CheckpointTooSoon) until chain time catches up.
    */
   minCheckpointInterval?: number;
+  /** More registered nodes without processes (open pools, devnet/seed-scale.ts), for scale: 0..MAX_SEED_NODES (default 0). */
+  seedNodes?: number;
 };
 
 /** A session-node process to add: its data dir (keys in `<dataDir>/keys`), HTTP port and identity. */
@@ -70,6 +73,8 @@ export function checkDevnetOptions(o: DevnetOptions): void {
   if (!Number.isInteger(accounts) || accounts < 4 || accounts > 100) throw new Error('--accounts must be between 4 and 100');
   if (!Number.isInteger(nodes) || nodes < 3 || nodes > 50) throw new Error('--nodes must be between 3 and 50');
   if (!Number.isInteger(timeScale) || timeScale < 1 || timeScale > MAX_TIME_SCALE) throw new Error(`--time-scale must be an integer in 1..${MAX_TIME_SCALE}`);
+  const seeds = o.seedNodes ?? 0;
+  if (!Number.isInteger(seeds) || seeds < 0 || seeds > MAX_SEED_NODES) throw new Error(`--seed-nodes must be an integer in 0..${MAX_SEED_NODES}`);
 }
 
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
@@ -106,6 +111,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const accounts = demoAccounts(accountCount);
     const { setUpDevnet } = await import('./setup.ts');
     const { deployments, nodes } = await setUpDevnet({ anvil, accounts, nodes: nodeCount, dir, deploymentsFile, genesisCoStakers: options.genesisCoStakers, minCheckpointInterval: options.minCheckpointInterval, timeScale });
+    if (options.seedNodes) {
+      const started = Date.now();
+      console.log(`\nseeding ${options.seedNodes} more registered nodes (open pools, no processes)…`);
+      const seeded = await seedScaleNodes({ deployments, funderKey: accounts[0]!.privateKey, count: options.seedNodes, rpc, log: (line) => console.log(line) });
+      console.log(`  nodes ${seeded.firstId}–${seeded.lastId} opened by ${seeded.operator} in ${((Date.now() - started) / 1000).toFixed(1)} s (keys ${(seeded.keysMs / 1000).toFixed(1)} s, transactions ${(seeded.sendMs / 1000).toFixed(1)} s)`);
+    }
     // Genesis nodes earn once active for 24 h: start the clock 25 h on.
     await rpc('evm_increaseTime', [25 * 3600]);
     await rpc('evm_mine');

@@ -23,6 +23,9 @@ Options:
   --checkpoint-interval T  how often the gateway authorises rewards (default 15s)
   --time-scale N           chain seconds per real second, 1..${MAX_TIME_SCALE} (default 120); the
                            chain also starts 25 h ahead so nodes earn from the first checkpoint
+  --seed-nodes N           N more registered nodes without processes (open pools of one
+                           operator, real keys), to try the portal and gateway at scale,
+                           e.g. 2000 (default 0); they never sign, genesis nodes keep quorum
   --no-wait                set everything up, print it, then stop (for smoke tests)
 
 Nodes find each other through signed announcements (seeds in the deployments file) and test
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
       'gateway-port': { type: 'string', default: '8600' },
       'checkpoint-interval': { type: 'string', default: '15s' },
       'time-scale': { type: 'string', default: '120' },
+      'seed-nodes': { type: 'string', default: '0' },
       'no-wait': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     gatewayPort: Number(values['gateway-port']),
     checkpointInterval: values['checkpoint-interval']!,
     timeScale: Number(values['time-scale']),
+    seedNodes: Number(values['seed-nodes']),
   };
   let devnet: Devnet | undefined;
   let stopping = false;

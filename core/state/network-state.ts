@@ -42,6 +42,8 @@ export type NodeState = {
   exitedAt: number | null;
   /** Stake paid back per contributor (StakeReturned). */
   returned: { address: Address; amount: bigint }[];
+  /** Contributions taken back from a filling pool (ContributionWithdrawn); absent in states saved before it was kept. */
+  withdrawn?: { address: Address; amount: bigint }[];
   /**
    * Why this node's ed25519 identity is not accepted (null: it is): its registration's ed25519
    * signature is missing or does not verify, or a live node with a valid identity already
@@ -264,6 +266,7 @@ export function applyNetworkEvent(state: NetworkState, event: TrackedEvent, time
       // Mirrors the contract: the last contributor moves into the freed slot.
       const index = node.contributors.findIndex((c) => lower(c.address) === lower(a.contributor));
       if (index < 0) throw new NetworkEventError(`withdrawal by ${String(a.contributor)}, not a contributor of node ${nodeId}`);
+      (node.withdrawn ??= []).push({ address: node.contributors[index]!.address, amount: big(a.amount) });
       const last = node.contributors.pop()!;
       if (index < node.contributors.length) node.contributors[index] = last;
       return [];

@@ -1,13 +1,15 @@
 /**
  * The portal's API (JSON; integers as decimal strings; addresses checksummed; times in unix
  * seconds or null; refusals `{ error, reason }`):
- *   GET  /api/network, /api/nodes, /api/pools/open, /api/accounts/:address, /api/exits/:nodeId
+ *   GET  /api/network (= /api/overview), /api/nodes?status=&cursor=&limit=, /api/nodes/:id,
+ *        /api/pools/open?cursor=&limit=, /api/addresses/:address, /api/accounts/:address,
+ *        /api/exits/:nodeId   (shapes: sdk/src/network/portal-api.ts; lists paged, see portal-index.ts)
  *   POST /api/exits/:nodeId/signature, /api/deregistrations/:nodeId/signature
  *   GET  /api/rounds (the last signing rounds, for operators), /health
  */
 import { getAddress, isAddress, type Address } from 'viem';
 import { RewardRatePool, SessionStaking } from '../../sdk/src/generated/contracts.ts';
-import { EXIT_WITHOUT_SIGNATURE_DELAY, WITHDRAW_DELAY } from '../../sdk/src/staking/constants.ts';
+import { EXIT_WITHOUT_SIGNATURE_DELAY } from '../../sdk/src/staking/constants.ts';
 import { ledgerBalances } from '../../core/ledger/ledger.ts';
 import { conflict, notFound, badRequest } from '../../core/http/errors.ts';
 import { reply, route, type Route } from '../../core/http/server.ts';
@@ -20,6 +22,11 @@ import type { CooldownRegistry } from '../../core/rounds/cooldown.ts';
 import { signatureArgsJson } from '../../core/rounds/aggregate.ts';
 import type { GatewayService } from './service.ts';
 import type { RoundReport } from '../../core/rounds/round.ts';
+import { addressIndex, apiStatus, countByStatus, nodeJson, page, pageParams, poolJson, statusParam, type HealthSources } from './portal-index.ts';
+import { createCheckpointClock } from './checkpoint-clock.ts';
+import type { NetworkJson, NodesPageJson, PoolsPageJson } from '../../sdk/src/network/portal-api.ts';
+
+export { apiStatus };
 
 type Reader = <T>(address: Address, abi: readonly unknown[], functionName: string) => Promise<T>;
 
@@ -28,15 +35,6 @@ const s = (v: bigint | number) => v.toString();
 function nodeIdParam(raw: string | undefined): bigint {
   if (!raw || !/^\d{1,20}$/.test(raw) || BigInt(raw) === 0n || BigInt(raw) >= 2n ** 64n) throw badRequest(`"${raw}" is not a node id (a positive integer)`, 'invalid_node_id');
   return BigInt(raw);
-}
-
-/**
- * The status the portal shows: the registry's, with an exit request split in two by chain
- * time: `unlocking` until unlockAt, `exitRequested` (ready to complete) after it.
- */
-export function apiStatus(node: NodeState, chainTime: number): string {
-  if (node.status === 'exitRequested' && node.unlockAt !== null && chainTime < node.unlockAt) return 'unlocking';
-  return node.status;
 }
 
 export function portalRoutes(ctx: {
@@ -50,29 +48,39 @@ export function portalRoutes(ctx: {
   cooldowns: CooldownRegistry;
   read: Reader;
   chainConnection: () => ChainConnection;
+  /** Where nodes announce themselves (the membership directory); without it no endpoint is known. */
+  announcement?: HealthSources['announcement'];
+  /** The gateway's own checkpoint interval (ms), the estimate's fallback basis; null when it submits none. */
+  checkpointIntervalMs?: number | null;
 }): Route[] {
   const { network } = ctx;
-  const signerHealthy = (node: NodeState, urls: Map<string, string>) => {
-    const url = urls.get(node.ed25519Key);
-    return url !== undefined && !ctx.cooldowns.get(url);
+  const health: HealthSources = {
+    announcement: ctx.announcement ?? ((key) => {
+      const url = ctx.service.urls().get(key);
+      return url === undefined ? undefined : { url, timestamp: 0 };
+    }),
+    benched: (key) => {
+      const url = ctx.service.urls().get(key);
+      return url === undefined || Boolean(ctx.cooldowns.get(url));
+    },
+    lastRound: () => ctx.service.lastRounds.at(-1),
   };
-  const nodeJson = (n: NodeState, urls: Map<string, string>) => ({
-    nodeId: s(n.nodeId),
-    operator: getAddress(n.operator),
-    status: apiStatus(n, network.view().time),
-    feeBps: n.feeBps,
-    stake: s(stakeOf(n)),
-    contributors: n.contributors.map((c) => ({ address: getAddress(c.address), beneficiary: getAddress(c.beneficiary), amount: s(c.amount) })),
-    openedAt: n.openedAt,
-    activatedAt: n.activatedAt,
-    exitRequestedAt: n.exitRequestedAt,
-    unlockAt: n.unlockAt,
-    deregisteredAt: n.deregisteredAt,
-    releaseAt: n.releaseAt,
-    blsPublicKey: `0x${n.blsKey.x.toString(16).padStart(64, '0')}${n.blsKey.y.toString(16).padStart(64, '0')}`,
-    ed25519PublicKey: n.ed25519Key,
-    signerHealthy: isActive(n) ? signerHealthy(n, urls) : false,
-  });
+  const checkpoints = createCheckpointClock(ctx.checkpointIntervalMs ?? null);
+  /** An account's reward figures and, when it can claim, the proof. */
+  const rewardsOf = (account: Address) => {
+    const view = network.view();
+    // Balances change only when the pool releases, and every release adds a history entry
+    // with its tree: the latest tree is the ledger now (no 100,000-entry walk per request).
+    const latest = view.history.at(-1);
+    const earned = latest?.tree ? (latest.tree.amountOf(account) ?? 0n) : (ledgerBalances(view.ledger).find((b) => b.account === account)?.amount ?? 0n);
+    const claimed = view.state.claimed.get(account) ?? 0n;
+    const last = view.state.lastCheckpoint;
+    const entry = last ? view.history.find((h) => h.root === last.root && h.tree) : undefined;
+    const authorised = entry?.tree?.amountOf(account) ?? 0n;
+    const proof = entry?.tree?.proof(account);
+    const claimable = authorised > claimed ? authorised - claimed : 0n;
+    return { earned: s(earned), claimed: s(claimed), claimable: s(claimable), claim: claimable > 0n && proof ? { cumulativeAmount: s(authorised), proof } : null };
+  };
   const nodeOr404 = (raw: string | undefined) => {
     const id = nodeIdParam(raw);
     const node = network.view().state.nodes.get(id);
@@ -98,99 +106,70 @@ export function portalRoutes(ctx: {
       const commission = c === undefined ? null : { outcome: c.outcome, ...('update' in c && c.update ? { round: c.update.round.toString(), decommission: c.update.decommission.map(String), recommission: c.update.recommission.map(String) } : {}), ...('reason' in c ? { reason: c.reason } : {}) };
       return { ...health, ok: health.ok && chain.ok, reason: health.reason ?? (chain.ok ? null : `the chain connection is stalled: ${chain.lastError}`), chain, commission };
     }),
-    route('GET', '/api/network', async () => {
-      const view = network.view();
-      const active = [...view.state.nodes.values()].filter(isActive);
-      const totalStaked = active.reduce((sum, n) => sum + stakeOf(n), 0n);
-      // Known stalled: say so now rather than wait for the reads to time out.
-      const chain = ctx.chainConnection();
-      if (!chain.ok) throw new ChainUnavailableError(`the gateway has not reached the chain for ${chain.lastSyncAgoSeconds ?? '?'} s (${chain.lastError ?? 'no answer'}); try again when it is back`);
-      const [balance, ratePerYear, ratePerSecond, requirement] = await withinChainDeadline(
-        Promise.all([
-          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'balance'),
-          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerYear'),
-          ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerSecond'),
-          ctx.read<bigint>(ctx.contracts.staking, SessionStaking.abi, 'stakingRequirement'),
-        ]),
-        2_000,
-        'reading the pool',
-      );
-      const last = view.state.lastCheckpoint;
-      return {
-        chainId: ctx.chainId,
-        contracts: Object.fromEntries(Object.entries(ctx.deploymentContracts).map(([k, v]) => [k, getAddress(v)])),
-        activeNodes: active.length,
-        totalStaked: s(totalStaked),
-        stakingRequirement: s(requirement),
-        pool: { balance: s(balance), ratePerYear: s(ratePerYear), ratePerSecond: s(ratePerSecond) },
-        // Integer bps, rounded down: the yearly release over everything staked.
-        estimatedAprBps: totalStaked === 0n ? 0 : Number((ratePerYear * 10_000n) / totalStaked),
-        lastCheckpoint: last ? { epoch: s(last.epoch), root: last.root, total: s(last.total), ledgerBlock: s(last.ledgerBlock), submittedAt: last.time } : null,
-      };
-    }),
-    route('GET', '/api/nodes', () => {
-      const urls = ctx.service.urls();
-      return [...network.view().state.nodes.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1)).map((n) => nodeJson(n, urls));
-    }),
-    route('GET', '/api/pools/open', async () => {
-      const open = [...network.view().state.nodes.values()].filter((n) => n.status === 'awaitingContributions');
-      return open.map((n) => {
-        const total = stakeOf(n);
-        const reservedTotal = n.reserved.reduce((sum, r) => sum + r.amount, 0n);
-        const room = n.stakeRequired - total - reservedTotal;
-        const freeSlots = Math.max(0, 10 - n.contributors.length - n.reserved.length);
+    ...['/api/network', '/api/overview'].map((path) =>
+      route('GET', path, async (): Promise<NetworkJson> => {
+        const view = network.view();
+        const nodes = [...view.state.nodes.values()];
+        const active = nodes.filter(isActive);
+        const totalStaked = active.reduce((sum, n) => sum + stakeOf(n), 0n);
+        // Known stalled: say so now rather than wait for the reads to time out.
+        const chain = ctx.chainConnection();
+        if (!chain.ok) throw new ChainUnavailableError(`the gateway has not reached the chain for ${chain.lastSyncAgoSeconds ?? '?'} s (${chain.lastError ?? 'no answer'}); try again when it is back`);
+        const [balance, ratePerYear, ratePerSecond, requirement] = await withinChainDeadline(
+          Promise.all([
+            ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'balance'),
+            ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerYear'),
+            ctx.read<bigint>(ctx.contracts.pool, RewardRatePool.abi, 'ratePerSecond'),
+            ctx.read<bigint>(ctx.contracts.staking, SessionStaking.abi, 'stakingRequirement'),
+          ]),
+          2_000,
+          'reading the pool',
+        );
+        const last = view.state.lastCheckpoint;
         return {
-          nodeId: s(n.nodeId),
-          operator: getAddress(n.operator),
-          feeBps: n.feeBps,
-          total: s(total),
-          required: s(n.stakeRequired),
-          // What a new (unreserved) contributor may put in: at least room ÷ free slots, at most the room.
-          minContribution: s(freeSlots === 0 ? 0n : room / BigInt(freeSlots)),
-          maxContribution: s(freeSlots === 0 ? 0n : room),
-          freeSlots,
-          reserved: n.reserved.map((r) => ({ address: getAddress(r.address), amount: s(r.amount) })),
-          autoActivate: n.autoActivate,
-          openedAt: n.openedAt,
+          chainId: ctx.chainId,
+          contracts: Object.fromEntries(Object.entries(ctx.deploymentContracts).map(([k, v]) => [k, getAddress(v)])),
+          height: view.height,
+          chainTime: view.time,
+          activeNodes: active.length,
+          nodeCounts: countByStatus(nodes, view.time),
+          totalStaked: s(totalStaked),
+          stakingRequirement: s(requirement),
+          pool: { balance: s(balance), ratePerYear: s(ratePerYear), ratePerSecond: s(ratePerSecond) },
+          // Integer bps, rounded down: the yearly release over everything staked.
+          estimatedAprBps: totalStaked === 0n ? 0 : Number((ratePerYear * 10_000n) / totalStaked),
+          aprBasis: `the pool's current yearly release (${ratePerYear} atomic SESH) over the stake of the ${active.length} active nodes, before operator fees; it falls as stake joins`,
+          lastCheckpoint: last ? { epoch: s(last.epoch), root: last.root, total: s(last.total), ledgerBlock: s(last.ledgerBlock), submittedAt: last.time } : null,
+          nextCheckpoint: checkpoints.next(last ? { epoch: last.epoch, time: last.time } : null, view.time),
         };
-      });
+      }),
+    ),
+    route('GET', '/api/nodes', ({ query }): NodesPageJson => {
+      const { limit, after } = pageParams(query);
+      const status = statusParam(query);
+      const view = network.view();
+      const all = [...view.state.nodes.values()];
+      const { items, nextCursor, total } = page(status ? all.filter((n) => apiStatus(n, view.time) === status) : all, after, limit);
+      return { nodes: items.map((n) => nodeJson(n, view.time, health)), nextCursor, total };
+    }),
+    route('GET', '/api/nodes/:nodeId', ({ params }) => nodeJson(nodeOr404(params.nodeId), network.view().time, health)),
+    route('GET', '/api/pools/open', ({ query }): PoolsPageJson => {
+      const { limit, after } = pageParams(query);
+      const view = network.view();
+      const open = [...view.state.nodes.values()].filter((n) => n.status === 'awaitingContributions');
+      const { items, nextCursor, total } = page(open, after, limit);
+      return { pools: items.map(poolJson), nodes: items.map((n) => nodeJson(n, view.time, health)), nextCursor, total };
+    }),
+    route('GET', '/api/addresses/:address', ({ params }) => {
+      if (!isAddress(params.address ?? '', { strict: false })) throw badRequest(`"${params.address}" is not an address (0x and 40 hex digits)`, 'invalid_address');
+      const view = network.view();
+      return { ...addressIndex(view.state.nodes.values(), params.address as Address, view.time, health), rewards: rewardsOf(params.address!.toLowerCase() as Address) };
     }),
     route('GET', '/api/accounts/:address', ({ params }) => {
       if (!isAddress(params.address ?? '', { strict: false })) throw badRequest(`"${params.address}" is not an address`, 'invalid_address');
-      const account = params.address!.toLowerCase();
       const view = network.view();
-      const stakes = [...view.state.nodes.values()].flatMap((n) =>
-        n.contributors
-          .filter((c) => c.address.toLowerCase() === account)
-          .map((c) => ({
-            nodeId: s(n.nodeId),
-            amount: s(c.amount),
-            status: apiStatus(n, view.time),
-            canWithdrawAt:
-              n.status === 'awaitingContributions' ? (c.address.toLowerCase() === n.operator.toLowerCase() ? null : c.lastContributionAt + Number(WITHDRAW_DELAY)) :
-              n.status === 'exitRequested' ? n.unlockAt :
-              n.status === 'deregistered' ? n.releaseAt : null,
-          })),
-      );
-      // Balances change only when the pool releases, and every release adds a history entry
-      // with its tree: the latest tree is the ledger now (no 100,000-entry walk per request).
-      const latest = view.history.at(-1);
-      const earned = latest?.tree ? (latest.tree.amountOf(account as Address) ?? 0n) : (ledgerBalances(view.ledger).find((b) => b.account === account)?.amount ?? 0n);
-      const claimed = view.state.claimed.get(account) ?? 0n;
-      const last = view.state.lastCheckpoint;
-      const entry = last ? view.history.find((h) => h.root === last.root && h.tree) : undefined;
-      const authorised = entry?.tree?.amountOf(account as Address) ?? 0n;
-      const proof = entry?.tree?.proof(account as Address);
-      const claimable = authorised > claimed ? authorised - claimed : 0n;
-      return {
-        stakes,
-        rewards: {
-          earned: s(earned),
-          claimed: s(claimed),
-          claimable: s(claimable),
-          claim: claimable > 0n && proof ? { cumulativeAmount: s(authorised), proof } : null,
-        },
-      };
+      const { stakes } = addressIndex(view.state.nodes.values(), params.address as Address, view.time, health);
+      return { stakes, rewards: rewardsOf(params.address!.toLowerCase() as Address) };
     }),
     route('GET', '/api/exits/:nodeId', async ({ params }) => {
       const node = nodeOr404(params.nodeId);

@@ -20,6 +20,7 @@ import { CheckpointTooSoonError, createGatewayService } from './service.ts';
 import { portalRoutes } from './api.ts';
 import { membershipRules } from '../../sdk/src/network/rules.ts';
 import { startMembership } from '../../core/membership/membership.ts';
+import { announcementUrl } from '../../sdk/src/network/announcement.ts';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/;
@@ -88,7 +89,12 @@ async function run(config: GatewayConfig): Promise<void> {
     log,
     rateLimit: { capacity: 120, refillPerSecond: 40 },
     observe: metrics.observe,
-    routes: [metrics.route, ...membership.routes, ...portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection })],
+    routes: [metrics.route, ...membership.routes, ...portalRoutes({ chainId: deployments.chainId, contracts, deploymentContracts: deployments.contracts, network, tracker, service, cooldowns, read, chainConnection,
+      announcement: (key) => {
+        const a = membership.directory.of(key);
+        return a ? { url: announcementUrl(a), timestamp: a.timestamp } : undefined;
+      },
+      checkpointIntervalMs: config.checkpointIntervalMs ?? null })],
   });
   // CORS for the portal: headers on every answer, and preflights answered here (the JSON
   // server then sees headers already sent and stays silent).

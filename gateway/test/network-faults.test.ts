@@ -272,7 +272,7 @@ describe('the network on loopback (5 nodes + gateway, real processes)', { timeou
       assert.ok(!round.signers.includes('4'));
       const next = await nextGoodRound('a round skipping node 4', (r) => r.skipped.some((k: any) => k.url === nodes[3]!.url));
       assert.ok(next.nonSigners.includes('4'));
-      const listed = (await getJson(`${gatewayUrl}/api/nodes`)).body.find((n: any) => n.nodeId === '4');
+      const listed = (await getJson(`${gatewayUrl}/api/nodes?limit=500`)).body.nodes.find((n: any) => n.nodeId === '4');
       assert.equal(listed.signerHealthy, false);
     } finally {
       // The operator restores the right key; the node signs again once its cooldown is over.

@@ -1,8 +1,10 @@
 /**
- * Everything the portal reads straight from the chain (works without the gateway): the network
- * figures, every node record, the connected account's balance, allowance and stake history.
+ * What the portal reads straight from the chain: every refresh, the few live values (latest block,
+ * the connected account's balance, allowance, claimed rewards); and, only when the gateway's
+ * index is unreachable, a bounded fallback (the newest node records, the network figures).
+ * Never getLogs from the deploy block, never one read per node ever registered.
  */
-import { createPublicClient, erc20Abi, http, parseAbiItem, type Address, type Chain, type PublicClient, type Transport } from 'viem';
+import { createPublicClient, erc20Abi, http, type Address, type Chain, type PublicClient, type Transport } from 'viem';
 import { chainFor } from '../../sdk/src/clients.ts';
 import { RewardRatePool, SessionStaking, StakingRewards } from '../../sdk/src/generated/contracts.ts';
 import { decodeNodeRecord, type NodeRecord } from '../../sdk/src/staking/node-record.ts';
@@ -71,21 +73,42 @@ export type Overview = {
   rewardsEpoch: bigint;
 };
 
-export async function readNodes(env: Env): Promise<NodeView[]> {
+/**
+ * The newest `max` node records (one RPC batch): the fallback when the gateway's index is not
+ * reachable. Bounded on purpose: reading every record ever registered is thousands of calls at
+ * network scale. `partial` says older nodes were left out.
+ */
+export async function readNewestNodes(env: Env, max: number): Promise<{ nodes: NodeView[]; partial: boolean }> {
   const s = env.contracts.SessionStaking;
   const last = await env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'lastNodeId' });
-  const ids = Array.from({ length: Number(last) }, (_, i) => BigInt(i + 1));
+  const count = Math.min(Number(last), max);
+  const ids = Array.from({ length: count }, (_, i) => last - BigInt(i));
   const records = await Promise.all(ids.map((id) => env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'nodeRecord', args: [id] })));
-  return records.map((r, i) => nodeView(ids[i]!, decodeNodeRecord(r as readonly [readonly bigint[], readonly bigint[]])));
+  return { nodes: records.map((r, i) => nodeView(ids[i]!, decodeNodeRecord(r as readonly [readonly bigint[], readonly bigint[]]))), partial: Number(last) > max };
 }
 
-/** `nodes` may still be loading: the other reads go out at once, in the same RPC batch. */
-export async function readOverview(env: Env, nodesLoading: Promise<readonly NodeView[]>): Promise<Overview> {
+/** What must be live every refresh, in one RPC batch: the latest block and the connected account's balance, allowance and claimed rewards. */
+export async function readLive(env: Env, address: Address | undefined): Promise<{ blockNumber: bigint; chainTime: bigint; account?: Pick<AccountState, 'balance' | 'allowance' | 'rewardsClaimed'> }> {
+  const { SESH: token, SessionStaking: s, StakingRewards: r } = env.contracts;
+  const [block, account] = await Promise.all([
+    env.client.getBlock({ blockTag: 'latest' }),
+    address
+      ? Promise.all([
+          env.client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] }),
+          env.client.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [address, s] }),
+          env.client.readContract({ address: r, abi: StakingRewards.abi, functionName: 'claimed', args: [address] }) as Promise<bigint>,
+        ]).then(([balance, allowance, rewardsClaimed]) => ({ balance, allowance, rewardsClaimed }))
+      : undefined,
+  ]);
+  return { blockNumber: block.number, chainTime: block.timestamp, account };
+}
+
+/** The network figures from the chain alone (fallback), over the nodes that were read. */
+export async function readOverview(env: Env, nodes: readonly NodeView[], live: { blockNumber: bigint; chainTime: bigint }): Promise<Overview> {
   const { SessionStaking: s, RewardRatePool: p, StakingRewards: r } = env.contracts;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string) =>
     env.client.readContract({ address, abi, functionName } as never) as Promise<T>;
-  const [block, activeNodes, stakingRequirement, poolBalance, ratePerYear, ratePerSecond, rewardsEpoch] = await Promise.all([
-    env.client.getBlock({ blockTag: 'latest' }),
+  const [activeNodes, stakingRequirement, poolBalance, ratePerYear, ratePerSecond, rewardsEpoch] = await Promise.all([
     read<bigint>(s, SessionStaking.abi, 'activeNodeCount'),
     read<bigint>(s, SessionStaking.abi, 'stakingRequirement'),
     read<bigint>(p, RewardRatePool.abi, 'balance'),
@@ -93,11 +116,11 @@ export async function readOverview(env: Env, nodesLoading: Promise<readonly Node
     read<bigint>(p, RewardRatePool.abi, 'ratePerSecond'),
     read<bigint>(r, StakingRewards.abi, 'epoch'),
   ]);
-  const nodes = await nodesLoading;
+  // Only the nodes read: with a partial list this is a lower bound (the source says so).
   const totalStaked = nodes.filter((n) => n.status === 'Active' || n.status === 'ExitRequested').reduce((sum, n) => sum + n.stake, 0n);
   return {
-    blockNumber: block.number,
-    chainTime: block.timestamp,
+    blockNumber: live.blockNumber,
+    chainTime: live.chainTime,
     activeNodes,
     stakingRequirement,
     totalStaked,
@@ -114,40 +137,20 @@ export type AccountState = {
   balance: bigint;
   allowance: bigint;
   rewardsClaimed: bigint;
-  /** Nodes this account ever contributed to (from Contributed events), for exited ones too. */
+  /** Nodes this account ever contributed to (the gateway's index), for exited ones too. */
   history: Set<bigint>;
-  /** Stake returned per node when it exited or was cancelled. */
+  /** Stake returned per node when it exited or was cancelled, or withdrawn from a filling pool. */
   returned: Map<bigint, bigint>;
   reservations: Map<bigint, bigint>;
 };
 
-const contributedEvent = parseAbiItem('event Contributed(uint64 indexed nodeId, address indexed contributor, address beneficiary, uint64 amount, uint64 total)');
-const returnedEvent = parseAbiItem('event StakeReturned(uint64 indexed nodeId, address indexed contributor, uint64 amount)');
-const withdrawnEvent = parseAbiItem('event ContributionWithdrawn(uint64 indexed nodeId, address indexed contributor, uint64 amount)');
-
-export async function readAccount(env: Env, address: Address, nodesLoading: Promise<readonly NodeView[]>): Promise<AccountState> {
-  const { SESH: token, SessionStaking: s, StakingRewards: r } = env.contracts;
-  const fromBlock = BigInt(env.config.deployBlock);
-  // Reservations need the node list; everything else goes out at once.
-  const reservedLoading = nodesLoading.then((nodes) => {
-    const filling = nodes.filter((n) => n.status === 'AwaitingContributions' && n.reservedCount > 0);
-    return Promise.all(
-      filling.map(async (n) => [n.id, await env.client.readContract({ address: s, abi: SessionStaking.abi, functionName: 'reservationOf', args: [n.id, address] })] as const),
-    );
-  });
-  const [balance, allowance, rewardsClaimed, contributed, returnedLogs, withdrawn, reserved] = await Promise.all([
-    env.client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] }),
-    env.client.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [address, s] }),
-    env.client.readContract({ address: r, abi: StakingRewards.abi, functionName: 'claimed', args: [address] }),
-    env.client.getLogs({ address: s, event: contributedEvent, args: { contributor: address }, fromBlock }),
-    env.client.getLogs({ address: s, event: returnedEvent, args: { contributor: address }, fromBlock }),
-    env.client.getLogs({ address: s, event: withdrawnEvent, args: { contributor: address }, fromBlock }),
-    reservedLoading,
-  ]);
-  const returned = new Map<bigint, bigint>();
-  for (const log of [...returnedLogs, ...withdrawn]) returned.set(log.args.nodeId!, (returned.get(log.args.nodeId!) ?? 0n) + log.args.amount!);
-  const reservations = new Map(reserved.filter(([, amount]) => amount > 0n));
-  return { address, balance, allowance, rewardsClaimed, history: new Set(contributed.map((l) => l.args.nodeId!)), returned, reservations };
+/** Reservations of `address` in the given filling nodes (fallback only; the gateway knows them). */
+export async function readReservations(env: Env, address: Address, nodes: readonly NodeView[]): Promise<Map<bigint, bigint>> {
+  const filling = nodes.filter((n) => n.status === 'AwaitingContributions' && n.reservedCount > 0);
+  const found = await Promise.all(
+    filling.map(async (n) => [n.id, await env.client.readContract({ address: env.contracts.SessionStaking, abi: SessionStaking.abi, functionName: 'reservationOf', args: [n.id, address] })] as const),
+  );
+  return new Map(found.filter(([, amount]) => amount > 0n));
 }
 
 /** When `account` may request the exit of an active node (operator: 2 h; small contributors: 30 days). */

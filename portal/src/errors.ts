@@ -73,7 +73,12 @@ export function plainError(error: unknown): string {
   if (error instanceof BaseError) {
     if (error.walk((e) => e instanceof UserRejectedRequestError)) return 'You rejected the request in your wallet.';
     if (/insufficient funds/i.test(error.message)) return 'Your wallet does not have enough ETH to pay for gas.';
-    return error.shortMessage;
+    if (/nonce/i.test(error.message)) return 'Another transaction from this account was sent at the same moment, so this one was not accepted. Wait for it to confirm, then try again.';
+    if (/chain|4901/i.test(error.shortMessage) && /mismatch|disconnected|does not match/i.test(error.message)) return 'Your wallet is on another network. Switch it to this portal\'s network and try again.';
+    return jargonFree(error.shortMessage);
   }
-  return error instanceof Error ? error.message : String(error);
+  return jargonFree(error instanceof Error ? error.message : String(error));
 }
+
+/** Wallet-protocol names mean nothing to a person: say "your wallet" instead. */
+const jargonFree = (text: string): string => text.replace(/\b(an? )?EIP-1193( provider)?\b/gi, 'your wallet').replace(/\bRPC Request failed\.?/i, 'The network did not accept the request.');

@@ -8,11 +8,16 @@
  *   3. it activates;  4. time advances past the 24 h the ledger waits, and the gateway's own
  *      checkpoint authorises the rewards;  5. rewards are claimed with the gateway's proof;
  *   6. an exit is requested, unlocks and is completed with the gateway's exit signature.
- * Balances are read from the chain. Screenshots go to test-artifacts/portal/. The page runs at
- * 375 px wide throughout, must never scroll sideways, and must log no console error.
+ * Every transaction passes its review dialog (whose wording is checked where it matters: an exit
+ * names every contributor and the 15-day unlock). Pages are reached through the navigation;
+ * afterwards every route is opened by its deep link (reloaded), checked with axe-core (no
+ * serious or critical violation) and photographed at 375 and 1280 px. Balances are read from
+ * the chain. Screenshots go to test-artifacts/portal/. The page runs at 375 px wide, must never
+ * scroll sideways, and must log no console error.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,6 +35,7 @@ import { startRealNetwork, type RealNetwork } from './real-network.ts';
 import { launchBrowser, timedLoad } from './browser.ts';
 
 const ARTIFACTS = join('test-artifacts', 'portal');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DAY = 86_400;
 const GENESIS_NODES = 3;
 const REQUIREMENT = toBase(25_000);
@@ -56,9 +62,10 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     let last = '';
     for (let i = 0; i < 80; i++) {
       const claimable = BigInt((await api<AccountApi>(`/api/accounts/${acct(3)}`)).rewards.claimable);
-      last = (await page.textContent('[data-testid=rewards-claimable]').catch(() => null)) ?? '';
-      if (accept(claimable) && last.includes(sesh(claimable))) return claimable;
+      last = (await page.getAttribute('[data-testid=rewards-claimable] .num', 'data-exact', { timeout: 1_000 }).catch(() => null)) ?? '';
+      if (accept(claimable) && last === sesh(claimable)) return claimable;
       await new Promise((r) => setTimeout(r, 500));
+      if (i % 4 === 3) await refresh();
     }
     assert.fail(`the portal's claimable rewards (${last}) never matched the gateway's`);
   };
@@ -113,6 +120,28 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.fail(`Tab never reached ${JSON.stringify(target)}`);
   };
   const myNode = (id: bigint) => page.locator(`#my-stakes [data-node="${id}"]`);
+  /** The page reloads its data every 30 s and after each transaction; after a time jump, ask now. */
+  const refresh = async (on: Page = page) => {
+    const button = on.locator('[data-testid=refresh]');
+    await button.click();
+    await on.locator('[data-testid=refresh]:not([disabled])').waitFor();
+  };
+  /** Follows a link of the main navigation (client-side routing, as a person clicks). */
+  const nav = async (name: string, on: Page = page) => {
+    await on.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
+    await on.locator('main h1').first().waitFor();
+  };
+  /** The review dialog: checks what it says, waits for the gas estimate, confirms. */
+  const approve = async (expect: RegExp[] = [], on: Page = page, gas: 'known' | 'unknown' = 'known') => {
+    const dialog = on.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.locator(`[data-testid=review-gas][data-state=${gas}]`).waitFor({ timeout: 30_000 });
+    const text = (await dialog.textContent())!;
+    for (const re of expect) assert.match(text, re);
+    await dialog.locator('.row.end button:not(.secondary)').click();
+    await dialog.waitFor({ state: 'detached' });
+    return text;
+  };
 
   before(async () => {
     ensureChromium();
@@ -173,8 +202,9 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       await second.waitForSelector('body[data-ready]');
       await second.selectOption('#demo-account', '1');
       await second.getByRole('button', { name: 'Use demo account' }).click();
-      await second.locator('[data-testid=rewards-unavailable]', { hasText: 'Rewards unavailable: gateway not reachable' }).waitFor();
       assert.equal(await second.textContent('[data-testid=active-nodes]'), String(GENESIS_NODES));
+      await nav('My stakes', second);
+      await second.locator('[data-testid=rewards-unavailable]', { hasText: /^Rewards unavailable: .*gateway not reachable/ }).waitFor();
       await second.screenshot({ path: join(ARTIFACTS, '00-no-gateway.png'), fullPage: true });
     } finally {
       await second.close();
@@ -184,6 +214,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
 
   it('1. an operator opens a multi-contributor node; bad payloads are refused before sending', async () => {
     await useAccount(1);
+    await nav('Register');
     const payload = async (operator: Address) => JSON.stringify(await sys.registration('journey', operator));
     const errors = page.locator('[data-testid=register-errors]');
     await page.fill('#payload', '{ not json');
@@ -197,8 +228,9 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
 
     await page.fill('#payload', await payload(acct(1)));
     await page.fill('#fee', '5');
-    await page.fill('#operator-amount', '6250');
+    await page.fill('#operator-amount', '6,250');
     await page.getByRole('button', { name: 'Open node' }).click();
+    await approve([/You stake 6,250 SESH of the 25,000 SESH/, /5% fee/, /you can cancel it/]);
     await confirmed('Open multi-contributor node');
     nodeId = await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'lastNodeId');
     assert.equal(nodeId, genesisLast + 1n);
@@ -208,6 +240,11 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.equal(record.feeBps, 500);
     assert.equal(record.totalStaked, toBase(6_250));
     assert.equal(await balance(1), start.get(1)! - toBase(6_250));
+    // Onboarding: the node's shareable page and the exact command to start it.
+    await page.locator('[data-testid=node-link]', { hasText: `/nodes/${nodeId}` }).waitFor();
+    assert.match((await page.textContent('[data-testid=start-command]'))!, /^session-node --deployments deployments\/\S+\.json --data-dir /);
+    await screenshot('node-opened-onboarding');
+    await nav('My stakes');
     await myNode(nodeId).and(page.locator('[data-state=awaiting]')).waitFor();
     await noSideScroll();
     await screenshot('node-opened');
@@ -224,6 +261,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
 
   it('2. two contributors fill it: one with the mouse (stake, top up, withdraw after a day, stake), one with the keyboard only', async () => {
     await useAccount(2);
+    await nav('Nodes');
     const card = page.locator(`#open-nodes [data-node="${nodeId}"]`);
     assert.equal(await card.locator('[data-testid=fee]').textContent(), '5%');
     assert.equal(await card.locator('[data-testid=slots]').textContent(), '9');
@@ -233,28 +271,41 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     await card.locator(`#amount-${nodeId}`).fill('9000');
     await screenshot('contributor-1-amount');
     await card.getByRole('button', { name: 'Stake' }).click();
+    await approve([/You send 9,000 SESH to node \d+ \(operator 0x/, /withdraw 1 d 0 h after your last contribution/, /unlocks 15 d 0 h after the request/, /2 transactions/]);
     await confirmed(`Stake ${sesh(toBase(9_000))} to node ${nodeId}`);
     // Top up (an existing contributor may add any amount that fits).
     await card.getByRole('button', { name: 'Top up' }).waitFor();
     await card.locator(`#amount-${nodeId}`).fill('1000');
     await card.getByRole('button', { name: 'Top up' }).click();
+    await approve();
     await confirmed(`Top up ${sesh(toBase(1_000))} to node ${nodeId}`);
     assert.equal(await balance(2), start.get(2)! - toBase(10_000));
     assert.equal((await node(nodeId)).totalStaked, toBase(16_250));
     // Withdraw: refused for a day after the last contribution, then allowed.
+    await nav('My stakes');
     const withdraw = myNode(nodeId).getByRole('button', { name: 'Withdraw' });
     await withdraw.waitFor();
     assert.ok(await withdraw.isDisabled(), 'withdrawing waits 1 day after the last contribution');
     assert.match((await myNode(nodeId).textContent())!, /1 day after your last contribution/);
+    // The page's data (the network index) follows the chain a moment behind: the review must
+    // name the whole 10,000, so wait until the page shows it, as a person would.
+    for (let i = 0; i < 30 && !(await myNode(nodeId).locator('[data-testid=my-stake]', { hasText: sesh(toBase(10_000)) }).count()); i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await refresh();
+    }
     await sys.increaseTime(DAY + 1);
+    await refresh();
     await myNode(nodeId).getByRole('button', { name: 'Withdraw', disabled: false }).waitFor();
     await withdraw.click();
+    await approve([/Your whole contribution of 10,000 SESH leaves node/]);
     await confirmed(`Withdraw (node ${nodeId})`);
     assert.equal(await balance(2), start.get(2)!, 'the whole contribution came back');
     assert.equal((await node(nodeId)).totalStaked, toBase(6_250));
     // … and back in with 10,000.
+    await nav('Nodes');
     await card.locator(`#amount-${nodeId}`).fill('10000');
     await card.getByRole('button', { name: 'Stake' }).click();
+    await approve();
     await confirmed(`Stake ${sesh(toBase(10_000))} to node ${nodeId}`);
     assert.equal(await balance(2), start.get(2)! - toBase(10_000));
     assert.equal((await node(nodeId)).totalStaked, toBase(16_250));
@@ -270,8 +321,14 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     await page.locator('[data-testid=connected]', { hasText: acct(3).slice(0, 6) }).waitFor();
     await page.locator('[data-testid=balance]', { hasText: 'SESH' }).waitFor();
     await tabTo(`#amount-${nodeId}`);
-    await page.keyboard.type('8750');
+    await page.keyboard.type('8,750'); // thousands separators are fine
     await page.keyboard.press('Enter');
+    // The review dialog takes the focus (on its confirm button): Enter confirms.
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('[data-testid=review-gas][data-state=known]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), `Stake ${sesh(toBase(8_750))}`);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
     await confirmed(`Stake ${sesh(toBase(8_750))} to node ${nodeId}`);
     assert.equal(await balance(3), start.get(3)! - toBase(8_750));
   });
@@ -282,7 +339,11 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.equal(record.totalStaked, toBase(25_000));
     const active = BigInt(GENESIS_NODES) + 1n;
     assert.equal(await read<bigint>(c().SessionStaking!, SessionStaking.abi, 'activeNodeCount'), active);
+    await nav('My stakes');
     await myNode(nodeId).and(page.locator('[data-state=running]')).waitFor();
+    // A new node earns after 24 h: the page says so instead of showing an unexplained 0.
+    await page.locator('[data-testid=warm-up]', { hasText: `Node ${nodeId} earns from` }).waitFor();
+    await nav('Overview');
     await page.locator('[data-testid=active-nodes]', { hasText: String(active) }).waitFor();
     assert.equal(await page.textContent('[data-testid=total-staked]'), sesh(REQUIREMENT * active));
     // The portal shows the gateway's estimate (rate per year ÷ total staked). The gateway follows
@@ -295,7 +356,8 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       const shown = Number(/^([\d,.]+)%/.exec((await page.textContent('[data-testid=apr]')) ?? '')?.[1]?.replace(/,/g, '') ?? NaN) * 100;
       if (Math.abs(shown - expectedBps) <= expectedBps * 0.005) break;
       if (Date.now() > deadline) assert.fail(`APR shown ${shown / 100}%, expected about ${expectedBps / 100}%`);
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1_000));
+      await refresh();
     }
     await noSideScroll();
     await screenshot('node-running');
@@ -324,14 +386,22 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     // 8,750 of its 25,000 after the 5% fee. Cumulative total over everything ever released bounds it.
     const ceiling = (BigInt(lastCheckpoint!.total) * 95n * toBase(8_750)) / (100n * REQUIREMENT * (BigInt(GENESIS_NODES) + 1n));
     assert.ok(claimable <= ceiling, `claimable ${claimable} is above ${ceiling}`);
+    await nav('My stakes');
     await claimableShown();
+    assert.match((await page.textContent('[data-testid=rewards-explained]'))!, /the last one .*ago|the last one now/);
     await screenshot('rewards-claimable');
   });
 
   it('5. rewards are claimed with the gateway\'s proof', async () => {
     const before = await balance(3);
-    await page.getByRole('button', { name: 'Claim rewards' }).click();
+    const sent = async () => (await sys.as(0)).publicClient.getTransactionCount({ address: acct(3) });
+    const nonce = await sent();
+    // A double click on Claim (and on its confirm button) sends one transaction.
+    await page.getByRole('button', { name: 'Claim rewards' }).dblclick();
+    await approve([/rewards go to your wallet/]);
     await confirmed('rewards');
+    assert.equal(await sent(), nonce + 1, 'exactly one transaction was sent');
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no second review opened');
     reward = await read<bigint>(c().StakingRewards!, StakingRewards.abi, 'claimed', [acct(3)]);
     assert.ok(reward > 0n);
     assert.equal(await balance(3), before + reward, 'the balance rose by exactly what the contract recorded as claimed');
@@ -344,6 +414,7 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
   it('6. an exit is requested, unlocks after 15 days and is completed with the network signature', async () => {
     await useAccount(1);
     await myNode(nodeId).getByRole('button', { name: 'Request exit' }).click();
+    await approve([/leaves the network for all 3 contributors, the operator included/, /unlocks 15 d 0 h after this request/, /stakes of 2 other people/]);
     await confirmed('Request exit');
     assert.equal((await node(nodeId)).status, 'ExitRequested');
     await myNode(nodeId).and(page.locator('[data-state=unlocking]')).waitFor();
@@ -354,8 +425,10 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     await sys.increaseTime(15 * DAY + 1);
     // The gateway signs only what its view of the chain allows: it follows the chain every 500 ms.
     for (let i = 0; i < 40 && !(await api<{ canExitWithSignature: boolean }>(`/api/exits/${nodeId}`)).canExitWithSignature; i++) await new Promise((r) => setTimeout(r, 250));
+    await refresh();
     await myNode(nodeId).and(page.locator('[data-state=exit-requested]')).waitFor();
     await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).click();
+    await approve([/Every stake goes back to its 3 contributors/], page, 'unknown');
     await confirmed('Complete exit');
     assert.equal((await node(nodeId)).status, 'Exited');
     // Every stake came back; only the claimed rewards changed a balance.
@@ -363,9 +436,70 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
     assert.equal(await balance(2), start.get(2)!);
     assert.equal(await balance(3), start.get(3)! + reward);
     await myNode(nodeId).and(page.locator('[data-state=exited]')).waitFor();
+    // Toasts are dismissible (the history keeps the entry).
+    const toast = page.locator('.txs .tx', { hasText: 'Complete exit' }).first();
+    const toastId = await toast.getAttribute('data-tx-id');
+    await toast.getByRole('button', { name: /^Dismiss/ }).click();
+    await page.locator(`.txs .tx[data-tx-id="${toastId}"]`).waitFor({ state: 'detached' });
     assert.match((await myNode(nodeId).textContent())!, new RegExp(`${sesh(toBase(6_250))} returned to you`));
     await noSideScroll();
     await screenshot('exited');
+  });
+
+  it('every route: a deep link that survives a reload, no serious axe-core violation, screenshots at 375 and 1280 px', async () => {
+    // Connected as the operator (#1): the wallet is remembered across the reloads below.
+    const routes: [string, string][] = [
+      ['overview', ''],
+      ['nodes', 'nodes'],
+      ['node', `nodes/${nodeId}`],
+      ['address', `address/${acct(1)}`],
+      ['stakes', 'stakes'],
+      ['register', 'register'],
+      ['names', 'names'],
+      ['pro', 'pro'],
+      ['not-found', 'no/such/page'],
+    ];
+    const failures: string[] = [];
+    await page.goto(portal.url);
+    await page.waitForSelector('body[data-ready]');
+    await useAccount(1);
+    for (const width of [375, 1280]) {
+      await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+      for (const [name, path] of routes) {
+        await page.goto(new URL(path, portal.url).href);
+        await page.waitForSelector('body[data-ready]');
+        await page.locator('main h1').first().waitFor();
+        await page.locator('[data-testid=connected]', { hasText: acct(1).slice(0, 6) }).waitFor();
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const result = await axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        failures.push(...violations.map((v) => `${name} at ${width} px: ${v}`));
+        if (width === 375) await noSideScroll();
+        await page.screenshot({ path: join(ARTIFACTS, `route-${name}-${width}.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 375, height: 812 });
+    assert.deepEqual(failures, [], 'axe-core found serious or critical violations');
+    // The node page of the journey's node lists its 3 contributors; the address page keeps the
+    // operator's transactions (from before the reloads), with hashes.
+    await page.goto(new URL(`nodes/${nodeId}`, portal.url).href);
+    await page.locator('[data-testid=node-contributors] li').nth(2).waitFor();
+    assert.equal(await page.locator('[data-testid=node-contributors] li').count(), 3);
+    await page.goto(new URL(`address/${acct(1)}`, portal.url).href);
+    const history = page.locator('[data-testid=tx-history]');
+    await history.locator('.tx-row', { hasText: 'Complete exit' }).and(page.locator('[data-status=confirmed]')).first().waitFor();
+    assert.ok((await history.locator('.tx-row', { hasText: 'Open multi-contributor node' }).count()) >= 1, 'the history survived reloads');
+    assert.ok((await history.locator('.hash code[title^="0x"]').count()) >= 3, 'entries carry their hashes');
+    // Another account sees only its own history.
+    await useAccount(2);
+    await page.goto(new URL(`address/${acct(2)}`, portal.url).href);
+    await history.waitFor();
+    assert.equal(await history.locator('.tx-row', { hasText: 'Open multi-contributor node' }).count(), 0);
+    assert.ok((await history.locator('.tx-row', { hasText: 'Withdraw' }).count()) >= 1);
+    assert.equal(await page.locator('.txs .tx').count(), 0, 'after a reload, old transactions are in the history, not in toasts');
   });
 
   it('an injected EIP-1193 wallet on the wrong network is asked to switch (adding the chain), then registers a solo node', async () => {
@@ -414,7 +548,10 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       const funds = await balance(5);
       await second.goto(portal.url);
       await second.waitForSelector('body[data-ready]');
-      await second.getByRole('button', { name: 'Connect browser wallet' }).click();
+      // This browser remembers the demo account of the journey: disconnect it first.
+      const disconnect = second.getByRole('button', { name: 'Disconnect' });
+      if (await disconnect.isVisible()) await disconnect.click();
+      await second.getByRole('button', { name: 'Connect Browser wallet' }).click();
       const prompt = second.getByRole('alert').filter({ hasText: 'Your wallet is on chain 1' });
       await prompt.waitFor();
       await second.screenshot({ path: join(ARTIFACTS, '10-wrong-network.png'), fullPage: true });
@@ -426,9 +563,11 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       await second.locator('[data-testid=balance]', { hasText: sesh(funds) }).waitFor();
 
       const solo = await sys.registration('solo', acct(5));
+      await nav('Register', second);
       await second.fill('#payload', JSON.stringify(solo));
       await second.locator('input[name=mode][value=solo]').check();
-      await second.getByRole('button', { name: 'Register solo node' }).click();
+      await second.getByRole('button', { name: 'Register solo node', exact: true }).click();
+      await approve([/You stake 25,000 SESH, the whole node/], second);
       const done = second.locator('.tx', { hasText: 'Register solo node' }).and(second.locator('[data-status=confirmed], [data-status=failed]'));
       await done.waitFor({ timeout: 60_000 });
       assert.equal(await done.getAttribute('data-status'), 'confirmed', (await done.textContent())!);
@@ -437,13 +576,17 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
       assert.equal(record.status, 'Active');
       assert.equal(record.operator, acct(5));
       assert.equal(await balance(5), funds - REQUIREMENT);
+      await nav('My stakes', second);
       await second.locator(`#my-stakes [data-node="${id}"][data-state=running]`).waitFor();
+      await nav('Register', second);
       await second.screenshot({ path: join(ARTIFACTS, '11-injected-solo-node.png'), fullPage: true });
 
       // The same keys again: the contract refuses (DuplicateBlsKey) and the portal says why, in words.
       await second.locator('[data-testid=balance]', { hasText: sesh(funds - REQUIREMENT) }).waitFor();
       await second.fill('#payload', JSON.stringify(solo));
-      await second.getByRole('button', { name: 'Register solo node' }).click();
+      await second.locator('input[name=mode][value=solo]').check();
+      await second.getByRole('button', { name: 'Register solo node', exact: true }).click();
+      await approve([], second);
       const failed = second.locator('.tx[data-status=failed]', { hasText: 'Register solo node' });
       await failed.waitFor({ timeout: 60_000 });
       assert.match((await failed.textContent())!, /This node key is already registered\. Generate new keys for a new node\./);

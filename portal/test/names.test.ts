@@ -2,7 +2,8 @@
  * Names and Pro pages in headless Chromium against a real chain: a refused name, the
  * commit → wait → register flow, renew, a text record, transfer; then buying Pro, and a Pro
  * price raised in front of the buyer refused (the page sends the price it showed as maxPrice).
- * Every outcome is read back from the contracts.
+ * Each payment and the transfer pass the review dialog first. Every outcome is read back from
+ * the contracts.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,24 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
     assert.equal(await tx.getAttribute('data-status'), 'confirmed', `"${label}" failed: ${await tx.textContent()}`);
   };
   const names = () => page.locator('#names');
+  const pro = () => page.locator('#pro');
+  const nav = async (name: string) => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
+    await page.locator('main h1').first().waitFor();
+  };
+  const refresh = async () => {
+    await page.locator('[data-testid=refresh]').click();
+    await page.locator('[data-testid=refresh]:not([disabled])').waitFor();
+  };
+  /** Confirms the review dialog after checking what it says. */
+  const approve = async (expect: RegExp[] = []) => {
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('[data-testid=review-gas][data-state=known]').waitFor({ timeout: 30_000 });
+    const text = (await dialog.textContent())!;
+    for (const re of expect) assert.match(text, re);
+    await dialog.locator('.row.end button:not(.secondary)').click();
+    await dialog.waitFor({ state: 'detached' });
+  };
 
   before(async () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -58,6 +77,7 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
     await page.selectOption('#demo-account', '1');
     await page.getByRole('button', { name: 'Use demo account' }).click();
     await page.locator('[data-testid=balance]', { hasText: 'SESH' }).waitFor();
+    await nav('Names');
   });
   after(async () => {
     await context?.close();
@@ -84,9 +104,11 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
     assert.ok(await pending.getByRole('button', { name: /Complete registration/ }).isDisabled());
     await page.screenshot({ path: join(ARTIFACTS, '01-committed.png'), fullPage: true });
     await sys.increaseTime(61);
+    await refresh();
     await pending.filter({ hasText: 'the commitment is ready' }).waitFor();
     const before = await (await client()).readContract({ address: sys.deployments.contracts.SESH!, abi: erc20Abi, functionName: 'balanceOf', args: [acct(1)] });
     await pending.getByRole('button', { name: /Complete registration/ }).click();
+    await approve([/You pay 10 SESH for alice, for 1 year/, /never pay more than 10 SESH/]);
     await confirmed('Register the name alice');
     const info = await lookupName(await client(), sys.deployments, 'alice');
     assert.equal(info.owner, acct(1));
@@ -100,6 +122,7 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
   it('renews, sets a text record, and transfers the name', async () => {
     const expiry = (await lookupName(await client(), sys.deployments, 'alice')).expiry;
     await names().getByRole('button', { name: /^Renew for/ }).click();
+    await approve([/extend alice by 1 year/]);
     await confirmed('Renew alice');
     assert.equal((await lookupName(await client(), sys.deployments, 'alice')).expiry, expiry + 365n * 86_400n);
 
@@ -112,18 +135,21 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
 
     await names().getByLabel('Transfer to (address)').fill(acct(2));
     await names().getByRole('button', { name: /^Transfer/ }).click();
+    await approve([/cannot be undone, and it clears the name’s account ID and text records/]);
     await confirmed('Transfer alice');
     assert.equal((await lookupName(await client(), sys.deployments, 'alice')).owner, acct(2));
   });
 
   it('shows Pro status and buys Pro for an account ID', async () => {
+    await nav('Pro');
     await page.fill('#pro-account', OTHER_ID);
-    await names().getByRole('button', { name: 'Show Pro status' }).click();
-    await names().locator('[data-testid=pro-status]', { hasText: 'no Pro yet' }).waitFor();
-    await names().getByRole('button', { name: /^Buy 30 days for 5 SESH/ }).click();
+    await pro().getByRole('button', { name: 'Show Pro status' }).click();
+    await pro().locator('[data-testid=pro-status]', { hasText: 'no Pro yet' }).waitFor();
+    await pro().getByRole('button', { name: /^Buy 30 days for 5 SESH/ }).click();
+    await approve([/30 days of Pro for the account 05/]);
     await confirmed('Buy Pro (30 days)');
     assert.equal((await proStatus(await client(), sys.deployments, OTHER_ID)).active, true);
-    await names().locator('[data-testid=pro-status]', { hasText: 'Pro is active until' }).waitFor();
+    await pro().locator('[data-testid=pro-status]', { hasText: 'Pro is active until' }).waitFor();
     const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
     assert.ok(scroll <= width, `the page scrolls sideways at 375 px (${scroll} > ${width})`);
     await page.screenshot({ path: join(ARTIFACTS, '03-pro.png'), fullPage: true });
@@ -137,7 +163,8 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
     await sys.rpc('evm_setAutomine', [false]);
     try {
       await admin.walletClient.writeContract({ address: sys.deployments.contracts.SessionPro!, abi: SessionPro.abi, functionName: 'setTier', args: [1n, toBase(6), 30n * 86_400n, true], account: admin.account, chain: admin.walletClient.chain, gas: 200_000n });
-      await names().getByRole('button', { name: /^Extend 30 days for 5 SESH/ }).click();
+      await pro().getByRole('button', { name: /^Extend 30 days for 5 SESH/ }).click();
+      await approve();
       // The page's approval joins the admin's change in the mempool; both land in one block.
       for (let i = 0; Number((await sys.rpc<{ pending: string | number }>('txpool_status')).pending) !== 2; i++) {
         if (i > 200) throw new Error('the approval never reached the mempool');
@@ -152,7 +179,7 @@ describe('names and Pro pages (headless Chromium, real chain)', { timeout: 300_0
     assert.match((await refused.textContent()) ?? '', /The price is now 6 SESH, above the 5 SESH you agreed to; nothing was paid/);
     assert.deepEqual({ balance: await balance(), expiry: (await proStatus(await client(), sys.deployments, OTHER_ID)).expiry }, before);
     // The page re-reads the tier: the button now offers the new price.
-    await names().getByRole('button', { name: /^Extend 30 days for 6 SESH/ }).waitFor();
+    await pro().getByRole('button', { name: /^Extend 30 days for 6 SESH/ }).waitFor();
   });
 
   it('logged no console error', () => {

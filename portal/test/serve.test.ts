@@ -45,6 +45,47 @@ describe('portal server', () => {
     assert.equal((await get('/missing.js')).status, 404);
   });
 
+  it('compresses text (br, else gzip, else none), config.json is no-store, deep links are the app', async () => {
+    const html = await (await get('/')).text();
+    const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(html)![1]!;
+    const raw = await get(`/${script}`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(raw.headers.get('content-encoding'), null);
+    const rawSize = (await raw.arrayBuffer()).byteLength;
+    // fetch decodes br/gzip itself: compare its declared length with the raw size.
+    for (const [accept, expected] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['gzip;q=0, br;q=0', null]] as const) {
+      const r = await get(`/${script}`, { headers: { 'accept-encoding': accept } });
+      assert.equal(r.headers.get('content-encoding'), expected, accept);
+      assert.equal(r.headers.get('vary'), 'accept-encoding');
+      const sent = Number(r.headers.get('content-length'));
+      if (expected) assert.ok(sent < rawSize / 2, `${expected}: ${sent} of ${rawSize} bytes`);
+      assert.equal((await r.arrayBuffer()).byteLength, rawSize, 'decodes to the same bytes');
+    }
+    assert.equal((await get('/config.json')).headers.get('cache-control'), 'no-store');
+    assert.match((await get('/')).headers.get('cache-control')!, /no-cache/);
+    for (const deep of ['/nodes/12', '/address/0x5FbDB2315678afecb367f032d93F642f64180aa3', '/stake/open']) {
+      const r = await get(deep);
+      assert.equal(r.status, 200, deep);
+      assert.match(await r.text(), /<div id="root"|<html/i, deep);
+    }
+  });
+
+  it('first load transfers at most 250 kB (index.html and everything it references, brotli)', async () => {
+    const html = await (await get('/')).text();
+    const refs = [...html.matchAll(/(?:src|href)="\.?\/?((?:assets\/)[^"]+)"/g)].map((m) => m[1]!);
+    let total = 0;
+    const sizes: string[] = [];
+    for (const path of ['', ...new Set(refs)]) {
+      const r = await get(`/${path}`, { headers: { 'accept-encoding': 'br' } });
+      const n = Number(r.headers.get('content-length'));
+      await r.arrayBuffer();
+      total += n;
+      sizes.push(`${path || 'index.html'} ${n}`);
+    }
+    console.log(`first load: ${total} bytes transferred (${sizes.join(', ')})`);
+    assert.ok(refs.length >= 1, 'index.html references its bundle');
+    assert.ok(total <= 250_000, `first load transfers ${total} bytes`);
+  });
+
   it('serves /config.json from the deployments file as it is now (no rebuild per network)', async () => {
     assert.deepEqual(await (await get('/config.json')).json(), deployments);
     writeDeployments(file, { ...deployments, gatewayUrl: 'http://127.0.0.1:7000' });

@@ -19,6 +19,11 @@ export type Deployments = {
   gatewayUrl?: string;
   /** Set by the devnet once the portal is served. */
   portalUrl?: string;
+  /**
+   * A block explorer's base URL ending in "/" (transactions at `tx/<hash>`, addresses at
+   * `address/<addr>`); absent on the devnet, which has none.
+   */
+  explorerUrl?: string;
   /** HTTP base URLs of a few nodes to bootstrap the announcement directory from. */
   seedNodes?: string[];
   /** Overrides of the real-network membership rules (the devnet writes its short ones). */

@@ -1,47 +1,68 @@
 /**
- * The portal's data source, in one hook: what the pages draw (network figures, nodes, the
- * connected account) and when it is refreshed. Pages never read the chain or the gateway
- * themselves, so how the data is loaded (chain reads, an indexed API, paging) can change here
- * alone.
+ * The portal's data source, in one hook: what the pages draw (network figures, the nodes they act
+ * on, the connected account) and when it is refreshed. Pages never read the chain or the gateway
+ * themselves, so how the data is loaded can change here alone (see load.ts for what one refresh
+ * reads; node-hooks.ts for the paged node list, one node and one address).
+ *
+ * Refresh: on load, after each transaction (pages call refresh), and every REFRESH_MS while the
+ * tab is visible; not on every block: an idle tab stays within a few requests a minute.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { readAccount, readNodes, readOverview, type AccountState, type Env, type NodeView, type Overview } from '../chain.ts';
-import { fetchNetwork, fetchRewards, type AccountRewards, type NetworkInfo } from '../gateway.ts';
+import type { AccountState, Env, NodeView, Overview } from '../chain.ts';
+import type { AccountRewards, NetworkInfo } from '../gateway.ts';
 import type { Wallet } from '../wallet.ts';
+import { loadNetworkData } from './load.ts';
+import type { DataSource, NodeEntry, OverviewExtras } from './types.ts';
 
 export type Data = {
-  overview: Overview;
+  overview: Overview & Partial<OverviewExtras>;
+  /**
+   * The nodes the pages act on: the first page of open pools plus every node of the connected
+   * account (not every node ever registered: the all-nodes page pages through useNodeList).
+   */
   nodes: NodeView[];
   account?: AccountState;
   /** Gateway-backed: a value, or the reason it is unavailable. */
   rewards?: AccountRewards | { unavailable: string };
   network?: NetworkInfo | { unavailable: string };
+  /** Where this refresh came from (the gateway's index, or bounded chain reads and why). */
+  source?: DataSource;
+  /** The network's view of each node in `nodes` (gateway only): last announcement, decommissioned, signed the last round. */
+  health?: Map<bigint, { lastSeen?: number; decommissioned?: boolean; signing?: boolean }>;
+  /** Open pools in all (data.nodes holds the first OPEN_POOLS_SHOWN); gateway only. */
+  openPoolsTotal?: number;
 };
 
-export type NetworkData = { data?: Data; loadError?: string; refresh: () => Promise<void> };
+/** `refresh(afterBlock)`: after a transaction mined in `afterBlock`, waits (bounded) until the gateway's index has reached it. */
+export type NetworkData = { data?: Data; loadError?: string; refresh: (afterBlock?: bigint) => Promise<void> };
 
-const unavailable = (error: unknown) => ({ unavailable: (error as Error).message });
+/** Idle refresh period: 2 refreshes a minute × (1 chain batch + 3 gateway requests) = 8 requests. */
+export const REFRESH_MS = 30_000;
 
 export function useNetworkData(env: Env | undefined, wallet: Wallet | undefined): NetworkData {
   const [data, setData] = useState<Data>();
   const [loadError, setLoadError] = useState<string>();
   const generation = useRef(0);
+  const lastClock = useRef<{ chainTime: bigint; at: number }>(undefined);
 
-  const refresh = useCallback(async () => {
+  const refresh = useCallback(async (afterBlock?: bigint) => {
     if (!env) return;
     const mine = ++generation.current;
     try {
-      // Every read starts now (one RPC batch); only the totals wait for the node list.
-      const nodesLoading = readNodes(env);
-      const [nodes, overview, account, rewards, network] = await Promise.all([
-        nodesLoading,
-        readOverview(env, nodesLoading),
-        wallet ? readAccount(env, wallet.address, nodesLoading) : undefined,
-        wallet ? fetchRewards(env.config.gatewayUrl, wallet.address).catch(unavailable) : undefined,
-        fetchNetwork(env.config.gatewayUrl).catch(unavailable),
-      ]);
+      const loaded = await loadNetworkData(env, wallet?.address, typeof afterBlock === 'bigint' ? afterBlock : undefined);
       if (mine !== generation.current) return; // a newer refresh started meanwhile
-      setData({ overview, nodes, account, rewards, network });
+      const at = Date.now();
+      // Chain seconds per real second (a devnet clock runs fast): countdowns extrapolate with it.
+      const prev = lastClock.current;
+      const rate = prev && at - prev.at > 1_000 && loaded.overview.chainTime >= prev.chainTime ? Number(loaded.overview.chainTime - prev.chainTime) / ((at - prev.at) / 1000) : 1;
+      lastClock.current = { chainTime: loaded.overview.chainTime, at };
+      const health = new Map(
+        loaded.nodes.flatMap((n) => {
+          const h = (n as NodeEntry).health;
+          return h ? [[n.id, { lastSeen: h.lastAnnouncedAt ?? undefined, decommissioned: h.decommissioned, signing: h.signedLastRound ?? undefined }] as const] : [];
+        }),
+      );
+      setData({ ...loaded, health: loaded.source.kind === 'gateway' ? health : undefined, overview: { ...loaded.overview, chainTimeReadAt: at, chainRate: rate } });
       setLoadError(undefined);
       if (!document.body.dataset.ready) {
         performance.mark('portal-ready');
@@ -55,26 +76,17 @@ export function useNetworkData(env: Env | undefined, wallet: Wallet | undefined)
   useEffect(() => {
     if (!env) return;
     void refresh();
-    // Reload whenever a block is mined (and at least every 15 s for countdowns). On a real chain
-    // blocks come several times a second: reload at most every 4 s there.
-    const minInterval = /127\.0\.0\.1|localhost/.test(env.config.rpcUrl) ? 0 : 4_000;
-    let last = -1n;
-    let lastAt = 0;
-    const unwatch = env.client.watchBlockNumber({
-      emitOnBegin: false,
-      onBlockNumber: (n) => {
-        if (n !== last && Date.now() - lastAt >= minInterval) {
-          last = n;
-          lastAt = Date.now();
-          void refresh();
-        }
-      },
-      onError: () => {},
-    });
-    const timer = setInterval(() => void refresh(), 15_000);
+    const timer = setInterval(() => {
+      if (!document.hidden) void refresh();
+    }, REFRESH_MS);
+    // Back to a hidden tab: catch up at once.
+    const onVisible = () => {
+      if (!document.hidden) void refresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
     return () => {
-      unwatch();
       clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
     };
   }, [env, refresh]);
 

@@ -1,13 +1,16 @@
-/** Connect a browser wallet or (devnet only) pick a funded demo account; show balance and network. */
+/** Connect any injected wallet or (devnet only) pick a funded demo account; show balance and network. */
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import type { Address } from 'viem';
 import type { Env } from '../chain.ts';
 import { sesh, short } from '../format.ts';
-import { connectDemo, connectInjected, demoAddresses, DEVNET_CHAIN_ID, injectedProvider, switchNetwork, type Wallet } from '../wallet.ts';
+import { t } from '../i18n/index.ts';
+import { Amount } from './Amount.tsx';
+import { connectDemo, connectInjected, demoAddresses, DEVNET_CHAIN_ID, switchNetwork, type InjectedWallet, type Wallet } from '../wallet.ts';
 
-type Props = { env: Env; wallet?: Wallet; setWallet: (w?: Wallet) => void; balance?: bigint };
+type Props = { env: Env; wallet?: Wallet; setWallet: (w?: Wallet) => void; injected: InjectedWallet[]; balance?: bigint };
 
-export function ConnectPanel({ env, wallet, setWallet, balance }: Props) {
+export function ConnectPanel({ env, wallet, setWallet, injected, balance }: Props) {
   const [error, setError] = useState<string>();
   const [demo, setDemo] = useState<Address[]>([]);
   const [choice, setChoice] = useState('1');
@@ -17,62 +20,55 @@ export function ConnectPanel({ env, wallet, setWallet, balance }: Props) {
     if (devnet) void demoAddresses(10).then(setDemo);
   }, [devnet]);
 
-  // Follow the injected wallet's account and network changes.
-  useEffect(() => {
-    const provider = injectedProvider();
-    if (!provider || wallet?.kind !== 'injected') return;
-    const reconnect = () => void connectInjected(env.chain).then(setWallet, () => setWallet(undefined));
-    provider.on('accountsChanged', reconnect);
-    provider.on('chainChanged', reconnect);
-    return () => {
-      provider.removeListener('accountsChanged', reconnect);
-      provider.removeListener('chainChanged', reconnect);
-    };
-  }, [wallet?.kind, env.chain, setWallet]);
-
-  const attempt = (connect: () => Promise<Wallet>) => {
+  const attempt = (connect: () => Promise<Wallet | undefined>) => {
     setError(undefined);
-    connect().then(setWallet, (e: Error) => setError(e.message));
+    connect().then(setWallet, async (e: Error) => setError((await import('../errors.ts')).plainError(e)));
   };
   const wrongNetwork = wallet && wallet.chainId !== env.chain.id;
+  const source = injected.find((w) => w.provider === wallet?.provider);
 
   return (
     <section aria-labelledby="wallet-title" className="card" id="wallet">
-      <h2 id="wallet-title">Wallet</h2>
+      <h2 id="wallet-title">{t('wallet.title')}</h2>
       {wallet ? (
         <div className="row">
           <p data-testid="connected">
-            <strong>{wallet.label}</strong> <code title={wallet.address}>{short(wallet.address)}</code>
+            <strong>{wallet.label}</strong> <Link to={`/address/${wallet.address}`}><code title={wallet.address}>{short(wallet.address)}</code></Link>
             <br />
-            Balance: <strong data-testid="balance">{balance === undefined ? '…' : sesh(balance)}</strong>
+            {t('wallet.balance')} <strong data-testid="balance" title={balance === undefined ? undefined : sesh(balance)}>{balance === undefined ? '…' : <Amount value={balance} />}</strong>
           </p>
-          <button type="button" className="secondary" onClick={() => setWallet(undefined)}>Disconnect</button>
+          <button type="button" className="secondary" onClick={() => setWallet(undefined)}>{t('wallet.disconnect')}</button>
         </div>
       ) : (
         <div className="row">
-          <button type="button" onClick={() => attempt(() => connectInjected(env.chain))}>Connect browser wallet</button>
+          {injected.map((w) => (
+            <button key={w.id} type="button" onClick={() => attempt(() => connectInjected(env.chain, w))}>
+              {w.icon && <img src={w.icon} alt="" width={18} height={18} />} {t('wallet.connect', { name: w.name })}
+            </button>
+          ))}
+          {injected.length === 0 && <p className="hint">{t('wallet.none')}</p>}
         </div>
       )}
       {wrongNetwork && (
         <div role="alert" className="warning">
-          Your wallet is on chain {wallet.chainId}; this portal uses {env.chain.name} (chain {env.chain.id}).{' '}
-          <button type="button" onClick={() => switchNetwork(env.chain).then(() => attempt(() => connectInjected(env.chain)), (e: Error) => setError(e.message))}>
-            Switch network
+          {t('wallet.wrongNetwork', { chainId: wallet.chainId, name: env.chain.name, id: env.chain.id })}{' '}
+          <button type="button" onClick={() => switchNetwork(wallet.provider, env.chain).then(() => source && attempt(() => connectInjected(env.chain, source)), (e: Error) => setError(e.message))}>
+            {t('wallet.switch')}
           </button>
         </div>
       )}
       {devnet && (
         <fieldset className="demo">
-          <legend>Devnet only: demo accounts</legend>
-          <p className="hint">Funded accounts with publicly known test keys, so the demo works with no wallet installed. Never use them on a real network.</p>
+          <legend>{t('wallet.demoLegend')}</legend>
+          <p className="hint">{t('wallet.demoHint')}</p>
           <div className="row">
-            <label htmlFor="demo-account">Account</label>
+            <label htmlFor="demo-account">{t('wallet.account')}</label>
             <select id="demo-account" value={choice} onChange={(e) => setChoice(e.target.value)}>
               {demo.map((address, i) => (
-                <option key={address} value={String(i)}>#{i} {short(address)}{i === 0 ? ' (deployer)' : ''}</option>
+                <option key={address} value={String(i)}>#{i} {short(address)}{i === 0 ? ` (${t('wallet.deployer')})` : ''}</option>
               ))}
             </select>
-            <button type="button" onClick={() => attempt(() => connectDemo(env.chain, Number(choice)))}>Use demo account</button>
+            <button type="button" onClick={() => attempt(() => connectDemo(env.chain, Number(choice)))}>{t('wallet.useDemo')}</button>
           </div>
         </fieldset>
       )}

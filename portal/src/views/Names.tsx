@@ -15,6 +15,7 @@ import { lookupName, registrationPrice, renewalPrice, type NameInfo } from '../.
 import { checkName, InvalidNameError } from '../../../sdk/src/names/rules.ts';
 import { approveProCall, buyProCall, proStatus, proTier, type ProStatus, type ProTier } from '../../../sdk/src/pro/calls.ts';
 import { date, sesh } from '../format.ts';
+import { reviewNamePayment, reviewNameTransfer, reviewPro } from '../review/describe.ts';
 import type { ContractCall } from '../tx.ts';
 import { same, type ViewProps } from './shared.ts';
 
@@ -29,19 +30,10 @@ const loadPending = (owner: Address): Pending | undefined => {
   }
 };
 
-export function NamesAndPro(props: ViewProps) {
-  return (
-    <section aria-labelledby="names-title" className="card" id="names">
-      <h2 id="names-title">Names and Pro</h2>
-      <NameSearch {...props} />
-      <Pro {...props} />
-    </section>
-  );
-}
-
-function NameSearch({ env, wallet, data, run }: ViewProps) {
+export function NameSearch({ env, wallet, data, run, busy }: ViewProps) {
   const [query, setQuery] = useState('');
-  const [info, setInfo] = useState<(NameInfo & { price: bigint; renewal: bigint }) | undefined>();
+  /** The prices are for `years`: a change of years looks them up again before they are shown. */
+  const [info, setInfo] = useState<(NameInfo & { price: bigint; renewal: bigint; years: string }) | undefined>();
   const [error, setError] = useState<string>();
   const [accountId, setAccountId] = useState('');
   const [years, setYears] = useState('1');
@@ -54,9 +46,10 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
 
   useEffect(() => setPending(wallet ? loadPending(wallet.address) : undefined), [wallet]);
 
+  /** `refresh`: the per-block re-read, which must not wipe an error the person has not fixed. */
   const lookup = useCallback(
-    async (name: string) => {
-      setError(undefined);
+    async (name: string, refresh = false) => {
+      if (!refresh) setError(undefined);
       const check = checkName(name);
       if (!check.ok) {
         setInfo(undefined);
@@ -64,17 +57,18 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
       }
       try {
         const [found, price, renewal] = await Promise.all([lookupName(env.client, d, check.name), registrationPrice(env.client, d, check.name, Number(years)), renewalPrice(env.client, d, check.name, Number(years))]);
-        setInfo({ ...found, price, renewal });
+        setInfo({ ...found, price, renewal, years });
       } catch (e) {
-        setError(`Could not look the name up: ${(e as Error).message}`);
+        if (!refresh) setError(`Could not look the name up: ${(e as Error).message}`);
       }
     },
     [env, d, years],
   );
   // Re-read the shown name after each block (registration, renewal, transfer…).
   useEffect(() => {
-    if (info) void lookup(info.name);
-  }, [data?.overview.blockNumber]);
+    if (info) void lookup(info.name, true);
+  }, [data?.overview.blockNumber, years]);
+  const priced = info && info.years === years ? info : undefined;
 
   const savePending = (p?: Pending) => {
     if (!wallet) return;
@@ -100,14 +94,14 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
     const ok = await run([
       { label: `Approve ${sesh(price)} for the name`, call: approveRegistrarCall(d, price) as ContractCall },
       { label: `Register the name ${pending.name} for at most ${sesh(price)}`, call: registerCall(d, { ...pending, owner: wallet.address }, price) as ContractCall },
-    ]);
+    ], reviewNamePayment('register', pending.name, price, pending.years));
     if (ok) savePending(undefined);
   };
 
   const mine = info && wallet && same(info.owner as Address | undefined, wallet.address);
   return (
-    <div className="sub">
-      <h3>Session names</h3>
+    <section aria-labelledby="names-title" className="card" id="names">
+      <h2 id="names-title">Session names</h2>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void lookup(query); }}>
         <label htmlFor="name-query">Name</label>
         <input id="name-query" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="alice" autoCapitalize="none" />
@@ -117,7 +111,7 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
       {info && (
         <div data-testid="name-info">
           {info.available ? (
-            <p><strong>{info.name}</strong> is available: {sesh(info.price)} for {years} year{years === '1' ? '' : 's'}.</p>
+            <p><strong>{info.name}</strong> is available{priced ? `: ${sesh(priced.price)} for ${years} year${years === '1' ? '' : 's'}` : ' (reading the price…)'}.</p>
           ) : (
             <p>
               <strong>{info.name}</strong> is taken{mine ? ' by you' : ''}{info.accountId ? <> and points to <code>{info.accountId}</code></> : null}; it expires {date(info.expiry)}.
@@ -135,20 +129,20 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
                 Session account ID it points to
                 <input id="name-account" value={accountId} onChange={(e) => setAccountId(e.target.value)} placeholder="05…" spellCheck={false} />
               </label>
-              <button type="button" onClick={() => void commit()}>Register (step 1 of 2: commit)</button>
+              <button type="button" disabled={busy} onClick={() => void commit()}>Register (step 1 of 2: commit)</button>
             </div>
           )}
           {mine && (
             <div className="grid">
-              <button type="button" onClick={() => void run([
-                { label: `Approve ${sesh(info.renewal)} for the renewal`, call: approveRegistrarCall(d, info.renewal) as ContractCall },
-                { label: `Renew ${info.name} for at most ${sesh(info.renewal)}`, call: renewCall(d, info.name, Number(years), info.renewal) as ContractCall },
-              ])}>Renew for {sesh(info.renewal)}</button>
+              <button type="button" disabled={busy || !priced} onClick={() => priced && void run([
+                { label: `Approve ${sesh(priced.renewal)} for the renewal`, call: approveRegistrarCall(d, priced.renewal) as ContractCall },
+                { label: `Renew ${info.name} for at most ${sesh(priced.renewal)}`, call: renewCall(d, info.name, Number(years), priced.renewal) as ContractCall },
+              ], reviewNamePayment('renew', info.name, priced.renewal, Number(years)))}>Renew for {priced ? sesh(priced.renewal) : '…'}</button>
               <label>
                 New account ID
                 <input value={accountId} onChange={(e) => setAccountId(e.target.value)} placeholder="05…" spellCheck={false} />
               </label>
-              <button type="button" disabled={!isAccountId(accountId)} onClick={() => void run([{ label: `Point ${info.name} to a new account ID`, call: setAccountIdCall(d, info.name, accountId) as ContractCall }])}>Set account ID</button>
+              <button type="button" disabled={busy || !isAccountId(accountId)} onClick={() => void run([{ label: `Point ${info.name} to a new account ID`, call: setAccountIdCall(d, info.name, accountId) as ContractCall }])}>Set account ID</button>
               <label>
                 Text record key
                 <input value={textKey} onChange={(e) => setTextKey(e.target.value)} placeholder="url" />
@@ -157,12 +151,12 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
                 Value
                 <input value={textValue} onChange={(e) => setTextValue(e.target.value)} />
               </label>
-              <button type="button" disabled={!textKey} onClick={() => void run([{ label: `Set ${textKey} on ${info.name}`, call: setTextCall(d, info.name, textKey, textValue) as ContractCall }])}>Set text record</button>
+              <button type="button" disabled={busy || !textKey} onClick={() => void run([{ label: `Set ${textKey} on ${info.name}`, call: setTextCall(d, info.name, textKey, textValue) as ContractCall }])}>Set text record</button>
               <label>
                 Transfer to (address)
                 <input value={transferTo} onChange={(e) => setTransferTo(e.target.value)} placeholder="0x…" />
               </label>
-              <button type="button" disabled={!isAddress(transferTo)} onClick={() => void run([{ label: `Transfer ${info.name}`, call: transferCall(d, info.name, wallet!.address, transferTo as Address) as ContractCall }])}>Transfer (clears its records)</button>
+              <button type="button" disabled={busy || !isAddress(transferTo)} onClick={() => void run([{ label: `Transfer ${info.name}`, call: transferCall(d, info.name, wallet!.address, transferTo as Address) as ContractCall }], reviewNameTransfer(info.name, transferTo as Address))}>Transfer (clears its records)</button>
             </div>
           )}
         </div>
@@ -174,18 +168,18 @@ function NameSearch({ env, wallet, data, run }: ViewProps) {
             {now < pending.usableAt ? `the commitment matures in ${pending.usableAt - now} s (front-running protection).` : 'the commitment is ready.'}
           </p>
           <div className="row">
-            <button type="button" disabled={now < pending.usableAt} onClick={() => void reveal()}>Complete registration (step 2 of 2)</button>
+            <button type="button" disabled={busy || now < pending.usableAt} onClick={() => void reveal()}>Complete registration (step 2 of 2)</button>
             <button type="button" className="secondary" onClick={() => savePending(undefined)}>Forget it</button>
           </div>
         </div>
       )}
-    </div>
+    </section>
   );
 }
 
 const TIER_IDS = [1n, 2n, 3n, 4n];
 
-function Pro({ env, wallet, data, run }: ViewProps) {
+export function Pro({ env, wallet, data, run, busy }: ViewProps) {
   const [accountId, setAccountId] = useState('');
   const [status, setStatus] = useState<ProStatus>();
   const [tiers, setTiers] = useState<ProTier[]>([]);
@@ -209,8 +203,8 @@ function Pro({ env, wallet, data, run }: ViewProps) {
 
   if (!env.config.contracts.SessionPro) return null;
   return (
-    <div className="sub">
-      <h3>Session Pro</h3>
+    <section aria-labelledby="pro-title" className="card" id="pro">
+      <h2 id="pro-title">Session Pro</h2>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void check(); }}>
         <label htmlFor="pro-account">Account ID</label>
         <input id="pro-account" value={accountId} onChange={(e) => setAccountId(e.target.value)} placeholder="05…" spellCheck={false} />
@@ -223,10 +217,10 @@ function Pro({ env, wallet, data, run }: ViewProps) {
           {wallet && (
             <div className="row">
               {tiers.map((t) => (
-                <button key={String(t.id)} type="button" onClick={() => void run([
+                <button key={String(t.id)} type="button" disabled={busy} onClick={() => void run([
                   { label: `Approve ${sesh(t.price)} for Pro`, call: approveProCall(d, t.price) as ContractCall },
                   { label: `${status.active ? 'Extend' : 'Buy'} Pro (${Number(t.duration / 86_400n)} days) for at most ${sesh(t.price)}`, call: buyProCall(d, status.accountId, t.id, t.price) as ContractCall },
-                ])}>
+                ], reviewPro({ extend: status.active, days: Number(t.duration / 86_400n), price: t.price, accountId: status.accountId }))}>
                   {status.active ? 'Extend' : 'Buy'} {Number(t.duration / 86_400n)} days for {sesh(t.price)}
                 </button>
               ))}
@@ -234,6 +228,6 @@ function Pro({ env, wallet, data, run }: ViewProps) {
           )}
         </div>
       )}
-    </div>
+    </section>
   );
 }

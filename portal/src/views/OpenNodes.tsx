@@ -1,10 +1,19 @@
-/** Multi-contributor nodes still filling: filter, sort, and stake (approve then contribute). */
+/**
+ * Multi-contributor nodes still filling: filter, sort, and stake (review, then approve and
+ * contribute). The Min / Max a card shows are the viewer's own limits, as the contract applies
+ * them: a reserved slot takes at least its reservation and at most the reservation plus the
+ * unreserved room; an existing contributor tops up any amount that fits; anyone else puts in at
+ * least the room divided by the free slots.
+ */
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { contributeCall } from '../../../sdk/src/staking/calls.ts';
-import { formatSesh } from '../../../sdk/src/units.ts';
 import type { NodeView } from '../chain.ts';
-import { percent, sesh, short } from '../format.ts';
+import { inputAmount, percent, sesh, short } from '../format.ts';
+import { t } from '../i18n/index.ts';
+import { reviewContribute } from '../review/describe.ts';
 import type { ContractCall } from '../tx.ts';
+import { Amount } from './Amount.tsx';
 import { readAmount, same, withApproval, type ViewProps } from './shared.ts';
 
 const SORTS = {
@@ -56,7 +65,7 @@ export function OpenNodes(props: ViewProps) {
       {!data ? (
         <p aria-busy="true">Reading the chain…</p>
       ) : open.length === 0 ? (
-        <p>No node is looking for contributors{maxFee || search ? ' with these filters' : ''}.</p>
+        <p>{maxFee || search ? t('nodes.noneFiltered') : t('nodes.noneOpen')}</p>
       ) : (
         <ul className="nodes">
           {open.map((node) => (
@@ -68,12 +77,17 @@ export function OpenNodes(props: ViewProps) {
   );
 }
 
-function OpenNode({ node, reserved, mine, env, wallet, data, run }: ViewProps & { node: NodeView; reserved?: bigint; mine: boolean }) {
+/** What `viewer` may put into `node` now (see the top of this file). */
+export function contributionLimits(node: NodeView, reserved: bigint | undefined, mine: boolean): { min: bigint; max: bigint } {
+  if (mine) return { min: 1n, max: node.room };
+  if (reserved) return { min: reserved, max: reserved + node.room };
+  return { min: node.minContribution, max: node.room };
+}
+
+export function OpenNode({ node, reserved, mine, env, wallet, data, run, busy }: ViewProps & { node: NodeView; reserved?: bigint; mine: boolean }) {
   const [amount, setAmount] = useState('');
   const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const max = reserved ? reserved + node.room : node.room;
-  const min = mine ? 1n : reserved ?? node.minContribution;
+  const { min, max } = contributionLimits(node, reserved, mine);
   const full = node.room === 0n && !reserved;
   const isOperator = same(node.operator, wallet?.address);
   const inputId = `amount-${node.id}`;
@@ -85,22 +99,21 @@ function OpenNode({ node, reserved, mine, env, wallet, data, run }: ViewProps & 
     if (value < min) return setError(`The minimum here is ${sesh(min)}.`);
     if (value > max) return setError(`At most ${sesh(max)} fits in this node.`);
     if (data?.account && value > data.account.balance) return setError(`Your balance is ${sesh(data.account.balance)}.`);
-    setBusy(true);
     const call = contributeCall(env.contracts.SessionStaking, { nodeId: node.id, amount: value }) as unknown as ContractCall;
-    const ok = await run(withApproval(env, data?.account?.allowance ?? 0n, value, { label: `${mine ? 'Top up' : 'Stake'} ${sesh(value)} to node ${node.id}`, call }));
-    setBusy(false);
+    const steps = withApproval(env, data?.account?.allowance ?? 0n, value, { label: `${mine ? 'Top up' : 'Stake'} ${sesh(value)} to node ${node.id}`, call });
+    const ok = await run(steps, reviewContribute(node, value, mine));
     if (ok) setAmount('');
   };
 
   return (
     <li className="node" data-node={String(node.id)}>
-      <h3>Node {String(node.id)} {reserved ? <span className="badge">slot reserved for you</span> : null}{mine ? <span className="badge">you contribute</span> : null}</h3>
+      <h3><Link to={`/nodes/${node.id}`}>Node {String(node.id)}</Link> {reserved ? <span className="badge">slot reserved for you</span> : null}{mine ? <span className="badge">you contribute</span> : null}</h3>
       <dl className="facts">
         <div><dt>Operator</dt><dd><code title={node.operator}>{short(node.operator)}</code></dd></div>
         <div><dt>Fee</dt><dd data-testid="fee">{percent(node.feeBps)}</dd></div>
-        <div><dt>Staked</dt><dd>{sesh(node.totalStaked)} of {sesh(node.stakeRequired)}</dd></div>
-        <div><dt>Min contribution</dt><dd data-testid="min">{sesh(node.minContribution)}</dd></div>
-        <div><dt>Max contribution</dt><dd data-testid="max">{sesh(node.room)}</dd></div>
+        <div><dt>Staked</dt><dd><Amount value={node.totalStaked} /> of <Amount value={node.stakeRequired} /></dd></div>
+        <div><dt>{reserved ? 'Your reserved minimum' : 'Min contribution'}</dt><dd data-testid="min"><Amount value={min} /></dd></div>
+        <div><dt>{reserved ? 'Your maximum' : 'Max contribution'}</dt><dd data-testid="max"><Amount value={max} /></dd></div>
         <div><dt>Free slots</dt><dd data-testid="slots">{node.freeSlots}</dd></div>
         <div><dt>Activation</dt><dd>{node.autoActivate ? 'automatic when full' : 'by the operator'}</dd></div>
       </dl>
@@ -108,9 +121,9 @@ function OpenNode({ node, reserved, mine, env, wallet, data, run }: ViewProps & 
       {wallet && !isOperator && !full && (
         <form className="row" onSubmit={(e) => { e.preventDefault(); void stake(); }}>
           <label htmlFor={inputId}>Amount (SESH)</label>
-          <input id={inputId} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder={formatSesh(min)} aria-describedby={error ? `${inputId}-error` : undefined} />
-          <button type="button" className="secondary" onClick={() => setAmount(formatSesh(max))}>Max</button>
-          <button type="submit" disabled={busy}>{mine ? 'Top up' : 'Stake'}</button>
+          <input id={inputId} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder={inputAmount(min)} aria-describedby={error ? `${inputId}-error` : undefined} />
+          <button type="button" className="secondary" onClick={() => setAmount(inputAmount(max))}>Max</button>
+          <button type="submit" disabled={busy} aria-disabled={busy}>{mine ? 'Top up' : 'Stake'}</button>
         </form>
       )}
       {!wallet && <p className="hint">Connect a wallet to stake.</p>}

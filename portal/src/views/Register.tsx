@@ -7,18 +7,21 @@
  * since the network would ignore such a node.
  */
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { getAddress, isAddress } from 'viem';
 import { openPoolCall, registerSoloNodeCall, type Reservation } from '../../../sdk/src/staking/calls.ts';
 import { MAX_CONTRIBUTORS, OPERATOR_MIN_DIVISOR } from '../../../sdk/src/staking/constants.ts';
-import { formatSesh } from '../../../sdk/src/units.ts';
-import { sesh } from '../format.ts';
+import { inputAmount, sesh } from '../format.ts';
+import { t } from '../i18n/index.ts';
+import { reviewRegister, type Review } from '../review/describe.ts';
+import { healthOf } from '../routes/NodesPage.tsx';
 import type { ContractCall } from '../tx.ts';
 import { readAmount, same, withApproval, type ViewProps } from './shared.ts';
 import { startNodeCommand } from '../start-command.ts';
 
-type Plan = { amount: bigint; call: ContractCall; label: string };
+type Plan = { amount: bigint; call: ContractCall; label: string; review: Review };
 
-export function RegisterNode({ env, wallet, data, run }: ViewProps) {
+export function RegisterNode({ env, wallet, data, run, busy }: ViewProps) {
   const [payload, setPayload] = useState('');
   const [mode, setMode] = useState<'solo' | 'multi'>('multi');
   const [fee, setFee] = useState('5');
@@ -26,8 +29,8 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
   const [reserved, setReserved] = useState('');
   const [autoActivate, setAutoActivate] = useState(true);
   const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [registered, setRegistered] = useState(false);
+  /** The highest node id this operator had before the registration: the new node is above it. */
+  const [registeredAfter, setRegisteredAfter] = useState<bigint>();
   const requirement = data?.overview.stakingRequirement;
   const minimum = requirement === undefined ? undefined : (requirement + OPERATOR_MIN_DIVISOR - 1n) / OPERATOR_MIN_DIVISOR;
 
@@ -48,7 +51,7 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
     }
     if (mode === 'solo') {
       if (problems.length || !keys) return problems;
-      return { amount: requirement, label: `Register solo node (${sesh(requirement)})`, call: registerSoloNodeCall(env.contracts.SessionStaking, { keys, amount: requirement }) as unknown as ContractCall };
+      return { amount: requirement, review: reviewRegister({ solo: true, amount: requirement, requirement }), label: `Register solo node (${sesh(requirement)})`, call: registerSoloNodeCall(env.contracts.SessionStaking, { keys, amount: requirement }) as unknown as ContractCall };
     }
     const feeNumber = Number(fee);
     if (fee.trim() === '' || !Number.isFinite(feeNumber) || feeNumber < 0 || feeNumber > 100 || Math.round(feeNumber * 100) !== feeNumber * 100) {
@@ -77,6 +80,7 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
     if (problems.length || !keys || typeof amount !== 'bigint') return problems;
     return {
       amount,
+      review: reviewRegister({ solo: false, amount, requirement, feeBps: Math.round(feeNumber * 100), reservedCount: reservations.length }),
       label: `Open multi-contributor node (${sesh(amount)} from you)`,
       call: openPoolCall(env.contracts.SessionStaking, { keys, feeBps: Math.round(feeNumber * 100), reserved: reservations, autoActivate, operatorAmount: amount }) as unknown as ContractCall,
     };
@@ -87,12 +91,16 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
     if (Array.isArray(result)) return setErrors(result);
     if (data?.account && result.amount > data.account.balance) return setErrors([`Your balance is ${sesh(data.account.balance)}; this needs ${sesh(result.amount)}.`]);
     setErrors([]);
-    setBusy(true);
-    const ok = await run(withApproval(env, data?.account?.allowance ?? 0n, result.amount, { label: result.label, call: result.call }));
-    setBusy(false);
-    if (ok) setPayload('');
-    setRegistered(ok);
+    const before = (data?.nodes ?? []).filter((n) => same(n.operator, wallet?.address)).reduce((max, n) => (n.id > max ? n.id : max), 0n);
+    const ok = await run(withApproval(env, data?.account?.allowance ?? 0n, result.amount, { label: result.label, call: result.call }), result.review);
+    if (ok) {
+      setPayload('');
+      setRegisteredAfter(before);
+    }
   };
+  const created = registeredAfter === undefined ? undefined : data?.nodes.find((n) => n.id > registeredAfter && same(n.operator, wallet?.address));
+  const link = created ? new URL(`/nodes/${created.id}`, window.location.origin).href : undefined;
+  const seen = created ? healthOf(created, data)?.lastSeen !== undefined : false;
 
   return (
     <section aria-labelledby="register-title" className="card" id="register">
@@ -112,8 +120,8 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
               <input id="fee" inputMode="decimal" value={fee} onChange={(e) => setFee(e.target.value)} />
             </label>
             <label>
-              Your stake (SESH, at least {minimum === undefined ? '…' : formatSesh(minimum)})
-              <input id="operator-amount" inputMode="decimal" value={operatorAmount} onChange={(e) => setOperatorAmount(e.target.value)} placeholder={minimum === undefined ? '' : formatSesh(minimum)} />
+              Your stake (SESH, at least {minimum === undefined ? '…' : sesh(minimum).replace(' SESH', '')})
+              <input id="operator-amount" inputMode="decimal" value={operatorAmount} onChange={(e) => setOperatorAmount(e.target.value)} placeholder={minimum === undefined ? '' : inputAmount(minimum)} />
             </label>
             <label className="wide">
               Reserved slots (one per line: address amount)
@@ -132,11 +140,21 @@ export function RegisterNode({ env, wallet, data, run }: ViewProps) {
           </ul>
         )}
       </form>
-      {registered && (
-        <div className="hint" data-testid="start-node">
-          <p>Registered. Start your node on its server (the <code>--data-dir</code> is the one you gave prepare-registration: its keys are there):</p>
-          <pre>{startNodeCommand({ network: env.config.network })}</pre>
-          <p>Then <code>session-node status --url http://127.0.0.1:22021</code> says whether it is announced, tested and earning.</p>
+      {registeredAfter !== undefined && (
+        <div className="card success" data-testid="start-node" role="status">
+          <h3>{created ? t('register.doneTitle', { id: String(created.id) }) : t('register.doneTitlePending')}</h3>
+          {created && link && (
+            <p>
+              {t('register.share')} <Link to={`/nodes/${created.id}`} data-testid="node-link">{link}</Link>{' '}
+              <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(link)}>{t('register.copyLink')}</button>
+            </p>
+          )}
+          <p>{t('register.startIntro')}</p>
+          <pre data-testid="start-command">{startNodeCommand({ network: env.config.network })}</pre>
+          <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(startNodeCommand({ network: env.config.network }))}>{t('register.copyCommand')}</button>
+          <p>{t('register.statusIntro')} <code>session-node status --url http://127.0.0.1:22021</code></p>
+          {!seen && <p className="warning" data-testid="not-seen">{t('register.notSeen')}</p>}
+          <button type="button" className="secondary" onClick={() => setRegisteredAfter(undefined)}>{t('register.another')}</button>
         </div>
       )}
     </section>
