@@ -88,15 +88,24 @@ export async function seedScaleNodes(args: {
   started = Date.now();
   let nonce = await op.publicClient.getTransactionCount({ address: operator, blockTag: 'pending' });
   const gasPrice = (await op.publicClient.getGasPrice()) * 2n;
-  // One after the other, in nonce order: automine answers each send once it is mined, so the
-  // chain never holds a gap and no receipt needs polling.
+  // One after the other, in nonce order (the chain never holds a gap); anvil mines them behind.
   for (let i = 0; i < calls.length; i++) {
     const raw = await op.walletClient.account!.signTransaction!({ to: staking, data: calls[i]!, nonce: nonce++, gas: OPEN_POOL_GAS, gasPrice, chainId: deployments.chainId, type: 'legacy' });
     await rpc<Hex>('eth_sendRawTransaction', [raw]);
     if ((i + 1) % WINDOW === 0 || i + 1 === calls.length) log(`  seed nodes: ${i + 1}/${count} opened`);
   }
+  // Automine answers a send before its block is mined: wait until the chain has caught up (it
+  // may only stall, for 30 s, to count as done).
+  const expected = firstId + BigInt(count) - 1n;
+  let lastId = 0n;
+  for (let progressAt = Date.now(); Date.now() - progressAt < 30_000; ) {
+    const now = (await op.publicClient.readContract({ address: staking, abi: SessionStaking.abi, functionName: 'lastNodeId' })) as bigint;
+    if (now !== lastId) progressAt = Date.now();
+    lastId = now;
+    if (lastId >= expected) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   const sendMs = Date.now() - started;
-  const lastId = (await op.publicClient.readContract({ address: staking, abi: SessionStaking.abi, functionName: 'lastNodeId' })) as bigint;
   if (lastId - firstId + 1n !== BigInt(count)) throw new Error(`seeding opened ${lastId - firstId + 1n} nodes, not ${count}`);
   return { count, operator, firstId, lastId, keysMs, sendMs };
 }
