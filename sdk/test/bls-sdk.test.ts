@@ -12,6 +12,7 @@ import {
   aggregateG1,
   aggregateG2,
   blsKeyPairFromSecret,
+  consecutiveBlsKeyPairs,
   blsPublicKeyFromHex,
   blsPublicKeyToHex,
   blsPurpose,
@@ -60,6 +61,18 @@ describe('BLS keys', () => {
     const b = generateBlsKeyPair();
     assert.notEqual(a.secretKey, b.secretKey);
     assert.ok(a.secretKey > 0n && a.secretKey < GROUP_ORDER);
+  });
+});
+
+describe('consecutiveBlsKeyPairs', () => {
+  it('gives the same keys as deriving each consecutive secret on its own', () => {
+    const pairs = consecutiveBlsKeyPairs(5);
+    assert.equal(pairs.length, 5);
+    for (const [i, pair] of pairs.entries()) {
+      assert.equal(pair.secretKey, pairs[0]!.secretKey + BigInt(i));
+      const derived = blsKeyPairFromSecret(pair.secretKey);
+      assert.ok(pair.publicKeyG1.equals(derived.publicKeyG1) && pair.publicKeyG2.equals(derived.publicKeyG2), `pair ${i}`);
+    }
   });
 });
 

@@ -23,3 +23,21 @@ export function generateBlsKeyPair(): BlsKeyPair {
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   return blsKeyPairFromSecret((value % (GROUP_ORDER - 1n)) + 1n);
 }
+
+/**
+ * `count` key pairs with consecutive secrets from one random start: each public key is the last
+ * plus the base point (a point addition, not a scalar multiplication). For bulk test fixtures
+ * only (a devnet seeded with thousands of nodes): consecutive secrets are related, so never use
+ * them for keys that guard anything.
+ */
+export function consecutiveBlsKeyPairs(count: number): BlsKeyPair[] {
+  let pair = generateBlsKeyPair();
+  if (pair.secretKey + BigInt(count) >= GROUP_ORDER) pair = blsKeyPairFromSecret(1n + (pair.secretKey % (GROUP_ORDER / 2n)));
+  const pairs: BlsKeyPair[] = [];
+  for (let i = 0; i < count; i++) {
+    pairs.push(pair);
+    pair = { secretKey: pair.secretKey + 1n, publicKeyG1: pair.publicKeyG1.add(G1.BASE), publicKeyG2: pair.publicKeyG2.add(G2.BASE) };
+  }
+  return pairs;
+}
+
