@@ -136,7 +136,8 @@ describe(`portal request budget (Chromium, devnet with ${GENESIS} + ${SEEDED} re
     firstLoadChecks = () => {
       assert.ok(firstLoad.length <= 20, `first load made ${firstLoad.length} requests`);
       assert.ok(firstBytes <= 250_000, `first load transferred ${firstBytes} bytes`);
-      assert.ok(readyMs <= 1_000, `first data drawn after ${Math.round(readyMs)} ms`);
+      // The time to first data is reported above, not asserted: a timing assert in a shared CI run
+      // would measure the machine's load (the serve test and journey report it too).
     };
     assert.ok(!rpcCalls(firstLoad).includes('eth_getLogs'), 'no getLogs');
     assert.ok(rpcCalls(firstLoad).filter((m) => m === 'eth_call').length <= 10, `a bounded number of chain reads: ${rpcCalls(firstLoad).length}`);
