@@ -24,6 +24,7 @@
  *     field: 'announcements', keyOf, offer: directory.offer, peers, seeds, fanout: 4, antiEntropySec: 300 });
  *   route POST pushPath → g.receive(body, request.headers['x-gossip-from'])
  */
+import { httpText } from '../http/client.ts';
 import { joinUrl } from '../rounds/http-call.ts';
 import { pathAfterDigest } from './digest.ts';
 
@@ -143,10 +144,9 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
     while (!stopped && inFlight < concurrency && queue.length > 0) {
       const job = queue.shift()!;
       inFlight++;
-      fetch(joinUrl(pushPath, job.url), { method: 'POST', headers: headers(), body: job.body, signal: AbortSignal.timeout(timeoutMs) })
-        .then(async (response) => {
-          await response.arrayBuffer().catch(() => undefined);
-          if (response.ok) counters.sent++;
+      httpText(joinUrl(pushPath, job.url), { method: 'POST', headers: headers(), body: job.body, timeoutMs, maxBytes: 64 * 1024 })
+        .then((response) => {
+          if (response.ok && response.status >= 200 && response.status <= 299) counters.sent++;
           else fail(job);
         })
         .catch(() => fail(job))
@@ -215,12 +215,11 @@ export function createGossip<T>(options: GossipOptions<T>): Gossip<T> {
 
   class Missing extends Error {}
   const getJson = async (path: string, url: string): Promise<unknown> => {
-    const response = await fetch(joinUrl(path, url), { headers: headers(), signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
+    const response = await httpText(joinUrl(path, url), { headers: headers(), timeoutMs, maxBytes: maxPullBytes });
+    if (!response.ok) throw new Error(response.reason);
     if (response.status === 404) throw new Missing(`HTTP 404 for ${path}`);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    if (text.length > maxPullBytes) throw new Error(`answer of ${text.length} bytes exceeds ${maxPullBytes}`);
-    return JSON.parse(text);
+    if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
+    return JSON.parse(response.text);
   };
 
   /** The path to pull from `url`: null when its digest equals ours, the whole list when most buckets differ. */

@@ -4,6 +4,7 @@
  * reason, ready for the failure tracker.
  */
 import type { Ed25519Identity } from '../../../core/keys/ed25519.ts';
+import { httpText } from '../../../core/http/client.ts';
 import { route, type Route } from '../../../core/http/server.ts';
 import { hex, object, parseBody } from '../../../core/http/validate.ts';
 import { answerChallenge, newNonce, verifyChallengeAnswer, type ChallengeRefusal, type Hex } from './challenge.ts';
@@ -38,26 +39,23 @@ export async function probePeer(options: {
 }): Promise<ProbeResult> {
   const nonce = newNonce();
   const started = Date.now();
-  let response: Response;
-  try {
-    response = await fetch(joinUrl(PEER_TEST_PATH, options.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nonce }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
-    });
-  } catch (error) {
-    const e = error as Error;
-    if (e.name === 'TimeoutError') return { ok: false, reason: 'timeout', detail: `no answer within ${options.timeoutMs ?? 5_000} ms` };
-    return { ok: false, reason: 'unreachable', detail: (e.cause as Error)?.message ?? e.message };
-  }
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const response = await httpText(joinUrl(PEER_TEST_PATH, options.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ nonce }),
+    timeoutMs,
+    maxBytes: 64 * 1024,
+  });
+  if (!response.ok) return response.kind === 'timeout' ? { ok: false, reason: 'timeout', detail: `no answer within ${timeoutMs} ms` } : { ok: false, reason: 'unreachable', detail: response.reason };
+  const ok = response.status >= 200 && response.status <= 299;
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(response.text);
   } catch {
-    return { ok: false, reason: response.ok ? 'malformed' : 'http_error', detail: `HTTP ${response.status} with a body that is not JSON` };
+    return { ok: false, reason: ok ? 'malformed' : 'http_error', detail: `HTTP ${response.status} with a body that is not JSON` };
   }
-  if (!response.ok) return { ok: false, reason: 'http_error', detail: `HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}` };
+  if (!ok) return { ok: false, reason: 'http_error', detail: `HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}` };
   const check = verifyChallengeAnswer(body, { chainId: options.chainId, nonce, nodeKey: options.nodeKey, now: (options.now ?? nowSec)(), maxAgeSec: options.maxAgeSec });
   return check.ok ? { ok: true, ledgerRoot: check.ledgerRoot, latencyMs: Date.now() - started } : check;
 }

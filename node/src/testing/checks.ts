@@ -15,6 +15,7 @@
  * the loop counts and bounds them (loop.ts).
  */
 import type { CheckName, CheckResult } from '../../../sdk/src/network/test-report.ts';
+import { httpText } from '../../../core/http/client.ts';
 import { joinUrl, probePeer } from '../peers/http.ts';
 import type { Hex } from '../peers/challenge.ts';
 import type { StorageChecker } from '../storage/storage-check.ts';
@@ -38,15 +39,15 @@ export type LedgerCheck = { result: 'pass' } | { result: 'fail'; reason: string 
 
 /** Asks `url` for its checkpoint root at exactly `block` and compares it with `expectedRoot`. */
 export async function checkLedgerAt(url: string, block: number, expectedRoot: Hex, timeoutMs: number): Promise<LedgerCheck> {
-  let response: Response;
+  const response = await httpText(joinUrl(`${LEDGER_ROOT_PATH}?block=${block}`, url), { timeoutMs, maxBytes: 64 * 1024 });
+  if (!response.ok) return { result: 'fail', reason: `ledger: no answer (${response.kind === 'timeout' ? `timeout ${timeoutMs} ms` : response.reason})` };
+  type LedgerAnswer = { block?: unknown; root?: unknown; error?: unknown; reason?: unknown };
+  let body: LedgerAnswer | null = null;
   try {
-    response = await fetch(joinUrl(`${LEDGER_ROOT_PATH}?block=${block}`, url), { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    return { result: 'fail', reason: `ledger: no answer (${(error as Error).name === 'TimeoutError' ? `timeout ${timeoutMs} ms` : (error as Error).message})` };
-  }
-  const body = (await response.json().catch(() => null)) as { block?: unknown; root?: unknown; error?: unknown; reason?: unknown } | null;
+    body = JSON.parse(response.text) as LedgerAnswer;
+  } catch {}
   if (response.status === 409 && body?.error === 'behind') return { result: 'fail', reason: `behind: has not reached block ${block} (${String(body.reason ?? '').slice(0, 120)})` };
-  if (!response.ok || !body) return { result: 'fail', reason: `ledger: HTTP ${response.status} for block ${block}` };
+  if (response.status < 200 || response.status > 299 || !body) return { result: 'fail', reason: `ledger: HTTP ${response.status} for block ${block}` };
   if (body.block !== block) return { result: 'fail', reason: `ledger: answered for block ${String(body.block).slice(0, 30)}, asked ${block}` };
   if (typeof body.root !== 'string' || body.root.toLowerCase() !== expectedRoot) {
     return { result: 'fail', reason: `ledger root at block ${block} is ${String(body.root).slice(0, 70)}, ours is ${expectedRoot}` };
