@@ -54,30 +54,46 @@ export function withinChainDeadline<T>(promise: Promise<T>, ms: number, what: st
 }
 
 export type ChainClock = {
-  /** Timestamp of the latest block (never ahead of the chain: a signature must not be "from the future"). */
-  now: () => Promise<number>;
+  /**
+   * Timestamp of the latest block (never ahead of the chain: a signature must not be "from the
+   * future"). With `notBefore` (a time the caller claims, e.g. a request's signedAt), a cached
+   * time earlier than that is re-read once it is `recheckMs` old, so a node that was busy for a
+   * moment does not refuse on a clock the chain has since passed.
+   */
+  now: (notBefore?: number) => Promise<number>;
 };
 
 /**
  * Latest block time, cached for `freshMs` (concurrent callers share one read). `request`
  * should be a pool with a short timeout and few attempts; the whole read is bounded by
- * `timeoutMs` either way.
+ * `timeoutMs` either way. A cached time counts as old as the moment its read was SENT: a
+ * reply handled late (a stalled event loop) must not look fresh.
  */
-export function createChainClock(options: { request: RpcRequest; freshMs?: number; timeoutMs?: number; now?: () => number }): ChainClock {
+export function createChainClock(options: { request: RpcRequest; freshMs?: number; recheckMs?: number; timeoutMs?: number; now?: () => number }): ChainClock {
   const clock = options.now ?? Date.now;
   const freshMs = options.freshMs ?? 1_000;
+  const recheckMs = Math.min(options.recheckMs ?? 200, freshMs);
   const timeoutMs = options.timeoutMs ?? 1_800;
   let cached: { time: number; at: number } | undefined;
   let inFlight: Promise<number> | undefined;
+  const usable = (notBefore: number | undefined) => {
+    if (!cached) return false;
+    const age = clock() - cached.at;
+    if (age > freshMs) return false;
+    return notBefore === undefined || cached.time >= notBefore || age < recheckMs;
+  };
   return {
-    now() {
-      if (cached && clock() - cached.at <= freshMs) return Promise.resolve(cached.time);
-      inFlight ??= withinChainDeadline(options.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]), timeoutMs, 'reading the chain time')
-        .then((block) => {
-          cached = { time: Number(BigInt(block.timestamp)), at: clock() };
-          return cached.time;
-        })
-        .finally(() => (inFlight = undefined));
+    now(notBefore) {
+      if (usable(notBefore)) return Promise.resolve(cached!.time);
+      if (!inFlight) {
+        const sentAt = clock();
+        inFlight = withinChainDeadline(options.request<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]), timeoutMs, 'reading the chain time')
+          .then((block) => {
+            cached = { time: Number(BigInt(block.timestamp)), at: sentAt };
+            return cached.time;
+          })
+          .finally(() => (inFlight = undefined));
+      }
       return inFlight;
     },
   };

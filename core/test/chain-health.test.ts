@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import type { Hex } from 'viem';
 import { ChainUnavailableError, chainConnectionOf, createChainClock, withinChainDeadline } from '../chain/chain-health.ts';
-import { createRpcPool } from '../chain/rpc.ts';
+import { createRpcPool, type RpcRequest } from '../chain/rpc.ts';
 import type { TrackerStatus } from '../chain/tracker.ts';
 
 /** A JSON-RPC endpoint answering eth_getBlockByNumber with `timestamp`, or hanging while `hang`. */
@@ -48,6 +49,14 @@ describe('chain health and chain time that never hang', () => {
       assert.equal(chain.state.calls, 1);
       now = 1_001;
       assert.equal(await clock.now(), 1_005, 'stale: read again');
+      chain.state.timestamp = 1_010;
+      now = 1_100;
+      assert.equal(await clock.now(1_010), 1_005, 'behind what the caller claims, but read under 200 ms ago: from the cache');
+      assert.equal(chain.state.calls, 2);
+      now = 1_300;
+      assert.equal(await clock.now(1_005), 1_005, 'not behind the claim: from the cache');
+      assert.equal(await clock.now(1_010), 1_010, 'behind the claim and 299 ms old: read again');
+      assert.equal(chain.state.calls, 3);
       chain.state.hang = true;
       now = 5_000;
       const started = Date.now();
@@ -62,6 +71,25 @@ describe('chain health and chain time that never hang', () => {
     } finally {
       await chain.close();
     }
+  });
+
+  it('a chain time counts as old as its read was sent: a reply handled late is not fresh', async () => {
+    let now = 0;
+    let reads = 0;
+    let answer: (v: { timestamp: Hex }) => void = () => {};
+    const request = (async () => {
+      reads++;
+      return new Promise((r) => (answer = r as typeof answer));
+    }) as unknown as RpcRequest;
+    const clock = createChainClock({ request, freshMs: 1_000, now: () => now });
+    const first = clock.now();
+    now = 1_500; // the reply sat in the queue for 1.5 s
+    answer({ timestamp: '0x64' });
+    assert.equal(await first, 100);
+    const second = clock.now();
+    assert.equal(reads, 2, 'sent 1.5 s ago: stale, read again');
+    answer({ timestamp: '0x65' });
+    assert.equal(await second, 101);
   });
 
   it('withinChainDeadline turns a slow or failed read into 503 chain_unavailable and passes answers through', async () => {

@@ -424,7 +424,9 @@ describe('staking portal journey (headless Chromium, devnet: real chain, session
 
     await sys.increaseTime(15 * DAY + 1);
     // The gateway signs only what its view of the chain allows: it follows the chain every 500 ms.
-    for (let i = 0; i < 40 && !(await api<{ canExitWithSignature: boolean }>(`/api/exits/${nodeId}`)).canExitWithSignature; i++) await new Promise((r) => setTimeout(r, 250));
+    let unlocked = false;
+    for (let i = 0; i < 120 && !(unlocked = (await api<{ canExitWithSignature: boolean }>(`/api/exits/${nodeId}`)).canExitWithSignature); i++) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(unlocked, 'the gateway saw the unlock within 30 s of the time travel');
     await refresh();
     await myNode(nodeId).and(page.locator('[data-state=exit-requested]')).waitFor();
     await myNode(nodeId).getByRole('button', { name: 'Complete exit', exact: true }).click();

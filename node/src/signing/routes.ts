@@ -30,8 +30,11 @@ export type SigningContext = {
   contracts: ContractAddresses;
   network: NetworkConsumer;
   identities: readonly SignerIdentity[];
-  /** Chain time now as this node sees it (latest block timestamp). */
-  chainNow: () => Promise<number>;
+  /**
+   * Chain time now as this node sees it (latest block timestamp); `notBefore` is the request's
+   * signedAt, so a cached time behind it is re-read before a refusal rests on it.
+   */
+  chainNow: (notBefore?: number) => Promise<number>;
   /** This node's ed25519 key (its identity on-chain). */
   ed25519?: string;
   /** The decommission ladder (testing/): grounds for commission changes and deregistrations. */
@@ -107,7 +110,7 @@ export function signingRoutes(ctx: SigningContext): Route[] {
     route('POST', '/sign/checkpoint', async ({ body }) => {
       const r = parseBody(CheckpointBody, body);
       if (ctx.refuseCheckpoints) return reply(503, { error: 'test_free_rider', reason: 'this node was started to never sign checkpoints (a test of free-rider detection)' });
-      const [chainNow, minCheckpointInterval] = await Promise.all([ctx.chainNow(), ctx.minCheckpointInterval?.() ?? 0]);
+      const [chainNow, minCheckpointInterval] = await Promise.all([ctx.chainNow(r.signedAt), ctx.minCheckpointInterval?.() ?? 0]);
       const verdict = checkCheckpoint(ctx.network.view(), r, { chainNow, checkpointAt: ctx.network.checkpointAt, minCheckpointInterval });
       if (!verdict.ok) return refusal(verdict);
       return sign(
@@ -117,13 +120,13 @@ export function signingRoutes(ctx: SigningContext): Route[] {
     }),
     route('POST', '/sign/exit', async ({ body }) => {
       const r = parseBody(NodeBody, body);
-      const verdict = checkExit(ctx.network.view(), r, { chainNow: await ctx.chainNow() });
+      const verdict = checkExit(ctx.network.view(), r, { chainNow: await ctx.chainNow(r.signedAt) });
       if (!verdict.ok) return refusal(verdict);
       return sign(ctx, exitMessage(r.nodeId, BigInt(r.signedAt)));
     }),
     route('POST', '/sign/deregistration', async ({ body }) => {
       const r = parseBody(NodeBody, body);
-      const chainNow = await ctx.chainNow();
+      const chainNow = await ctx.chainNow(r.signedAt);
       const node = ctx.network.view().state.nodes.get(r.nodeId);
       const ground = node ? ctx.ladder.deregistrationGround(node, BigInt(chainNow)) : null;
       const verdict = checkDeregistration(ctx.network.view(), r, { chainNow, ground });
@@ -132,7 +135,7 @@ export function signingRoutes(ctx: SigningContext): Route[] {
     }),
     route('POST', '/sign/commission', async ({ body }) => {
       const r = parseBody(CommissionBody, body);
-      const verdict = checkCommission(ctx.network.view(), r, { chainNow: await ctx.chainNow(), ladder: ctx.ladder });
+      const verdict = checkCommission(ctx.network.view(), r, { chainNow: await ctx.chainNow(r.signedAt), ladder: ctx.ladder });
       if (!verdict.ok) return refusal(verdict);
       return sign(ctx, commissionMessage({ round: r.round, decommission: r.decommission, recommission: r.recommission, signedAt: BigInt(r.signedAt) }));
     }),
