@@ -121,7 +121,8 @@ export async function startNodeSim(options: { index: number; identity: Ed25519Id
 
   /**
    * Each period, at a random moment in its first half (testers do not all fire at once, and
-   * their reports are in before the period ends), test every target.
+   * their reports are in before the period ends), test every target; a tester paused at that
+   * moment tests when it resumes, within the period.
    */
   const testLoop = async () => {
     const periodMs = rules.testPeriodSec * 1000;
@@ -138,6 +139,11 @@ export async function startNodeSim(options: { index: number; identity: Ed25519Id
       // Late (the last period's tests ran long): test now rather than skip a period.
       await sleep(Math.max(0, at - now));
       done = period;
+      // A paused identity is a stopped process (a reboot, SIGSTOP, a blip): its timer fires on
+      // resume, and the node's loop then tests the period it is in (node/src/testing/loop.ts).
+      // So a tester paused at its moment tests when it resumes, if the period is still on
+      // (with a tenth of it left for the reports to spread).
+      while (acting && paused && !stopped && Date.now() < (period + 0.9) * periodMs) await sleep(250);
       if (!acts()) continue;
       const view = network.view();
       // Four targets at a time, as the node's loop does (node/src/testing/loop.ts).
