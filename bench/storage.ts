@@ -156,12 +156,16 @@ try {
 
   log(`store load: ${config.storeSeconds} s, ${config.concurrency} in flight…`);
   const cpuBefore = cluster.procs.map((p) => cpuMs(p.child.pid) ?? 0);
+  // The bench's own CPU too: a client that saturates its core caps the figure, not the nodes.
+  const clientCpuBefore = process.cpuUsage();
   const stores = await storeLoad({ urls, swarmSize: config.nodes, to: dataset.accounts.slice(0, 200), seconds: config.storeSeconds, concurrency: config.concurrency, dataBytes: config.dataBytes, ttlMs: TTL_MS, log });
   if (stores.failures.length > 0) log(`store failures (first ${stores.failures.length}): ${stores.failures.join(' | ')}`);
 
   const storeCpuMs = cluster.procs.reduce((sum, p, i) => sum + (cpuMs(p.child.pid) ?? 0) - cpuBefore[i]!, 0);
   const nodeCpuMsPerStore = stores.fullyReplicated > 0 ? storeCpuMs / stores.fullyReplicated : undefined;
-  log(`stores: ${Math.round(stores.storesPerSecond)}/s fully replicated; the nodes used ${round(nodeCpuMsPerStore, 2)} CPU-ms per store`);
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (stores.seconds * 1000);
+  log(`stores: ${Math.round(stores.storesPerSecond)}/s fully replicated; the nodes used ${round(nodeCpuMsPerStore, 2)} CPU-ms per store (${round(storeCpuMs / stores.seconds, 0)} CPU-ms/s in all); the bench client used ${round(clientCpuShare * 100, 0)}% of a core`);
   const rss = cluster.procs.map((p) => rssMB(p.child.pid));
   const counts = cluster.nodes.map((n) => storedMessages(nodeDbPath(n.dataDir)));
   const disk = dbDiskBytes(cluster.nodes[0]!.dataDir);

@@ -18,11 +18,17 @@ export const FALLBACK_NODES = 50;
 
 export type Loaded = {
   overview: Overview & Partial<OverviewExtras>;
+  /**
+   * The nodes the pages act on: the first page of open pools plus every node of the connected
+   * account (not every node ever registered: the all-nodes page pages through useNodeList).
+   */
   nodes: NodeView[];
   account?: AccountState;
+  /** Gateway-backed: a value, or the reason it is unavailable. */
   rewards?: AccountRewards | { unavailable: string };
   network?: NetworkInfo | { unavailable: string };
   source: DataSource;
+  /** Open pools in all (nodes holds the first OPEN_POOLS_SHOWN); gateway only. */
   openPoolsTotal?: number;
   /** The block the gateway's index has reached (gateway only). */
   indexedHeight?: number;

@@ -11,26 +11,15 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountState, Env, NodeView, Overview } from '../chain.ts';
 import type { AccountRewards, NetworkInfo } from '../gateway.ts';
 import type { Wallet } from '../wallet.ts';
-import { loadNetworkData } from './load.ts';
+import { loadNetworkData, type Loaded } from './load.ts';
 import type { DataSource, NodeEntry, OverviewExtras } from './types.ts';
 
-export type Data = {
-  overview: Overview & Partial<OverviewExtras>;
-  /**
-   * The nodes the pages act on: the first page of open pools plus every node of the connected
-   * account (not every node ever registered: the all-nodes page pages through useNodeList).
-   */
-  nodes: NodeView[];
-  account?: AccountState;
-  /** Gateway-backed: a value, or the reason it is unavailable. */
-  rewards?: AccountRewards | { unavailable: string };
-  network?: NetworkInfo | { unavailable: string };
+/** What the pages draw: one refresh (load.ts), plus the network's view of each node. */
+export type Data = Omit<Loaded, 'source' | 'indexedHeight'> & {
   /** Where this refresh came from (the gateway's index, or bounded chain reads and why). */
   source?: DataSource;
   /** The network's view of each node in `nodes` (gateway only): last announcement, decommissioned, signed the last round. */
   health?: Map<bigint, { lastSeen?: number; decommissioned?: boolean; signing?: boolean }>;
-  /** Open pools in all (data.nodes holds the first OPEN_POOLS_SHOWN); gateway only. */
-  openPoolsTotal?: number;
 };
 
 /** `refresh(afterBlock)`: after a transaction mined in `afterBlock`, waits (bounded) until the gateway's index has reached it. */

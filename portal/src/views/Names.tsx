@@ -15,6 +15,7 @@ import { lookupName, registrationPrice, renewalPrice, type NameInfo } from '../.
 import { checkName, InvalidNameError } from '../../../sdk/src/names/rules.ts';
 import { approveProCall, buyProCall, proStatus, proTier, type ProStatus, type ProTier } from '../../../sdk/src/pro/calls.ts';
 import { date, sesh } from '../format.ts';
+import { t } from '../i18n/index.ts';
 import { reviewNamePayment, reviewNameTransfer, reviewPro } from '../review/describe.ts';
 import type { ContractCall } from '../tx.ts';
 import { same, type ViewProps } from './shared.ts';
@@ -178,6 +179,7 @@ export function NameSearch({ env, wallet, data, run, busy }: ViewProps) {
 }
 
 const TIER_IDS = [1n, 2n, 3n, 4n];
+const TIER_REFRESH_MS = 10 * 60_000;
 
 export function Pro({ env, wallet, data, run, busy }: ViewProps) {
   const [accountId, setAccountId] = useState('');
@@ -186,15 +188,20 @@ export function Pro({ env, wallet, data, run, busy }: ViewProps) {
   const [error, setError] = useState<string>();
   const d = env.config;
 
-  // Re-read the tiers after each block, so the price on each button (its maxPrice) is current.
+  // Tiers change rarely: read them once, then on window focus and every 10 minutes. A price that
+  // changed in between is still safe: each button's maxPrice makes the contract refuse, not overcharge.
   useEffect(() => {
     if (!env.config.contracts.SessionPro) return;
-    void Promise.all(TIER_IDS.map((id) => proTier(env.client, d, id))).then((list) => setTiers(list.filter((t) => t.active && t.price > 0n)), () => setTiers([]));
-  }, [env, d, data?.overview.blockNumber]);
+    const read = () => void Promise.all(TIER_IDS.map((id) => proTier(env.client, d, id))).then((list) => setTiers(list.filter((t) => t.active && t.price > 0n)), () => setTiers([]));
+    read();
+    const timer = setInterval(read, TIER_REFRESH_MS);
+    window.addEventListener('focus', read);
+    return () => { clearInterval(timer); window.removeEventListener('focus', read); };
+  }, [env, d]);
 
   const check = useCallback(async () => {
     setError(undefined);
-    if (!isAccountId(accountId)) return setError('Enter a Session account ID: 05 followed by 64 hex digits.');
+    if (!isAccountId(accountId)) return setError(t('pro.invalidAccount'));
     setStatus(await proStatus(env.client, d, accountId));
   }, [accountId, env, d]);
   useEffect(() => {
@@ -204,24 +211,24 @@ export function Pro({ env, wallet, data, run, busy }: ViewProps) {
   if (!env.config.contracts.SessionPro) return null;
   return (
     <section aria-labelledby="pro-title" className="card" id="pro">
-      <h2 id="pro-title">Session Pro</h2>
+      <h2 id="pro-title">{t('pro.title')}</h2>
       <form className="row" onSubmit={(e) => { e.preventDefault(); void check(); }}>
-        <label htmlFor="pro-account">Account ID</label>
+        <label htmlFor="pro-account">{t('pro.accountId')}</label>
         <input id="pro-account" value={accountId} onChange={(e) => setAccountId(e.target.value)} placeholder="05…" spellCheck={false} />
-        <button type="submit">Show Pro status</button>
+        <button type="submit">{t('pro.show')}</button>
       </form>
       {error && <p role="alert" className="error">{error}</p>}
       {status && (
         <div data-testid="pro-status">
-          <p>{status.active ? `Pro is active until ${date(status.expiry)}.` : status.expiry > 0n ? `Pro expired ${date(status.expiry)}.` : 'This account has no Pro yet.'}</p>
+          <p>{status.active ? t('pro.activeUntil', { date: date(status.expiry) }) : status.expiry > 0n ? t('pro.expired', { date: date(status.expiry) }) : t('pro.none')}</p>
           {wallet && (
             <div className="row">
-              {tiers.map((t) => (
-                <button key={String(t.id)} type="button" disabled={busy} onClick={() => void run([
-                  { label: `Approve ${sesh(t.price)} for Pro`, call: approveProCall(d, t.price) as ContractCall },
-                  { label: `${status.active ? 'Extend' : 'Buy'} Pro (${Number(t.duration / 86_400n)} days) for at most ${sesh(t.price)}`, call: buyProCall(d, status.accountId, t.id, t.price) as ContractCall },
-                ], reviewPro({ extend: status.active, days: Number(t.duration / 86_400n), price: t.price, accountId: status.accountId }))}>
-                  {status.active ? 'Extend' : 'Buy'} {Number(t.duration / 86_400n)} days for {sesh(t.price)}
+              {tiers.map((tier) => (
+                <button key={String(tier.id)} type="button" disabled={busy} onClick={() => void run([
+                  { label: t('pro.approveStep', { price: sesh(tier.price) }), call: approveProCall(d, tier.price) as ContractCall },
+                  { label: t(status.active ? 'pro.extendStep' : 'pro.buyStep', { days: Number(tier.duration / 86_400n), price: sesh(tier.price) }), call: buyProCall(d, status.accountId, tier.id, tier.price) as ContractCall },
+                ], reviewPro({ extend: status.active, days: Number(tier.duration / 86_400n), price: tier.price, accountId: status.accountId }))}>
+                  {t(status.active ? 'pro.extend' : 'pro.buy', { days: Number(tier.duration / 86_400n), price: sesh(tier.price) })}
                 </button>
               ))}
             </div>
