@@ -48,6 +48,7 @@ async function flood(base: string, options: { seconds: number; perSecond: number
     const source = i % options.sources.length;
     pending.push(
       new Promise<void>((resolve) => {
+        const send = (retried: boolean) => {
         const req = request(
           { host: target.hostname, port: target.port, path: options.paths[i % options.paths.length], method: 'POST', localAddress: options.sources[source], agent: agents[source], headers: { 'content-type': 'application/json', 'content-length': '2' }, timeout: 30_000 },
           (res) => {
@@ -67,10 +68,15 @@ async function flood(base: string, options: { seconds: number; perSecond: number
         );
         req.on('timeout', () => req.destroy(new Error('timeout')));
         req.on('error', (e) => {
+          // A kept-alive socket the server closed as idle just as this request went out: the
+          // client-side race Node's docs describe (retry once on a reused socket); not an answer.
+          if (!retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') return send(true);
           results.push({ status: 0, error: e.message });
           resolve();
         });
         req.end('{}');
+        };
+        send(false);
       }),
     );
   }
