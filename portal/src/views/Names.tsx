@@ -190,14 +190,17 @@ export function Pro({ env, wallet, data, run, busy }: ViewProps) {
 
   // Tiers change rarely: read them once, then on window focus and every 10 minutes. A price that
   // changed in between is still safe: each button's maxPrice makes the contract refuse, not overcharge.
-  useEffect(() => {
+  // A refused purchase (the price moved) reads them again at once, so the next button is right.
+  const readTiers = useCallback(() => {
     if (!env.config.contracts.SessionPro) return;
-    const read = () => void Promise.all(TIER_IDS.map((id) => proTier(env.client, d, id))).then((list) => setTiers(list.filter((t) => t.active && t.price > 0n)), () => setTiers([]));
-    read();
-    const timer = setInterval(read, TIER_REFRESH_MS);
-    window.addEventListener('focus', read);
-    return () => { clearInterval(timer); window.removeEventListener('focus', read); };
+    void Promise.all(TIER_IDS.map((id) => proTier(env.client, d, id))).then((list) => setTiers(list.filter((t) => t.active && t.price > 0n)), () => setTiers([]));
   }, [env, d]);
+  useEffect(() => {
+    readTiers();
+    const timer = setInterval(readTiers, TIER_REFRESH_MS);
+    window.addEventListener('focus', readTiers);
+    return () => { clearInterval(timer); window.removeEventListener('focus', readTiers); };
+  }, [readTiers]);
 
   const check = useCallback(async () => {
     setError(undefined);
@@ -227,7 +230,7 @@ export function Pro({ env, wallet, data, run, busy }: ViewProps) {
                 <button key={String(tier.id)} type="button" disabled={busy} onClick={() => void run([
                   { label: t('pro.approveStep', { price: sesh(tier.price) }), call: approveProCall(d, tier.price) as ContractCall },
                   { label: t(status.active ? 'pro.extendStep' : 'pro.buyStep', { days: Number(tier.duration / 86_400n), price: sesh(tier.price) }), call: buyProCall(d, status.accountId, tier.id, tier.price) as ContractCall },
-                ], reviewPro({ extend: status.active, days: Number(tier.duration / 86_400n), price: tier.price, accountId: status.accountId }))}>
+                ], reviewPro({ extend: status.active, days: Number(tier.duration / 86_400n), price: tier.price, accountId: status.accountId })).then((done) => { if (!done) readTiers(); })}>
                   {t(status.active ? 'pro.extend' : 'pro.buy', { days: Number(tier.duration / 86_400n), price: sesh(tier.price) })}
                 </button>
               ))}
