@@ -73,6 +73,13 @@ export function withMembership(deployments: Deployments, nodes: readonly Pick<Pr
   return { ...deployments, seedNodes: nodes.slice(0, DEVNET_SEED_COUNT).map((n) => n.url), membership: { ...rules }, storage: { ...storage } };
 }
 
+/**
+ * A node or gateway serves once it has caught up with the chain: on a devnet seeded with 2,000
+ * nodes that is ~2,000 blocks of registrations (about a minute on a busy 2-core machine), so allow
+ * five; the process prints its progress meanwhile.
+ */
+const START_TIMEOUT_MS = 300_000;
+
 export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>, args: { deploymentsFile: string; extra?: readonly string[]; logFile?: string; echo?: boolean; env?: Record<string, string> }): Supervised {
   const extra = args.extra ?? [];
   const given = (flag: string): boolean => extra.some((a) => a === flag || a.startsWith(`${flag}=`));
@@ -82,7 +89,7 @@ export function spawnNode(node: Pick<PreparedNode, 'index' | 'dataDir' | 'port'>
     '--http-port', String(node.port),
     ...(given('--public-host') ? [] : ['--public-host', '127.0.0.1']),
     ...extra,
-  ], { logFile: args.logFile, echo: args.echo, env: args.env });
+  ], { logFile: args.logFile, echo: args.echo, env: args.env, timeoutMs: START_TIMEOUT_MS });
 }
 
 /** A fresh account for the gateway's transactions (so it never races a demo account's nonce). */
@@ -112,5 +119,5 @@ export function spawnGateway(args: {
     '--checkpoint-interval', args.checkpointInterval,
     '--round-timeout', '5s',
     ...(args.extra ?? []),
-  ], { logFile: args.logFile, echo: args.echo });
+  ], { logFile: args.logFile, echo: args.echo, timeoutMs: START_TIMEOUT_MS });
 }

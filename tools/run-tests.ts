@@ -41,8 +41,12 @@ if (filters.length === 0) {
   }
   console.log(`type check passed in ${Date.now() - started} ms`);
 }
-// The longest files start first (minutes each, measured in a full run): two run at a time, so a
-// long file started last is a tail the whole run waits for.
+// Three files at a time on two cores: the long files are multi-process network tests that mostly
+// wait on chain time and test periods, so a third slot shortens the run without starving them.
+// SESH_TEST_CONCURRENCY overrides it (e.g. 1 to debug a flaky interaction).
+const CONCURRENCY = Number(process.env.SESH_TEST_CONCURRENCY ?? 3);
+// The longest files start first (minutes each, measured in a full run), so a long file started
+// last is not a tail the whole run waits for.
 const LONGEST_FIRST = [
   'portal/test/request-budget',
   'core/test/network-state-model',
@@ -67,7 +71,7 @@ if (files.length === 0) {
 console.log(`running ${files.length} test files`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
