@@ -27,8 +27,16 @@ function findTests(dir: string): string[] {
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (process.argv.includes('--help')) {
-  console.log('Usage: npm test [-- FILTER…]\n\nBuilds the contracts, type-checks (full runs only) and runs every test (or those whose path contains a FILTER).');
+  console.log('Usage: npm test [-- FILTER…]\n\nBuilds the contracts, type-checks (full runs only) and runs every test (or those whose path contains a FILTER),\nthree files at a time (SESH_TEST_CONCURRENCY=N to change it).');
   process.exit(0);
+}
+// Three files at a time on two cores: the long files are multi-process network tests that mostly
+// wait on chain time and test periods, so a third slot shortens the run without starving them.
+// SESH_TEST_CONCURRENCY overrides it (e.g. 1 to debug a flaky interaction).
+const CONCURRENCY = Number(process.env.SESH_TEST_CONCURRENCY ?? 3);
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) {
+  console.error(`SESH_TEST_CONCURRENCY must be a whole number ≥ 1 (got "${process.env.SESH_TEST_CONCURRENCY}"); unset it for the default of 3`);
+  process.exit(2);
 }
 compile();
 if (filters.length === 0) {
@@ -41,10 +49,6 @@ if (filters.length === 0) {
   }
   console.log(`type check passed in ${Date.now() - started} ms`);
 }
-// Three files at a time on two cores: the long files are multi-process network tests that mostly
-// wait on chain time and test periods, so a third slot shortens the run without starving them.
-// SESH_TEST_CONCURRENCY overrides it (e.g. 1 to debug a flaky interaction).
-const CONCURRENCY = Number(process.env.SESH_TEST_CONCURRENCY ?? 3);
 // The longest files start first (minutes each, measured in a full run), so a long file started
 // last is not a tail the whole run waits for.
 const LONGEST_FIRST = [
